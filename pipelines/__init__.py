@@ -1,0 +1,1 @@
+"""Open warehouse of past US active-shooter incidents: the Dagster code location."""

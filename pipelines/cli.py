@@ -1,0 +1,124 @@
+"""``incidents``: the command-line entry point.
+
+``incidents refresh`` runs the whole pipeline in this process against the
+persistent Dagster instance in ``$DAGSTER_HOME`` (default: ``.dagster_home/`` in
+the project), so runs show up in ``dagster dev`` without paying for a
+subprocess per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from pipelines.paths import project_paths
+
+
+def _dagster_home() -> str:
+    home = os.environ.setdefault("DAGSTER_HOME", str(project_paths().root / ".dagster_home"))
+    os.makedirs(home, exist_ok=True)
+    return home
+
+
+def refresh(latest: bool = False, source: str | None = None) -> int:
+    """Run the refresh job; print progress per step and where the outputs are."""
+    _dagster_home()
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("refresh")
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    if latest:
+        from pipelines.registry import sources
+
+        run_config["ops"] = {f"raw__{slug}": {"config": {"latest": True}} for slug in sources()}
+    selection = None
+    if source:
+        selection = [dg.AssetKey(["raw", source]), dg.AssetKey(["normalized", source]),
+                     dg.AssetKey(["curated", "warehouse"]), dg.AssetKey(["dashboards", "overview"])]
+        if run_config.get("ops"):
+            run_config["ops"] = {f"raw__{source}": run_config["ops"][f"raw__{source}"]}
+    started = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False,
+            asset_selection=selection,
+        )
+    _print_steps(result)
+    paths = project_paths()
+    elapsed = time.perf_counter() - started
+    if not result.success:
+        print(f"refresh FAILED after {elapsed:.1f}s (run {result.run_id}); "
+              f"the last published warehouse is unchanged: {paths.warehouse}", file=sys.stderr)
+        return 1
+    print(f"refresh done in {elapsed:.1f}s (run {result.run_id})")
+    print(f"  warehouse:  {paths.warehouse}")
+    print(f"  parquet:    {paths.curated / 'parquet'}")
+    print(f"  dashboards: {paths.dashboards / 'index.html'}")
+    return 0
+
+
+def _print_steps(result) -> None:
+    """One line per step: name, seconds, and the error if it failed."""
+    starts: dict[str, float] = {}
+    for event in result.all_events:
+        step = event.step_key
+        if event.event_type_value == "STEP_START":
+            starts[step] = event.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            seconds = event.timestamp - starts.get(step, event.timestamp)
+            ok = event.event_type_value == "STEP_SUCCESS"
+            line = f"  {'ok  ' if ok else 'FAIL'} {step:<28} {seconds:6.2f}s"
+            if not ok and event.step_failure_data and event.step_failure_data.error:
+                line += f"  {event.step_failure_data.error.message.strip().splitlines()[-1]}"
+            print(line, file=sys.stdout if ok else sys.stderr, flush=True)
+
+
+def seed(directory: str) -> int:
+    """Store byte-exact local copies of the pinned files as raw snapshots.
+
+    Matches files by sha256, so the folder's layout does not matter; used to ship
+    the pinned data in the repository without network access.
+    """
+    from pathlib import Path
+
+    from pipelines.ingest.snapshots import seed as seed_file
+    from pipelines.ingest.snapshots import sha256_file
+    from pipelines.registry import sources
+
+    by_sha = {sha256_file(p): p for p in Path(directory).rglob("*") if p.is_file()}
+    missing = 0
+    for source in sources().values():
+        for file in source.files:
+            local = by_sha.get(file.sha256)
+            if local is None:
+                print(f"  missing {source.slug}/{file.name} ({file.sha256[:12]})")
+                missing += 1
+                continue
+            snap = seed_file(source, file, project_paths().raw, local)
+            print(f"  {source.slug}/{file.name} -> {snap.path}")
+    return 1 if missing else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="incidents", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_refresh = sub.add_parser("refresh", help="run the whole pipeline (or one source)")
+    p_refresh.add_argument("--latest", action="store_true",
+                           help="follow each source's branch tip instead of the pinned commit")
+    p_refresh.add_argument("--source", help="refresh one source (slug) and what depends on it")
+    p_seed = sub.add_parser("seed", help="store local byte-exact copies of the pinned files")
+    p_seed.add_argument("directory")
+    args = parser.parse_args(argv)
+    if args.command == "refresh":
+        return refresh(latest=args.latest, source=args.source)
+    if args.command == "seed":
+        return seed(args.directory)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dashboards layer: static pages with Altair charts that open offline."""

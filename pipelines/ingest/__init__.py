@@ -1,0 +1,1 @@
+"""Raw layer: download public files and keep them as immutable, verified snapshots."""

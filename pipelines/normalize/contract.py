@@ -1,0 +1,259 @@
+"""The ``source_records`` contract and its companion tables.
+
+Column names, types, vocabularies and descriptions live here once. The same
+definitions check every source's output on every build (as PUDL checks its
+schemas), write ``COMMENT ON`` into the warehouse, and generate the data
+dictionary, so the documentation cannot drift from the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+LOCATION_TYPES = (
+    "commerce", "education", "government", "health_care", "house_of_worship",
+    "open_space", "residence", "military", "other", "unknown",
+)
+ATTACKER_OUTCOMES = (
+    "killed_by_police", "killed_by_civilian", "suicide", "apprehended", "surrendered",
+    "fled", "subdued_by_civilian", "unknown",
+)
+STOPPED_BY = ("police", "civilian", "security", "self", "none", "unknown")
+QUALITY_FLAGS = (
+    "date_out_of_range", "casualties_over_bound", "state_not_matching_coordinates",
+    "duplicate_id_in_source", "multi_state", "value_rejected",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    """DuckDB type."""
+    description: str
+    vocabulary: tuple[str, ...] | None = None
+    required: bool = False
+    """Never NULL."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+SOURCE = Column("source", "VARCHAR", "Slug of the source dataset (see the `sources` table).",
+                required=True)
+RECORD_ID = Column(
+    "source_record_id", "VARCHAR",
+    "The record's id within its source, stable across runs (the source's own id where "
+    "it has a unique one, otherwise built from date and name).", required=True,
+)
+
+SOURCE_RECORDS = Table(
+    "source_records",
+    "One row per record per source, mapped onto common vocabularies. Each source keeps "
+    "its own definition of what counts as an incident (see `sources.definition`); rows "
+    "from different sources may describe the same real-world attack.",
+    (
+        SOURCE,
+        RECORD_ID,
+        Column("incident_name", "VARCHAR", "The source's name or title for the incident, if any."),
+        Column("incident_date", "DATE", "Date the attack began, as the source gives it."),
+        Column("start_time", "TIME", "Local time the attack began; NULL when unknown."),
+        Column("start_time_precision", "VARCHAR",
+               "How precise `start_time` is: minute, or hour when the source gives only "
+               "the hour; NULL when start_time is NULL.", ("minute", "hour")),
+        Column("city", "VARCHAR", "City or place name as the source gives it (some sources "
+               "give a county or no place at all)."),
+        Column("state", "VARCHAR", "Two-letter USPS code of the state (DC included); the "
+               "first state for attacks that crossed state lines (flag `multi_state`)."),
+        Column("state_raw", "VARCHAR", "State exactly as the source wrote it."),
+        Column("county", "VARCHAR", "County, where the source gives one."),
+        Column("latitude", "DOUBLE", "Latitude (WGS84) where the source gives one."),
+        Column("longitude", "DOUBLE", "Longitude (WGS84) where the source gives one."),
+        Column("location_type", "VARCHAR", "Kind of place, mapped onto a common vocabulary.",
+               LOCATION_TYPES, required=True),
+        Column("location_type_raw", "VARCHAR", "Kind of place exactly as the source wrote it."),
+        Column("killed", "INTEGER", "Victims killed, not counting attackers; NULL when the "
+               "source does not say (never 0 for unknown)."),
+        Column("injured", "INTEGER", "Victims injured but not killed, not counting "
+               "attackers; NULL when unknown."),
+        Column("attackers", "INTEGER", "Number of attackers; NULL when unknown."),
+        Column("attacker_outcome", "VARCHAR", "How the attack ended for the attacker(s), "
+               "mapped onto a common vocabulary; `unknown` when the source does not say "
+               "or says something that does not fit (e.g. shot, without saying whether "
+               "killed).", ATTACKER_OUTCOMES, required=True),
+        Column("attacker_outcome_raw", "VARCHAR", "The source's own words for the outcome."),
+        Column("stopped_by", "VARCHAR", "Who ended the attack: police, civilian (including "
+               "off-duty officers acting as civilians), security, self (suicide or the "
+               "attacker stopping), none (fled), unknown.", STOPPED_BY, required=True),
+        Column("ended_before_police", "BOOLEAN", "TRUE when the attack was over before "
+               "police arrived; NULL when the source cannot tell."),
+        Column("duration_min", "DOUBLE", "Minutes from first shot to end; NULL when unknown."),
+        Column("quality_flags", "VARCHAR[]", "Values kept but suspect: "
+               + ", ".join(QUALITY_FLAGS) + ". Empty when nothing is suspect."),
+        Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
+        Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
+               "the header)."),
+        Column("source_url", "VARCHAR", "URL the raw file was fetched from (pinned commit)."),
+        Column("source_sha256", "VARCHAR", "sha256 of the raw file the record came from."),
+    ),
+    key=("source", "source_record_id"),
+)
+
+REJECTS = Table(
+    "rejects",
+    "Every record or value that could not be parsed, with the reason. A rejected value "
+    "is stored as NULL in its record (the record itself is kept unless said otherwise).",
+    (
+        SOURCE,
+        Column("source_file", "VARCHAR", "Raw file name.", required=True),
+        Column("source_row", "INTEGER", "Data row number in that file (1 = first data row)."),
+        Column("source_record_id", "VARCHAR", "Id of the affected record, when known."),
+        Column("field", "VARCHAR", "Source column that held the value.", required=True),
+        Column("raw_value", "VARCHAR", "The value exactly as the source wrote it."),
+        Column("reason", "VARCHAR", "Why it was rejected.", required=True),
+    ),
+)
+
+ATTACKERS = Table(
+    "attackers",
+    "One row per attacker per record, where the source describes attackers individually.",
+    (
+        SOURCE,
+        RECORD_ID,
+        Column("attacker_no", "INTEGER", "1-based position of the attacker in the record.",
+               required=True),
+        Column("age", "INTEGER", "Age in years; NULL when unknown."),
+        Column("sex", "VARCHAR", "male, female, other or NULL when unknown.",
+               ("male", "female", "other")),
+        Column("outcome_raw", "VARCHAR", "The source's words for this attacker's fate."),
+    ),
+    key=("source", "source_record_id", "attacker_no"),
+)
+
+WEAPONS = Table(
+    "weapons",
+    "Weapons per record: one row per weapon type and count as the source gives them.",
+    (
+        SOURCE,
+        RECORD_ID,
+        Column("weapon_type", "VARCHAR", "handgun, rifle, shotgun, other_firearm, knife, "
+               "vehicle, other, unknown.", ("handgun", "rifle", "shotgun", "other_firearm",
+               "knife", "vehicle", "other", "unknown"), required=True),
+        Column("count", "INTEGER", "Number of weapons of this type; NULL when unknown."),
+        Column("weapon_raw", "VARCHAR", "The source's words or column for the weapon."),
+    ),
+)
+
+VICTIMS = Table(
+    "victims",
+    "One row per victim, where a source lists victims individually.",
+    (
+        SOURCE,
+        RECORD_ID,
+        Column("victim_no", "INTEGER", "1-based position of the victim in the record.",
+               required=True),
+        Column("age", "INTEGER", "Age in years; NULL when unknown."),
+        Column("sex", "VARCHAR", "male, female, other or NULL.", ("male", "female", "other")),
+        Column("injury", "VARCHAR", "killed, injured or NULL when unknown.",
+               ("killed", "injured")),
+    ),
+)
+
+SOURCES = Table(
+    "sources",
+    "The source registry with the snapshot each build used: who publishes each list, "
+    "its licence and required attribution, what it counts, and where the file came from.",
+    (
+        Column("source", "VARCHAR", "Slug.", required=True),
+        Column("title", "VARCHAR", "Name of the dataset."),
+        Column("publisher", "VARCHAR", "Who compiles it."),
+        Column("licence", "VARCHAR", "Licence or terms of use."),
+        Column("attribution", "VARCHAR", "Attribution the licence requires."),
+        Column("homepage", "VARCHAR", "Publisher's page or canonical URL."),
+        Column("definition", "VARCHAR", "What the source counts (its inclusion criteria)."),
+        Column("repo", "VARCHAR", "GitHub repository serving the pinned copy."),
+        Column("pinned_commit", "VARCHAR", "Commit the URLs are pinned to."),
+        Column("files", "VARCHAR", "JSON list of the snapshot files used: name, url, "
+               "sha256, bytes, fetched_at, mode."),
+        Column("records", "INTEGER", "Records in `source_records`."),
+        Column("rejects", "INTEGER", "Rows in `rejects`."),
+        Column("first_date", "DATE", "Earliest incident date in the records."),
+        Column("last_date", "DATE", "Latest incident date in the records."),
+    ),
+    key=("source",),
+)
+
+DETAIL_TABLES = (ATTACKERS, WEAPONS, VICTIMS)
+NORMALIZED_TABLES = (SOURCE_RECORDS, REJECTS, *DETAIL_TABLES)
+TABLES = {t.name: t for t in (SOURCES, *NORMALIZED_TABLES)}
+
+
+class ContractError(ValueError):
+    """A source's normalized output breaks the contract (names source, table, field)."""
+
+
+def conform(frame: pl.DataFrame, table: Table, source: str) -> pl.DataFrame:
+    """Check ``frame`` against ``table`` and return it with exactly the contract columns.
+
+    Fails loudly, naming source, table and column, on a missing column, a value
+    outside a vocabulary, a NULL in a required column, or a duplicate key.
+    """
+    import polars as pl
+
+    missing = [c.name for c in table.columns if c.name not in frame.columns]
+    if missing:
+        raise ContractError(f"{source}: {table.name}: missing columns {missing}")
+    frame = frame.select([c.name for c in table.columns])
+    for col in table.columns:
+        series = frame[col.name]
+        if col.required and series.null_count():
+            raise ContractError(
+                f"{source}: {table.name}.{col.name}: {series.null_count()} NULL values"
+            )
+        if col.vocabulary:
+            bad = series.drop_nulls().filter(~series.drop_nulls().is_in(col.vocabulary))
+            if bad.len():
+                raise ContractError(
+                    f"{source}: {table.name}.{col.name}: values outside the vocabulary "
+                    f"{sorted(set(bad.to_list()))[:5]}; allowed {list(col.vocabulary)}"
+                )
+    if table.key:
+        dupes = frame.filter(pl.struct(list(table.key)).is_duplicated())
+        if dupes.height:
+            raise ContractError(
+                f"{source}: {table.name}: duplicate key {list(table.key)}: "
+                f"{dupes.select(table.key).unique().head(3).rows()}"
+            )
+    return frame
+
+
+def create_table_sql(table: Table) -> str:
+    """``CREATE TABLE`` statement for an empty table of the contract."""
+    cols = ",\n  ".join(f'"{c.name}" {c.type}' for c in table.columns)
+    return f"CREATE TABLE {table.name} (\n  {cols}\n)"
+
+
+def comment_sql(table: Table) -> list[str]:
+    """``COMMENT ON`` statements so ``DESCRIBE``/``duckdb_columns()`` explain each column."""
+
+    def quote(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    statements = [f"COMMENT ON TABLE {table.name} IS {quote(table.description)}"]
+    statements += [
+        f'COMMENT ON COLUMN {table.name}."{c.name}" IS {quote(c.description)}'
+        for c in table.columns
+    ]
+    return statements

@@ -1,0 +1,101 @@
+"""Run one source through parse (Polars) -> map (its SQL file) -> check (the contract).
+
+A source module supplies ``SOURCE`` and ``parse(files) -> Parsed``; its SQL file
+``sql/sources/<slug>.sql`` creates views named after the contract tables
+(``source_records`` and, where the source has them, ``attackers``, ``weapons``,
+``victims``) from the frames ``parse`` registered. Everything else, provenance,
+generic quality flags, type casts and contract checks, happens here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from pipelines.normalize.contract import (
+    NORMALIZED_TABLES,
+    REJECTS,
+    SOURCE_RECORDS,
+    ContractError,
+    Table,
+    conform,
+)
+from pipelines.paths import read_sql
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from pipelines.ingest.snapshots import Snapshot
+
+
+@dataclass
+class Parsed:
+    """What a source's ``parse`` returns: frames for its SQL, and value-level rejects."""
+
+    frames: dict[str, pl.DataFrame]
+    rejects: pl.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _typed_select(table: Table, view: str) -> str:
+    casts = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in table.columns)
+    return f"SELECT {casts} FROM {view}"
+
+
+def normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, pl.DataFrame]:
+    """Normalized tables of one source, each checked against the contract."""
+    import duckdb
+    import polars as pl
+
+    from pipelines.normalize.parsing import empty_rejects
+
+    source = module.SOURCE
+    parsed: Parsed = module.parse({key: Path(s.path) for key, s in snapshots.items()})
+    rejects = parsed.rejects if parsed.rejects is not None else empty_rejects()
+    con = duckdb.connect()
+    try:
+        for name, frame in parsed.frames.items():
+            con.register(name, frame)
+        con.register("_rejects", rejects)
+        con.register(
+            "_snapshots",
+            pl.DataFrame(
+                {
+                    "key": list(snapshots),
+                    "name": [s.name for s in snapshots.values()],
+                    "url": [s.url for s in snapshots.values()],
+                    "sha256": [s.sha256 for s in snapshots.values()],
+                }
+            ),
+        )
+        con.execute(
+            "CREATE TEMP TABLE _params AS SELECT ?::DATE AS first_date, ?::DATE AS last_date",
+            [source.first_date, source.last_date],
+        )
+        con.execute(read_sql(f"sources/{source.slug}.sql"))
+        views = {r[0] for r in con.sql("SELECT view_name FROM duckdb_views()").fetchall()}
+        if "source_records" not in views:
+            raise ContractError(f"{source.slug}: sql/sources/{source.slug}.sql made no "
+                                "source_records view")
+        finish = read_sql("normalize/finish_source_records.sql")
+        con.execute(f"CREATE TEMP VIEW _finished AS {finish}")
+        out = {SOURCE_RECORDS.name: _checked(con, SOURCE_RECORDS, "_finished", source.slug)}
+        for table in NORMALIZED_TABLES:
+            if table.name in views and table.name != SOURCE_RECORDS.name:
+                out[table.name] = _checked(con, table, table.name, source.slug)
+        out[REJECTS.name] = conform(rejects, REJECTS, source.slug)
+        return out
+    finally:
+        con.close()
+
+
+def _checked(con, table: Table, view: str, slug: str) -> pl.DataFrame:
+    import duckdb
+
+    try:
+        frame = con.sql(_typed_select(table, view)).pl()
+    except duckdb.Error as exc:
+        raise ContractError(f"{slug}: {table.name}: {exc}") from exc
+    return conform(frame, table, slug)

@@ -1,0 +1,73 @@
+"""Hand-over files between layers, under ``data/staging/<source>/``.
+
+Each asset writes its output to a fixed path with a temporary name and a
+rename, so a later step (or a partial re-run in the Dagster UI) always reads a
+complete file and assets need no pickled values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipelines.paths import ProjectPaths
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from pipelines.ingest.snapshots import Snapshot
+
+SNAPSHOTS_FILE = "snapshots.json"
+
+
+def source_dir(paths: ProjectPaths, slug: str) -> Path:
+    return paths.staging / slug
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_snapshots(paths: ProjectPaths, slug: str, snapshots: dict[str, Snapshot]) -> Path:
+    """Record which raw snapshots this run uses for a source."""
+    target = source_dir(paths, slug) / SNAPSHOTS_FILE
+    body = {key: {**s.manifest(), "path": s.path} for key, s in snapshots.items()}
+    _atomic_write_text(target, json.dumps(body, indent=2))
+    return target
+
+
+def read_snapshots(paths: ProjectPaths, slug: str) -> dict[str, Snapshot]:
+    from pipelines.ingest.snapshots import Snapshot
+
+    target = source_dir(paths, slug) / SNAPSHOTS_FILE
+    if not target.is_file():
+        raise FileNotFoundError(f"{slug}: no raw snapshot selected yet ({target}); "
+                                f"materialize raw/{slug} first")
+    return {k: Snapshot(**v) for k, v in json.loads(target.read_text("utf-8")).items()}
+
+
+def write_tables(
+    paths: ProjectPaths, slug: str, tables: dict[str, pl.DataFrame]
+) -> dict[str, Path]:
+    """Write a source's normalized tables as Parquet; return {table: path}."""
+    out = {}
+    directory = source_dir(paths, slug)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        final = directory / f"{name}.parquet"
+        tmp = directory / f".{name}.parquet.tmp-{os.getpid()}"
+        frame.write_parquet(tmp)
+        os.replace(tmp, final)
+        out[name] = final
+    for stale in set(directory.glob("*.parquet")) - set(out.values()):
+        stale.unlink()
+    return out
+
+
+def staged_tables(paths: ProjectPaths, slug: str) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(source_dir(paths, slug).glob("*.parquet"))}

@@ -1,0 +1,1 @@
+"""Curated layer: the published DuckDB warehouse, its Parquet export and its checks."""

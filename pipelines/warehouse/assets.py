@@ -1,0 +1,68 @@
+"""The published warehouse asset and its checks."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.paths import project_paths
+from pipelines.registry import discover, sources
+from pipelines.warehouse.checks import CHECKS
+
+WAREHOUSE = dg.AssetKey(["curated", "warehouse"])
+
+
+@dg.asset(
+    key=WAREHOUSE,
+    deps=[
+        dg.AssetKey(["normalized" if hasattr(module, "parse") else "raw", slug])
+        for slug, module in discover().items()
+    ],
+    group_name="curated",
+    kinds={"duckdb", "parquet"},
+    description="data/curated/incidents.duckdb: every source's records under one contract, "
+    "with sources, rejects and detail tables; built under a temporary name, checked, then "
+    "renamed into place. Every table is also exported to data/curated/parquet/.",
+)
+def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.normalize.staging import read_snapshots, staged_tables
+    from pipelines.warehouse.publish import build
+
+    paths = project_paths()
+    registry = sources()
+    staged = {slug: staged_tables(paths, slug) for slug in registry}  # empty until parsed
+    manifests = {
+        slug: [s.manifest() for s in read_snapshots(paths, slug).values()] for slug in registry
+    }
+    published = build(paths, staged, registry, manifests)
+    context.log.info(f"published {published.path}: {published.counts}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(published.path)),
+            **{f"rows_{k}": v for k, v in published.counts.items()},
+        }
+    )
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(check.name, asset=WAREHOUSE, description=check.description)
+        for check in CHECKS
+    ]
+)
+def warehouse_checks() -> dg.AssetCheckResult:
+    """Run every warehouse check on the published file (read-only)."""
+    import duckdb
+
+    con = duckdb.connect(str(project_paths().warehouse), read_only=True)
+    try:
+        for check in CHECKS:
+            outcome = check.run(con)
+            yield dg.AssetCheckResult(
+                check_name=check.name,
+                asset_key=WAREHOUSE,
+                passed=outcome.passed,
+                description=outcome.summary,
+                metadata={k: dg.MetadataValue.json(v) for k, v in outcome.metadata.items()},
+            )
+    finally:
+        con.close()

@@ -1,0 +1,114 @@
+"""Checks on the curated warehouse, defined once.
+
+``publish`` runs them on the new file before renaming it into place (a failing
+error-level check keeps the previous warehouse published) and Dagster shows the
+same checks as asset checks on the published file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.normalize.contract import TABLES
+from pipelines.normalize.parsing import USPS_CODES
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    passed: bool
+    summary: str
+    metadata: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WarehouseCheck:
+    name: str
+    description: str
+    run: Callable[[Any], CheckOutcome]
+    blocking: bool = True
+    """A blocking check that fails stops publication."""
+
+
+def _record_counts(con) -> CheckOutcome:
+    from pipelines.registry import sources
+
+    counts = dict(con.sql("SELECT source, count(*) FROM source_records GROUP BY 1").fetchall())
+    bad = {
+        slug: {"records": counts.get(slug, 0), "expected": list(src.expected_records)}
+        for slug, src in sources().items()
+        if slug in counts and not src.expected_records[0] <= counts[slug] <= src.expected_records[1]
+    }
+    return CheckOutcome(not bad, f"out of expected range: {bad}" if bad else "all in range",
+                        {"records": counts, "out_of_range": bad})
+
+
+def _unique_keys(con) -> CheckOutcome:
+    dupes = {}
+    for table in TABLES.values():
+        if not table.key:
+            continue
+        key = ", ".join(f'"{k}"' for k in table.key)
+        n = con.sql(
+            f"SELECT count(*) FROM (SELECT {key} FROM {table.name} GROUP BY ALL "
+            "HAVING count(*) > 1)"
+        ).fetchone()[0]
+        if n:
+            dupes[table.name] = n
+    return CheckOutcome(not dupes, f"duplicate keys: {dupes}" if dupes else "keys unique",
+                        {"duplicate_keys": dupes})
+
+
+def _state_codes(con) -> CheckOutcome:
+    codes = ", ".join(f"'{c}'" for c in sorted(USPS_CODES))
+    bad = con.sql(
+        f"SELECT source, state, count(*) FROM source_records "
+        f"WHERE state IS NOT NULL AND state NOT IN ({codes}) GROUP BY ALL"
+    ).fetchall()
+    # A NULL state must be explained: the raw value was empty or it has a reject.
+    unexplained = con.sql(
+        "SELECT source, count(*) FROM source_records r WHERE state IS NULL "
+        "AND nullif(trim(state_raw), '') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rejects j "
+        "WHERE j.source = r.source AND j.source_record_id = r.source_record_id) GROUP BY ALL"
+    ).fetchall()
+    passed = not bad and not unexplained
+    return CheckOutcome(passed, "state codes valid" if passed else
+                        f"invalid: {bad}; NULL without reject: {unexplained}",
+                        {"invalid": [list(b) for b in bad],
+                         "null_without_reject": [list(u) for u in unexplained]})
+
+
+def _contract_schema(con) -> CheckOutcome:
+    problems = []
+    for table in TABLES.values():
+        actual = dict(con.sql(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            f"WHERE table_name = '{table.name}'"
+        ).fetchall())
+        for col in table.columns:
+            if actual.get(col.name) != col.type:
+                problems.append(f"{table.name}.{col.name}: {actual.get(col.name)} != {col.type}")
+            elif col.vocabulary:
+                allowed = ", ".join(f"'{v}'" for v in col.vocabulary)
+                n = con.sql(f'SELECT count(*) FROM {table.name} WHERE "{col.name}" '
+                            f"NOT IN ({allowed})").fetchone()[0]
+                if n:
+                    problems.append(f"{table.name}.{col.name}: {n} values outside vocabulary")
+    return CheckOutcome(not problems, "; ".join(problems) or "matches the contract",
+                        {"problems": problems})
+
+
+CHECKS = (
+    WarehouseCheck("contract_schema", "Every table has the contract's columns, types and "
+                   "vocabularies.", _contract_schema),
+    WarehouseCheck("record_counts", "Each source's record count is within its expected "
+                   "range (registry).", _record_counts),
+    WarehouseCheck("unique_keys", "Keys are unique in every keyed table.", _unique_keys),
+    WarehouseCheck("valid_state_codes", "Every state is a USPS code, or NULL with a reject "
+                   "or an empty raw value.", _state_codes),
+)
+
+
+def run_checks(con) -> dict[str, CheckOutcome]:
+    return {check.name: check.run(con) for check in CHECKS}

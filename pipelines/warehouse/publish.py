@@ -1,0 +1,146 @@
+"""Build the warehouse under a temporary name and rename it into place.
+
+Readers never see a half-built file: they hold the old file open (or open the
+new one after the rename), and a failed or killed build leaves the previous
+warehouse untouched. DuckDB stays single-writer: only this function writes,
+and only to a file no one else has open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql, create_table_sql
+from pipelines.paths import ProjectPaths
+from pipelines.registry import Source
+from pipelines.warehouse.checks import CheckOutcome, run_checks
+
+TMP_PREFIX = ".incidents.duckdb.tmp-"
+
+
+class PublishError(RuntimeError):
+    """The new warehouse failed a blocking check; the previous one stays published."""
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path
+    counts: dict[str, int]
+    checks: dict[str, CheckOutcome]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_builds(curated: Path) -> list[Path]:
+    """Delete temporary files left by a build that was killed (its process is gone)."""
+    removed = []
+    for tmp in curated.glob(f"{TMP_PREFIX}*"):
+        pid = tmp.name.removeprefix(TMP_PREFIX).split(".")[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def _sources_rows(registry: dict[str, Source], snapshots: dict[str, list[dict]]) -> list[tuple]:
+    return [
+        (
+            s.slug, s.title, s.publisher, s.licence, s.attribution, s.homepage,
+            s.definition, s.repo, s.commit, json.dumps(snapshots.get(s.slug, [])),
+        )
+        for s in registry.values()
+    ]
+
+
+def build(
+    paths: ProjectPaths,
+    staged: dict[str, dict[str, Path]],
+    registry: dict[str, Source],
+    snapshots: dict[str, list[dict]],
+) -> Published:
+    """Write the warehouse from each source's staged Parquet and publish it.
+
+    ``staged`` maps source slug to {table name: parquet path}; ``snapshots`` maps
+    slug to the manifests of the raw files used.
+    """
+    import duckdb
+
+    paths.curated.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(paths.curated)
+    tmp = paths.curated / f"{TMP_PREFIX}{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for table in TABLES.values():
+                con.execute(create_table_sql(table))
+            for tables in staged.values():
+                for name, parquet in tables.items():
+                    if name in {t.name for t in NORMALIZED_TABLES}:
+                        con.execute(
+                            f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)",
+                            [str(parquet)],
+                        )
+            con.executemany(
+                "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
+                " definition, repo, pinned_commit, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _sources_rows(registry, snapshots),
+            )
+            con.execute("""
+                UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
+                       rejects = coalesce(j.n, 0)
+                FROM (SELECT source, count(*) n, min(incident_date) lo, max(incident_date) hi
+                      FROM source_records GROUP BY 1) c
+                LEFT JOIN (SELECT source, count(*) n FROM rejects GROUP BY 1) j USING (source)
+                WHERE sources.source = c.source
+            """)
+            for table in TABLES.values():
+                for statement in comment_sql(table):
+                    con.execute(statement)
+            checks = run_checks(con)
+            failed = {k: v.summary for k, v in checks.items() if not v.passed}
+            if failed:
+                raise PublishError(f"warehouse not published, checks failed: {failed}")
+            counts = {t: con.sql(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, paths.warehouse)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    export_parquet(paths)
+    return Published(paths.warehouse, counts, checks)
+
+
+def export_parquet(paths: ProjectPaths) -> list[Path]:
+    """Export every curated table to ``data/curated/parquet/<table>.parquet``."""
+    import duckdb
+
+    out_dir = paths.curated / "parquet"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        tables = [r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()]
+        for table in tables:
+            final = out_dir / f"{table}.parquet"
+            tmp = out_dir / f".{table}.parquet.tmp-{os.getpid()}"
+            con.execute(f"COPY {table} TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)")
+            os.replace(tmp, final)
+            written.append(final)
+    finally:
+        con.close()
+    return written
+
