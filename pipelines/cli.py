@@ -17,8 +17,13 @@ from pipelines.paths import project_paths
 
 
 def _dagster_home() -> str:
+    """``$DAGSTER_HOME``, defaulting to the project's git-ignored ``.dagster_home/``."""
     home = os.environ.setdefault("DAGSTER_HOME", str(project_paths().root / ".dagster_home"))
     os.makedirs(home, exist_ok=True)
+    config = os.path.join(home, "dagster.yaml")
+    if not os.path.exists(config):
+        with open(config, "w", encoding="utf-8") as handle:
+            handle.write("telemetry:\n  enabled: false\n")
     return home
 
 
@@ -30,7 +35,8 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("refresh")
-    run_config: dict = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Step failures are printed below, one line each; full logs are in the Dagster UI.
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     if latest:
         from pipelines.registry import sources
 
@@ -47,12 +53,17 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
             instance=instance, run_config=run_config, raise_on_error=False,
             asset_selection=selection,
         )
-    _print_steps(result)
+        _print_steps(instance, result)
     paths = project_paths()
     elapsed = time.perf_counter() - started
     if not result.success:
+        published = any(
+            e.event_type_value == "STEP_SUCCESS" and e.step_key == "curated__warehouse"
+            for e in result.all_events
+        )
+        state = "was published" if published else "is unchanged (the last published one)"
         print(f"refresh FAILED after {elapsed:.1f}s (run {result.run_id}); "
-              f"the last published warehouse is unchanged: {paths.warehouse}", file=sys.stderr)
+              f"the warehouse {state}: {paths.warehouse}", file=sys.stderr)
         return 1
     print(f"refresh done in {elapsed:.1f}s (run {result.run_id})")
     print(f"  warehouse:  {paths.warehouse}")
@@ -61,20 +72,23 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
     return 0
 
 
-def _print_steps(result) -> None:
+def _print_steps(instance, result) -> None:
     """One line per step: name, seconds, and the error if it failed."""
-    starts: dict[str, float] = {}
-    for event in result.all_events:
-        step = event.step_key
-        if event.event_type_value == "STEP_START":
-            starts[step] = event.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-            seconds = event.timestamp - starts.get(step, event.timestamp)
-            ok = event.event_type_value == "STEP_SUCCESS"
-            line = f"  {'ok  ' if ok else 'FAIL'} {step:<28} {seconds:6.2f}s"
-            if not ok and event.step_failure_data and event.step_failure_data.error:
-                line += f"  {event.step_failure_data.error.message.strip().splitlines()[-1]}"
-            print(line, file=sys.stdout if ok else sys.stderr, flush=True)
+    errors = {
+        event.step_key: event.step_failure_data.error
+        for event in result.all_events
+        if event.event_type_value == "STEP_FAILURE" and event.step_failure_data
+    }
+    for stats in sorted(instance.get_run_step_stats(result.run_id),
+                        key=lambda s: s.start_time or 0):
+        seconds = (stats.end_time or 0) - (stats.start_time or 0)
+        ok = stats.status.value == "SUCCESS"
+        line = f"  {'ok  ' if ok else 'FAIL'} {stats.step_key:<28} {seconds:6.2f}s"
+        error = errors.get(stats.step_key)
+        if error is not None:
+            cause = error.cause or error
+            line += f"  {cause.message.strip().splitlines()[-1]}"
+        print(line, flush=True)
 
 
 def seed(directory: str) -> int:

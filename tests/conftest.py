@@ -58,3 +58,22 @@ def warehouse(published: ProjectPaths):
     con = duckdb.connect(str(published.warehouse), read_only=True)
     yield con
     con.close()
+
+
+def shipped_snapshots(slug: str) -> dict:
+    """The shipped raw snapshots of one source, as the normalizer receives them."""
+    from pipelines.ingest.snapshots import find
+    from pipelines.registry import sources
+
+    source = sources()[slug]
+    found = {f.key: find(SHIPPED_RAW, slug, f.sha256) for f in source.data_files}
+    assert all(found.values()), f"{slug}: shipped raw snapshots missing: {found}"
+    return found
+
+
+def normalize_shipped(slug: str) -> dict:
+    """Run one source's real normalizer on its shipped raw files (no Dagster, no publish)."""
+    from pipelines.normalize.runner import normalize
+    from pipelines.registry import discover
+
+    return normalize(discover()[slug], shipped_snapshots(slug))

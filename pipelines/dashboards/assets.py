@@ -1,7 +1,5 @@
 """Dashboard assets: static pages written from the published warehouse."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.paths import project_paths

@@ -1,7 +1,5 @@
 """Raw assets: one per source, each landing its files as verified snapshots."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.paths import project_paths

@@ -17,11 +17,12 @@ import zipfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import requests
-
-from pipelines.ingest.download import DownloadError, fetch
 from pipelines.registry import Source, SourceFile
+
+if TYPE_CHECKING:
+    import requests
 
 MANIFEST = "manifest.json"
 
@@ -79,6 +80,8 @@ def find(raw_root: Path, slug: str, sha256: str, *, verify: bool = True) -> Snap
     if snap is None or snap.sha256 != sha256 or not Path(snap.path).is_file():
         return None
     if verify and sha256_file(Path(snap.path)) != sha256:
+        from pipelines.ingest.download import DownloadError
+
         raise DownloadError(f"{slug}: {snap.path}: stored snapshot no longer matches its sha256")
     return snap
 
@@ -116,6 +119,8 @@ def store(raw_root: Path, snap: Snapshot, file_path: Path) -> Snapshot:
 
 def _extract_member(zip_path: Path, member: str, slug: str, url: str) -> Path:
     """Pull one file out of a downloaded zip into a temporary file beside it."""
+    from pipelines.ingest.download import DownloadError
+
     try:
         with zipfile.ZipFile(zip_path) as archive, archive.open(member) as entry:
             fd, name = tempfile.mkstemp(prefix=".part-", dir=zip_path.parent)
@@ -146,6 +151,8 @@ def ensure(
         cached = find(raw_root, source.slug, file.sha256)
         if cached is not None:
             return cached, False
+    from pipelines.ingest.download import DownloadError, fetch
+
     previous = history(raw_root, source.slug, file.key)[-1:] if latest else []
     url = source.url(file, latest=latest)
     tmp_dir = raw_root / source.slug
@@ -194,7 +201,7 @@ def seed(source: Source, file: SourceFile, raw_root: Path, local_copy: Path) -> 
     """Store a byte-exact local copy of a pinned file (used to ship the pinned data)."""
     sha = sha256_file(local_copy)
     if sha != file.sha256:
-        raise DownloadError(
+        raise ValueError(
             f"{source.slug}: {local_copy}: sha256 {sha} is not the pinned {file.sha256}"
         )
     (raw_root / source.slug).mkdir(parents=True, exist_ok=True)
@@ -214,6 +221,7 @@ def seed(source: Source, file: SourceFile, raw_root: Path, local_copy: Path) -> 
         last_modified=None,
         mode="seed",
         member=file.member,
-        origin=f"byte-exact copy of the pinned file, verified by sha256 ({local_copy.name})",
+        origin="copied byte-for-byte from a local copy of the pinned file (no network), "
+        "verified against the pinned sha256",
     )
     return store(raw_root, snap, Path(tmp))

@@ -1,7 +1,5 @@
 """Normalized assets: one per source, parsed and mapped onto the contract."""
 
-from __future__ import annotations
-
 from types import ModuleType
 
 import dagster as dg

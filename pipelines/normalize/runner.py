@@ -75,7 +75,7 @@ def normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, p
             [source.first_date, source.last_date],
         )
         con.execute(read_sql(f"sources/{source.slug}.sql"))
-        views = {r[0] for r in con.sql("SELECT view_name FROM duckdb_views()").fetchall()}
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
         if "source_records" not in views:
             raise ContractError(f"{source.slug}: sql/sources/{source.slug}.sql made no "
                                 "source_records view")

@@ -1,7 +1,5 @@
 """The published warehouse asset and its checks."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.paths import project_paths

@@ -34,7 +34,7 @@ class WarehouseCheck:
 def _record_counts(con) -> CheckOutcome:
     from pipelines.registry import sources
 
-    counts = dict(con.sql("SELECT source, count(*) FROM source_records GROUP BY 1").fetchall())
+    counts = dict(con.execute("SELECT source, count(*) FROM source_records GROUP BY 1").fetchall())
     bad = {
         slug: {"records": counts.get(slug, 0), "expected": list(src.expected_records)}
         for slug, src in sources().items()
@@ -50,7 +50,7 @@ def _unique_keys(con) -> CheckOutcome:
         if not table.key:
             continue
         key = ", ".join(f'"{k}"' for k in table.key)
-        n = con.sql(
+        n = con.execute(
             f"SELECT count(*) FROM (SELECT {key} FROM {table.name} GROUP BY ALL "
             "HAVING count(*) > 1)"
         ).fetchone()[0]
@@ -62,12 +62,12 @@ def _unique_keys(con) -> CheckOutcome:
 
 def _state_codes(con) -> CheckOutcome:
     codes = ", ".join(f"'{c}'" for c in sorted(USPS_CODES))
-    bad = con.sql(
+    bad = con.execute(
         f"SELECT source, state, count(*) FROM source_records "
         f"WHERE state IS NOT NULL AND state NOT IN ({codes}) GROUP BY ALL"
     ).fetchall()
     # A NULL state must be explained: the raw value was empty or it has a reject.
-    unexplained = con.sql(
+    unexplained = con.execute(
         "SELECT source, count(*) FROM source_records r WHERE state IS NULL "
         "AND nullif(trim(state_raw), '') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rejects j "
         "WHERE j.source = r.source AND j.source_record_id = r.source_record_id) GROUP BY ALL"
@@ -82,7 +82,7 @@ def _state_codes(con) -> CheckOutcome:
 def _contract_schema(con) -> CheckOutcome:
     problems = []
     for table in TABLES.values():
-        actual = dict(con.sql(
+        actual = dict(con.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
             f"WHERE table_name = '{table.name}'"
         ).fetchall())
@@ -91,7 +91,7 @@ def _contract_schema(con) -> CheckOutcome:
                 problems.append(f"{table.name}.{col.name}: {actual.get(col.name)} != {col.type}")
             elif col.vocabulary:
                 allowed = ", ".join(f"'{v}'" for v in col.vocabulary)
-                n = con.sql(f'SELECT count(*) FROM {table.name} WHERE "{col.name}" '
+                n = con.execute(f'SELECT count(*) FROM {table.name} WHERE "{col.name}" '
                             f"NOT IN ({allowed})").fetchone()[0]
                 if n:
                     problems.append(f"{table.name}.{col.name}: {n} values outside vocabulary")

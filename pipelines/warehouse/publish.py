@@ -112,7 +112,7 @@ def build(
             failed = {k: v.summary for k, v in checks.items() if not v.passed}
             if failed:
                 raise PublishError(f"warehouse not published, checks failed: {failed}")
-            counts = {t: con.sql(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -133,7 +133,7 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
     written = []
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
-        tables = [r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()]
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
         for table in tables:
             final = out_dir / f"{table}.parquet"
             tmp = out_dir / f".{table}.parquet.tmp-{os.getpid()}"

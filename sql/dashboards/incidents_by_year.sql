@@ -6,9 +6,9 @@ WITH per_year AS (
         source,
         year(incident_date) AS year,
         count(*) AS incidents,
-        sum(killed) AS killed,
+        sum(killed)::INTEGER AS killed,
         count(killed) AS killed_known,
-        sum(injured) AS injured,
+        sum(injured)::INTEGER AS injured,
         count(injured) AS injured_known
     FROM source_records
     WHERE incident_date IS NOT NULL
