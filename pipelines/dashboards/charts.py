@@ -71,7 +71,7 @@ def incidents_by_year_page(paths: ProjectPaths) -> Path:
     intro = (
         "<p>Public incident lists, each under its own definition, loaded into one "
         "warehouse (<code>data/curated/incidents.duckdb</code>).</p>"
-        + _coverage_table(coverage)
     )
+    outro = "<h2>Sources, definitions and coverage</h2>" + _coverage_table(coverage)
     return write_page(site, "index.html", "US active-shooter incidents: overview", intro,
-                      [block])
+                      [block], outro)

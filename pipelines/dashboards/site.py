@@ -64,6 +64,7 @@ PAGE = """<!doctype html>
 <h1>{title}</h1>
 {intro}
 {blocks}
+{outro}
 <script>
 const specs = {specs};
 for (const [id, spec] of Object.entries(specs)) {{
@@ -79,7 +80,7 @@ for (const [id, spec] of Object.entries(specs)) {{
 
 
 def write_page(site: Path, filename: str, title: str, intro_html: str,
-               blocks: list[ChartBlock]) -> Path:
+               blocks: list[ChartBlock], outro_html: str = "") -> Path:
     """Write one page; charts draw from specs inlined in the page."""
     bundle = vega_bundle(site)
     body = "\n".join(
@@ -90,6 +91,7 @@ def write_page(site: Path, filename: str, title: str, intro_html: str,
     text = PAGE.format(
         title=html.escape(title),
         intro=intro_html,
+        outro=outro_html,
         blocks=body,
         bundle=bundle,
         specs=json.dumps({b.id: b.spec for b in blocks}).replace("</", "<\\/"),

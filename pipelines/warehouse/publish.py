@@ -94,7 +94,8 @@ def build(
                         )
             con.executemany(
                 "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
-                " definition, repo, pinned_commit, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " definition, repo, pinned_commit, files, records, rejects)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
                 _sources_rows(registry, snapshots),
             )
             con.execute("""
