@@ -126,7 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     p_refresh.add_argument("--source", help="refresh one source (slug) and what depends on it")
     p_seed = sub.add_parser("seed", help="store local byte-exact copies of the pinned files")
     p_seed.add_argument("directory")
+    sub.add_parser("docs", help="regenerate docs/data-dictionary.md and data/raw/LICENSES.md")
     args = parser.parse_args(argv)
+    if args.command == "docs":
+        from pipelines.docs import write_docs
+
+        for path in write_docs():
+            print(f"  wrote {path}")
+        return 0
     if args.command == "refresh":
         return refresh(latest=args.latest, source=args.source)
     if args.command == "seed":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.normalize.contract import TABLES
-from pipelines.normalize.parsing import USPS_CODES
+from pipelines.normalize.states import USPS_CODES
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,112 @@
+"""The whole pipeline as a user runs it: outputs, publication, re-runs and failures."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from pipelines.paths import ProjectPaths
+
+from .conftest import run_cli, scratch_root
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_warehouse_tables_are_documented(warehouse) -> None:
+    tables = dict(warehouse.execute(
+        "SELECT table_name, comment FROM duckdb_tables()").fetchall())
+    assert {"source_records", "sources", "rejects", "attackers", "weapons", "victims"} <= set(
+        tables
+    )
+    assert all(tables.values())
+    undocumented = warehouse.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE comment IS NULL "
+        "AND NOT internal AND schema_name = 'main'"
+    ).fetchall()
+    assert undocumented == []
+
+
+def test_sources_table_has_all_nine_with_their_snapshots(warehouse) -> None:
+    rows = warehouse.execute(
+        "SELECT source, licence, definition, len(files::JSON::JSON[]) FROM sources ORDER BY 1"
+    ).fetchall()
+    assert [r[0] for r in rows] == ["alerrt", "ap_usat_nu", "fbi", "gva", "gva_trace",
+                                    "k12ssdb", "mother_jones", "stanford_msa", "wapo"]
+    assert all(r[1] and r[2] for r in rows)
+    files = {r[0]: r[3] for r in rows}
+    assert files["fbi"] == 7 and files["ap_usat_nu"] == 4
+
+
+def test_parquet_export_matches_the_warehouse(published: ProjectPaths, warehouse) -> None:
+    for table in ("source_records", "sources", "rejects", "attackers", "weapons"):
+        in_db = warehouse.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        parquet = published.curated / "parquet" / f"{table}.parquet"
+        in_file = duckdb.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()[0]
+        assert in_file == in_db
+
+
+def test_dashboard_is_offline(published: ProjectPaths) -> None:
+    page = (published.dashboards / "index.html").read_text()
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and all(not s.startswith(("http:", "https:", "//")) for s in scripts)
+    assert all((published.dashboards / s).is_file() for s in scripts)
+    assert "incidents-by-year" in page and "Coverage:" in page
+    assert (published.dashboards / "data" / "incidents_by_year.csv").is_file()
+
+
+def test_second_pinned_run_downloads_nothing(tmp_path: Path) -> None:
+    paths = scratch_root(tmp_path)
+    assert run_cli(paths, "refresh").returncode == 0
+    before = _tree_digest(paths.raw)
+    # Any download would have to go through this mirror, which does not exist.
+    result = run_cli(paths, "refresh", env={"INCIDENTS_MIRROR": "http://127.0.0.1:9"})
+    assert result.returncode == 0, result.stderr
+    assert _tree_digest(paths.raw) == before
+
+
+def test_failed_run_leaves_the_published_warehouse_intact(tmp_path: Path) -> None:
+    paths = scratch_root(tmp_path)
+    assert run_cli(paths, "refresh").returncode == 0
+    published = paths.warehouse.read_bytes()
+    # Corrupt the cached ALERRT snapshot: the pinned sha256 no longer matches.
+    snapshot = next((paths.raw / "alerrt").glob("*/aa_data_wide_nogeo_2024.csv"))
+    snapshot.write_bytes(snapshot.read_bytes()[:1000])
+    result = run_cli(paths, "refresh")
+    assert result.returncode == 1
+    assert "alerrt" in result.stdout and "sha256" in result.stdout
+    assert "unchanged" in result.stderr
+    assert paths.warehouse.read_bytes() == published
+    assert not list(paths.curated.glob(".incidents.duckdb.tmp-*"))
+
+
+def test_stale_temporary_build_is_cleaned_up(tmp_path: Path) -> None:
+    paths = scratch_root(tmp_path)
+    paths.curated.mkdir(parents=True)
+    stale = paths.curated / ".incidents.duckdb.tmp-999999999"
+    stale.write_bytes(b"half-built")
+    assert run_cli(paths, "refresh").returncode == 0
+    assert not stale.exists()
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM source_records").fetchone()[0] > 0
+    con.close()
+
+
+def test_a_fresh_root_with_no_raw_files_fails_clearly_offline(tmp_path: Path) -> None:
+    paths = scratch_root(tmp_path, with_raw=False)
+    result = run_cli(paths, "refresh", env={"INCIDENTS_MIRROR": "http://127.0.0.1:9"})
+    assert result.returncode == 1
+    assert "http://127.0.0.1:9/" in result.stdout
+    assert not paths.warehouse.exists()
+    leftovers = [p for p in paths.raw.rglob("*") if p.is_file()] if paths.raw.exists() else []
+    assert leftovers == []
+    shutil.rmtree(paths.root)
