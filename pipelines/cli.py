@@ -35,8 +35,8 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("refresh")
-    # Step failures are printed below, one line each; full logs are in the Dagster UI.
-    run_config: dict = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    # One line per step as it finishes; the full logs stay in the Dagster UI.
+    run_config: dict = {"loggers": {"step_progress": {}}}
     if latest:
         from pipelines.registry import sources
 
@@ -53,7 +53,6 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
             instance=instance, run_config=run_config, raise_on_error=False,
             asset_selection=selection,
         )
-        _print_steps(instance, result)
     paths = project_paths()
     elapsed = time.perf_counter() - started
     if not result.success:
@@ -70,25 +69,6 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
     print(f"  parquet:    {paths.curated / 'parquet'}")
     print(f"  dashboards: {paths.dashboards / 'index.html'}")
     return 0
-
-
-def _print_steps(instance, result) -> None:
-    """One line per step: name, seconds, and the error if it failed."""
-    errors = {
-        event.step_key: event.step_failure_data.error
-        for event in result.all_events
-        if event.event_type_value == "STEP_FAILURE" and event.step_failure_data
-    }
-    for stats in sorted(instance.get_run_step_stats(result.run_id),
-                        key=lambda s: s.start_time or 0):
-        seconds = (stats.end_time or 0) - (stats.start_time or 0)
-        ok = stats.status.value == "SUCCESS"
-        line = f"  {'ok  ' if ok else 'FAIL'} {stats.step_key:<28} {seconds:6.2f}s"
-        error = errors.get(stats.step_key)
-        if error is not None:
-            cause = error.cause or error
-            line += f"  {cause.message.strip().splitlines()[-1]}"
-        print(line, flush=True)
 
 
 def seed(directory: str) -> int:

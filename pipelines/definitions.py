@@ -11,6 +11,7 @@ import dagster as dg
 from pipelines.dashboards.assets import overview_page
 from pipelines.ingest.assets import raw_assets
 from pipelines.normalize.assets import normalized_assets
+from pipelines.progress import step_progress
 from pipelines.warehouse.assets import warehouse, warehouse_checks
 
 refresh_job = dg.define_asset_job(
@@ -33,4 +34,5 @@ defs = dg.Definitions(
     asset_checks=[warehouse_checks],
     jobs=[refresh_job],
     schedules=[weekly_refresh],
+    loggers={"console": dg.colored_console_logger, "step_progress": step_progress},
 )

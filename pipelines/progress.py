@@ -1,0 +1,47 @@
+"""A Dagster logger that prints one line per finished step, as it happens.
+
+The command line uses it instead of Dagster's console logger, so a refresh
+shows live progress without pages of event logs; the full logs stay in the
+Dagster instance for the UI.
+"""
+
+import logging
+import sys
+import time
+
+import dagster as dg
+
+
+class _StepLines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None)
+        event = meta.get("dagster_event") if isinstance(meta, dict) else None
+        if event is None or not event.step_key:
+            return
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            self.started[event.step_key] = time.perf_counter()
+            return
+        if kind not in ("STEP_SUCCESS", "STEP_FAILURE"):
+            return
+        seconds = time.perf_counter() - self.started.get(event.step_key, time.perf_counter())
+        line = f"  {'ok  ' if kind == 'STEP_SUCCESS' else 'FAIL'} {event.step_key:<28}"
+        line += f" {seconds:6.2f}s"
+        if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            cause = error.cause or error
+            line += f"  {cause.message.strip().splitlines()[-1]}"
+        print(line, file=sys.stdout, flush=True)
+
+
+@dg.logger(description="One line per finished step with its duration (used by the CLI).")
+def step_progress(_init_context) -> logging.Logger:
+    log = logging.getLogger("incidents.progress")
+    log.handlers = [_StepLines()]
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    return log
