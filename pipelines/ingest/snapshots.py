@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipelines.registry import Source, SourceFile
 
@@ -140,12 +140,14 @@ def ensure(
     *,
     latest: bool = False,
     session: requests.Session | None = None,
+    **fetch_options: Any,
 ) -> tuple[Snapshot, bool]:
     """Make sure a snapshot of ``file`` is stored; return it and whether it was downloaded.
 
     Pinned mode is a verified cache hit when the pinned sha256 is already stored.
     Latest mode asks the branch tip with a conditional GET and stores whatever
     comes back as a new snapshot (the sha256 is recorded, not checked).
+    ``fetch_options`` go to ``fetch`` (timeouts, retries).
     """
     if not latest:
         cached = find(raw_root, source.slug, file.sha256)
@@ -166,6 +168,7 @@ def ensure(
         etag=previous[0].etag if previous else None,
         last_modified=previous[0].last_modified if previous else None,
         session=session,
+        **fetch_options,
     )
     if result.status == 304 and previous:
         return previous[0], False
