@@ -1,9 +1,20 @@
-"""AP / USA TODAY / Northeastern University Mass Killing Database (public tables)."""
+"""AP / USA TODAY / Northeastern University Mass Killing Database (public tables).
+
+Four linked CSVs: incidents, offenders, victims and weapons, joined by
+``incident_id``. Quirks handled: the files are UTF-8 with a byte-order mark, which
+must not end up in the first column name (``incident_id``); ids, the
+injured count and the coordinates are quoted strings; offender free-text cells
+hold CRLF line breaks inside quotes. Offender, victim and weapon rows whose
+``incident_id`` is not in the incidents table are rejected ("no such incident")
+rather than dropped.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from pipelines.normalize.runner import Parsed
 from pipelines.registry import Source, SourceFile
 
 _ZIP = "associatedpress-mass-killings-public.zip"
@@ -37,5 +48,142 @@ SOURCE = Source(
     "hours, by any weapon (shootings, stabbings, arson, vehicles...), from 2006.",
     expected_records=(615, 900),
     first_date=date(2006, 1, 1),
+    notes="killed/injured are AP's num_victims_killed/num_victims_injured (victims only). "
+    "485 incidents have firstcod = Shooting; firearm use shows in `weapons` (487 incidents "
+    "list a gun). attacker_outcome is derived from the offenders table, 'Killed' counting "
+    "as killed_by_police only where the narrative says police killed the offender.",
     tags=("mass_killing",),
 )
+
+SLUG = "ap_usat_nu"
+COLUMNS = {
+    "incidents": ("incident_id", "date", "city", "state", "num_offenders", "num_victims_killed",
+                  "num_victims_injured", "firstcod", "location_type", "location", "longitude",
+                  "latitude", "county", "narrative"),
+    "offenders": ("incident_id", "offender_id", "age", "sex", "suicide", "deathcause",
+                  "outcome"),
+    "victims": ("incident_id", "victim_id", "age", "sex"),
+    "weapons": ("incident_id", "weapon_id", "weapon_type", "gun_class", "gun_type"),
+}
+NO_SUCH_INCIDENT = "no such incident"
+
+
+def read_table(key: str, path: Path):
+    """One of the four CSVs as text columns, with ``source_file`` and ``source_row``.
+
+    The byte-order mark is stripped from the header whether or not the CSV reader
+    already did so, so the first column is always ``incident_id``.
+    """
+    import polars as pl
+
+    frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8")
+    frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
+    missing = [c for c in COLUMNS[key] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{SLUG}: {path.name}: missing columns {missing}")
+    return frame.with_row_index("source_row", offset=1).with_columns(
+        pl.col("source_row").cast(pl.Int32),
+        pl.lit(path.name).alias("source_file"),
+    )
+
+
+def unique_ids(ids):
+    """The source's ids made unique: a repeated id gets "#2", "#3"... in file order.
+
+    Returns ``(id expression, duplicated expression)`` for ``with_columns``.
+    """
+    import polars as pl
+
+    n = pl.int_range(1, pl.len() + 1).over(ids)
+    unique = pl.when(n == 1).then(ids).otherwise(pl.concat_str(ids, pl.lit("#"), n))
+    return unique, (pl.len().over(ids) > 1) & ids.is_not_null()
+
+
+def link_to_incidents(frame, incidents, id_col: str):
+    """Detail rows with their incident's ``source_record_id`` and a 1-based ``item_no``
+    (order of the row's own id within the incident), plus rejects for rows whose
+    ``incident_id`` is not in the incidents table."""
+    import polars as pl
+
+    from pipelines.normalize.parsing import clean_text, to_int
+
+    known = incidents.select(
+        pl.col("incident_raw").alias("_incident"), "source_record_id"
+    ).unique("_incident", keep="first")
+    joined = frame.with_columns(clean_text("incident_id").alias("_incident")).join(
+        known, on="_incident", how="left"
+    )
+    orphans = joined.filter(pl.col("source_record_id").is_null()).select(
+        pl.lit(SLUG).alias("source"),
+        "source_file",
+        "source_row",
+        pl.lit(None, dtype=pl.String).alias("source_record_id"),
+        pl.lit("incident_id").alias("field"),
+        pl.col("incident_id").alias("raw_value"),
+        pl.lit(NO_SUCH_INCIDENT).alias("reason"),
+    )
+    linked = (
+        joined.filter(pl.col("source_record_id").is_not_null())
+        .drop("_incident")
+        .sort("source_record_id", to_int(id_col), "source_row", nulls_last=True)
+        .with_columns(
+            (pl.int_range(pl.len()).over("source_record_id") + 1).cast(pl.Int32).alias("item_no")
+        )
+    )
+    return linked, orphans
+
+
+def parse(files: dict[str, Path]) -> Parsed:
+    import polars as pl
+
+    from pipelines.normalize.parsing import (
+        clean_text,
+        rejects_for,
+        state_code,
+        to_float,
+        to_int,
+    )
+
+    tables = {key: read_table(key, files[key]) for key in COLUMNS}
+    record_id, duplicated = unique_ids(clean_text("incident_id"))
+    incidents = tables["incidents"].with_columns(
+        clean_text("incident_id").alias("incident_raw"),
+        record_id.alias("source_record_id"),
+        duplicated.alias("duplicate_id"),
+        clean_text("date").str.to_date("%Y-%m-%d", strict=False).alias("incident_date"),
+        state_code("state").alias("state_code"),
+        to_int("num_offenders").alias("num_offenders_n"),
+        to_int("num_victims_killed").alias("killed_n"),
+        to_int("num_victims_injured").alias("injured_n"),
+        to_float("latitude").alias("latitude_n"),
+        to_float("longitude").alias("longitude_n"),
+    ).with_columns(
+        pl.when(pl.col("latitude_n").is_between(-90, 90)).then("latitude_n").alias("latitude_n"),
+        pl.when(pl.col("longitude_n").is_between(-180, 180)).then("longitude_n")
+        .alias("longitude_n"),
+    )
+    offenders, orphan_offenders = link_to_incidents(tables["offenders"], incidents, "offender_id")
+    victims, orphan_victims = link_to_incidents(tables["victims"], incidents, "victim_id")
+    weapons, orphan_weapons = link_to_incidents(tables["weapons"], incidents, "weapon_id")
+    offenders = offenders.with_columns(to_int("age").alias("age_n"))
+    victims = victims.with_columns(to_int("age").alias("age_n"))
+
+    rejects = pl.concat([
+        rejects_for(incidents, SLUG, {
+            "date": ("date", "incident_date", "not an ISO date"),
+            "state": ("state", "state_code", "not a US state or territory"),
+            "num_offenders": ("num_offenders", "num_offenders_n", "not a whole number"),
+            "num_victims_killed": ("num_victims_killed", "killed_n", "not a whole number"),
+            "num_victims_injured": ("num_victims_injured", "injured_n", "not a whole number"),
+            "latitude": ("latitude", "latitude_n", "not a latitude"),
+            "longitude": ("longitude", "longitude_n", "not a longitude"),
+        }),
+        rejects_for(offenders, SLUG, {"age": ("age", "age_n", "not a whole number")}),
+        rejects_for(victims, SLUG, {"age": ("age", "age_n", "not a whole number")}),
+        orphan_offenders, orphan_victims, orphan_weapons,
+    ])
+    return Parsed(
+        frames={"ap_incidents": incidents, "ap_offenders": offenders, "ap_victims": victims,
+                "ap_weapons": weapons},
+        rejects=rejects,
+    )

@@ -1,9 +1,21 @@
-"""Stanford Mass Shootings in America (MSA), final version (project suspended)."""
+"""Stanford Mass Shootings in America (MSA), final version (project suspended).
+
+One CSV row per shooting, 1966-2016. Quirks handled: CRLF record endings with
+LF inside quoted cells; "Unknown" as the marker of unknown in numeric columns;
+dates M/D/YYYY; category labels spelled inconsistently ("Custody/Escaped" and
+"Custody / Escaped", "Restaurant/Cafe?", "Not Apllicable"), normalized by
+``normalize_label`` before the SQL maps them; `CaseID` 156 and 168 each used for
+two different shootings (the later row gets "#2", both are flagged
+``duplicate_id_in_source``); several shooters' ages listed in one cell ("17,18",
+"19 & 19", "28, unknown") and sexes as "Male/Female".
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from pipelines.normalize.runner import Parsed
 from pipelines.registry import Source, SourceFile
 
 SOURCE = Source(
@@ -29,5 +41,168 @@ SOURCE = Source(
     expected_records=(335, 335),
     first_date=date(1966, 1, 1),
     last_date=date(2016, 12, 31),
+    notes="killed/injured = civilian + enforcement counts (victims only); the source's "
+    "`Total Number of Fatalities` (1,331) includes shooters who died. `Depreciation` marks "
+    "6 records uncertain (2) and 4 as not fitting the criteria (0); all are kept. Six 2016 "
+    "shootings appear twice under different CaseIDs.",
     tags=("mass_shooting", "firearm"),
 )
+
+SLUG = "stanford_msa"
+FIELDS = {
+    "CaseID": "case_id", "Title": "title", "City": "city_raw", "State": "state_raw",
+    "Latitude": "latitude_raw", "Longitude": "longitude_raw",
+    "Number of Civilian Fatalities": "civ_killed_raw",
+    "Number of Civilian Injured": "civ_injured_raw",
+    "Number of Enforcement Fatalities": "le_killed_raw",
+    "Number of Enforcement Injured": "le_injured_raw",
+    "Total Number of Fatalities": "total_fatalities_raw",
+    "Description": "description", "Date": "date_raw",
+    "Number of shooters": "shooters_raw", "Shooter Age(s)": "ages_raw",
+    "Shooter Sex": "sex_raw", "Type of Gun - General": "gun_general_raw",
+    "Number of Shotguns": "shotguns_raw", "Number of Rifles": "rifles_raw",
+    "Number of Handguns": "handguns_raw",
+    "Fate of Shooter at the scene": "fate_scene_raw", "Fate of Shooter": "fate_raw",
+    "Shooter's Cause of Death": "cause_raw", "School Related": "school_raw",
+    "Place Type": "place_raw", "Depreciation": "depreciation_raw",
+}
+
+
+def normalize_label(col: str):
+    """A category label folded so spelling variants compare equal: lower case,
+    whitespace runs (line breaks included) to one space, no space around "/", and
+    no stray "?" or "," at the ends ("Custody / Escaped" == "Custody/Escaped",
+    "Restaurant/Cafe?" == "Restaurant/cafe")."""
+    import polars as pl
+
+    from pipelines.normalize.parsing import clean_text
+
+    return (
+        clean_text(pl.col(col).str.replace_all(r"\s+", " "))
+        .str.to_lowercase()
+        .str.replace_all(r"\s*/\s*", "/")
+        .str.strip_chars(" ?,")
+        .alias(col)
+    )
+
+
+def unique_ids(ids):
+    """The source's ids made unique: a repeated id gets "#2", "#3"... in file order.
+
+    Returns ``(id expression, duplicated expression)`` for ``with_columns``.
+    """
+    import polars as pl
+
+    n = pl.int_range(1, pl.len() + 1).over(ids)
+    unique = pl.when(n == 1).then(ids).otherwise(pl.concat_str(ids, pl.lit("#"), n))
+    return unique, (pl.len().over(ids) > 1) & ids.is_not_null()
+
+
+def split_attackers(staged):
+    """One row per shooter: ``attacker_no``, ``age_raw``, ``age``, ``sex_raw``.
+
+    The number of rows is the largest of `Number of shooters`, the number of ages
+    listed, and 1 when only a sex is known. Ages are given to shooters by position
+    only when one age per shooter is listed (a single age for several shooters
+    would be the average the data dictionary asks for); a single sex applies to
+    all shooters, "Male/Female" is split by position.
+    """
+    import polars as pl
+
+    from pipelines.normalize.parsing import clean_text, to_int
+
+    ages = clean_text("ages_raw").str.replace_all("&", ",").str.split(",")
+    sexes = clean_text("sex_raw").str.split("/")
+    rows = staged.select(
+        "source_record_id", "source_file", "source_row",
+        ages.alias("_ages"), sexes.alias("_sexes"),
+        pl.max_horizontal(
+            pl.col("shooters"),
+            ages.list.len(),
+            pl.when(sexes.is_not_null()).then(pl.lit(1)),
+        ).fill_null(0).alias("_n"),
+    )
+    exploded = rows.with_columns(
+        pl.int_ranges(1, pl.col("_n") + 1).alias("attacker_no")
+    ).explode("attacker_no").filter(pl.col("attacker_no").is_not_null())
+    i = pl.col("attacker_no") - 1
+    return exploded.select(
+        "source_record_id", "source_file", "source_row",
+        pl.col("attacker_no").cast(pl.Int32),
+        pl.when(pl.col("_ages").list.len() == pl.col("_n"))
+        .then(pl.col("_ages").list.get(i, null_on_oob=True).str.strip_chars())
+        .alias("age_raw"),
+        pl.when(pl.col("_sexes").list.len() == 1)
+        .then(pl.col("_sexes").list.first())
+        .when(pl.col("_sexes").list.len() == pl.col("_n"))
+        .then(pl.col("_sexes").list.get(i, null_on_oob=True))
+        .str.strip_chars()
+        .alias("sex_raw"),
+    ).with_columns(to_int("age_raw").alias("age"))
+
+
+def parse(files: dict[str, Path]) -> Parsed:
+    import polars as pl
+
+    from pipelines.normalize.parsing import (
+        clean_text,
+        rejects_for,
+        state_code,
+        to_float,
+        to_int,
+    )
+
+    path = files["data"]
+    raw = pl.read_csv(path, infer_schema_length=0)
+    missing = [c for c in FIELDS if c not in raw.columns]
+    if missing:
+        raise ValueError(f"{SLUG}: {path.name}: missing columns {missing}")
+    record_id, duplicated = unique_ids(clean_text("case_id"))
+    staged = raw.select(
+        pl.lit(path.name).alias("source_file"),
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("source_row"),
+        *(pl.col(src).alias(dst) for src, dst in FIELDS.items()),
+    ).with_columns(
+        record_id.alias("source_record_id"),
+        duplicated.alias("duplicate_id"),
+        clean_text("title").alias("incident_name"),
+        clean_text("date_raw").str.to_date("%m/%d/%Y", strict=False).alias("incident_date"),
+        clean_text("city_raw").alias("city"),
+        state_code("state_raw").alias("state"),
+        to_float("latitude_raw").alias("latitude"),
+        to_float("longitude_raw").alias("longitude"),
+        *(to_int(f"{c}_raw").alias(c) for c in (
+            "civ_killed", "civ_injured", "le_killed", "le_injured", "total_fatalities",
+            "shooters", "shotguns", "rifles", "handguns")),
+        *(normalize_label(f"{c}_raw").alias(c) for c in (
+            "fate_scene", "fate", "cause", "school", "place", "gun_general")),
+    ).with_columns(
+        pl.when(pl.col("latitude").is_between(-90, 90)).then("latitude").alias("latitude"),
+        pl.when(pl.col("longitude").is_between(-180, 180)).then("longitude").alias("longitude"),
+    )
+    attackers = split_attackers(staged)
+    rejects = pl.concat([
+        rejects_for(staged, SLUG, {
+            "Date": ("date_raw", "incident_date", "not a M/D/YYYY date"),
+            "State": ("state_raw", "state", "not a US state or territory"),
+            "Latitude": ("latitude_raw", "latitude", "not a latitude"),
+            "Longitude": ("longitude_raw", "longitude", "not a longitude"),
+            "Number of Civilian Fatalities": ("civ_killed_raw", "civ_killed",
+                                              "not a whole number"),
+            "Number of Civilian Injured": ("civ_injured_raw", "civ_injured",
+                                           "not a whole number"),
+            "Number of Enforcement Fatalities": ("le_killed_raw", "le_killed",
+                                                 "not a whole number"),
+            "Number of Enforcement Injured": ("le_injured_raw", "le_injured",
+                                              "not a whole number"),
+            "Number of shooters": ("shooters_raw", "shooters", "not a whole number"),
+            "Number of Shotguns": ("shotguns_raw", "shotguns", "not a whole number"),
+            "Number of Rifles": ("rifles_raw", "rifles", "not a whole number"),
+            "Number of Handguns": ("handguns_raw", "handguns", "not a whole number"),
+        }),
+        rejects_for(attackers, SLUG, {
+            "Shooter Age(s)": ("age_raw", "age", "not a whole number"),
+        }),
+    ])
+    return Parsed(frames={"stanford": staged, "stanford_attackers": attackers},
+                  rejects=rejects)

@@ -1,0 +1,185 @@
+-- AP / USA TODAY / Northeastern Mass Killing Database -> contract.
+-- Quirks handled in parse (Polars): UTF-8 BOM on the header, ids/injured/coordinates
+-- as quoted strings, CRLF inside quoted offender cells, detail rows pointing at a
+-- missing incident (rejected as "no such incident", never silently dropped).
+--
+-- killed / injured: `num_victims_killed` / `num_victims_injured` (victims only; AP
+-- never counts the offender). The victims table lists exactly the killed victims
+-- (its rows per incident equal num_victims_killed for all 615 incidents), so every
+-- victim row is injury 'killed'.
+-- attackers: `num_offenders`; 0 (two incidents with no offender identified) -> NULL.
+-- No time of day, no incident name; ended_before_police is NULL (AP cannot tell).
+--
+-- attacker_outcome comes from the OFFENDERS table. Each offender first gets a fate:
+--   outcome 'Suicide', or 'Killed' with suicide = TRUE          -> suicide
+--   outcome 'Killed' and the incident narrative says, within one sentence, that
+--     police / officers / deputies / troopers / SWAT / a sniper shot or killed
+--     (AP has no "killed by" field; 'Killed' is almost always by police, but one
+--     offender was killed by his accomplice and one in Mexico)   -> killed_by_police
+--   other 'Killed'                                                -> unknown
+--   arrested, charged, tried, sentenced, acquitted, charges dropped, incompetent,
+--     and died or killed themselves awaiting trial                -> apprehended
+--   'Unsolved' (offender never identified) or 'Fugitive'          -> fled: nobody was
+--     caught at or after the scene, so the attacker necessarily got away
+--   anything else                                                 -> unknown
+-- and the incident takes the first fate in this precedence over its offenders:
+--   suicide > killed_by_police > apprehended > fled > unknown.
+-- The suicide flag alone is not trusted against an arrest outcome (one offender is
+-- suicide = TRUE with outcome 'Arrested/Pending trial'; kept as apprehended).
+-- attacker_outcome_raw = the offenders' `outcome` values joined with "; ".
+-- stopped_by: suicide -> self, killed_by_police -> police, fled -> none; an arrest
+-- may come days later, so apprehended -> unknown, as is everything else.
+--
+-- location_type from `location_type` (raw kept): Residence/Other shelter (includes
+-- hotels, shelters and drug houses per `location`) -> residence;
+-- Commercial/Retail/Entertainment -> commerce; School/College -> education;
+-- Government/Transit -> government (AP does not separate the two, and codes
+-- military sites such as Fort Hood here); House of Worship -> house_of_worship;
+-- Medical facility -> health_care; Open space -> open_space; Multiple, Vehicle and
+-- Other -> other.
+--
+-- weapons: one row per incident, weapon type and raw description, count = number of
+-- AP weapon rows. gun: gun_type decides (handgun / semiautomatic handgun / revolver /
+-- pistol / automatic handgun -> handgun; rifle / semiautomatic rifle -> rifle;
+-- shotgun -> shotgun), else gun_class HG -> handgun, else other_firearm (long gun
+-- of unstated type, or gun of unknown class "UG"), so every firearm is one of
+-- handgun/rifle/shotgun/other_firearm. knife -> knife; vehicle -> vehicle; fire,
+-- sharp object (axes, machetes...), blunt object, strangulation, explosive, other
+-- -> other. weapon_raw = "weapon_type / gun_class / gun_type".
+CREATE OR REPLACE TEMP VIEW ap_police_narrative AS
+SELECT
+    source_record_id,
+    coalesce(regexp_matches(
+        narrative,
+        '(?i)(police|officer|deputy|deputies|trooper|swat|law enforcement|sniper)[^.]*'
+        || '(kill|shot|shoot|fire|dead|fatal)'
+        || '|(kill|shot|shoot|dead|fatal)[^.]*'
+        || '(police|officer|deputy|deputies|trooper|swat|law enforcement|sniper)'
+    ), FALSE) AS police_killing_told
+FROM ap_incidents;
+
+CREATE OR REPLACE TEMP VIEW ap_offender_fates AS
+SELECT
+    o.*,
+    CASE
+        WHEN o.outcome = 'Suicide' THEN 'suicide'
+        WHEN o.outcome = 'Killed' AND upper(o.suicide) = 'TRUE' THEN 'suicide'
+        WHEN o.outcome = 'Killed' AND n.police_killing_told THEN 'killed_by_police'
+        WHEN o.outcome = 'Killed' THEN 'unknown'
+        WHEN o.outcome IN ('Arrested/Pending trial', 'Convicted', 'Prison sentence',
+                           'Life sentence', 'Life with parole', 'Life without parole',
+                           'Death sentence', 'Sentenced as juvenile', 'Acquitted',
+                           'Charges dropped', 'Incompetent', 'Legally insane',
+                           'Died awaiting trial', 'Suicide awaiting trial')
+            THEN 'apprehended'
+        WHEN o.outcome IN ('Unsolved', 'Fugitive') THEN 'fled'
+        ELSE 'unknown'
+    END AS fate
+FROM ap_offenders AS o
+JOIN ap_police_narrative AS n USING (source_record_id);
+
+CREATE OR REPLACE TEMP VIEW ap_incident_fates AS
+SELECT
+    source_record_id,
+    arg_min(fate, CASE fate WHEN 'suicide' THEN 1 WHEN 'killed_by_police' THEN 2
+                            WHEN 'apprehended' THEN 3 WHEN 'fled' THEN 4 ELSE 5 END)
+        AS attacker_outcome,
+    string_agg(outcome, '; ' ORDER BY item_no) AS attacker_outcome_raw
+FROM ap_offender_fates
+GROUP BY source_record_id;
+
+CREATE OR REPLACE TEMP VIEW source_records AS
+SELECT
+    'ap_usat_nu' AS source,
+    i.source_record_id,
+    NULL AS incident_name,
+    i.incident_date,
+    NULL::TIME AS start_time,
+    NULL AS start_time_precision,
+    nullif(trim(i.city), '') AS city,
+    i.state_code AS state,
+    i.state AS state_raw,
+    nullif(trim(i.county), '') AS county,
+    i.latitude_n AS latitude,
+    i.longitude_n AS longitude,
+    CASE trim(i.location_type)
+        WHEN 'Residence/Other shelter' THEN 'residence'
+        WHEN 'Commercial/Retail/Entertainment' THEN 'commerce'
+        WHEN 'School/College' THEN 'education'
+        WHEN 'Government/Transit' THEN 'government'
+        WHEN 'House of Worship' THEN 'house_of_worship'
+        WHEN 'Medical facility' THEN 'health_care'
+        WHEN 'Open space' THEN 'open_space'
+        WHEN 'Multiple' THEN 'other'
+        WHEN 'Vehicle' THEN 'other'
+        WHEN 'Other' THEN 'other'
+        ELSE 'unknown'
+    END AS location_type,
+    i.location_type AS location_type_raw,
+    i.killed_n AS killed,
+    i.injured_n AS injured,
+    nullif(i.num_offenders_n, 0) AS attackers,
+    coalesce(f.attacker_outcome, 'unknown') AS attacker_outcome,
+    f.attacker_outcome_raw,
+    CASE f.attacker_outcome
+        WHEN 'suicide' THEN 'self'
+        WHEN 'killed_by_police' THEN 'police'
+        WHEN 'fled' THEN 'none'
+        ELSE 'unknown'
+    END AS stopped_by,
+    NULL::BOOLEAN AS ended_before_police,
+    NULL::DOUBLE AS duration_min,
+    CASE WHEN i.duplicate_id THEN ['duplicate_id_in_source']
+         ELSE []::VARCHAR[] END AS quality_flags,
+    i.source_file,
+    i.source_row
+FROM ap_incidents AS i
+LEFT JOIN ap_incident_fates AS f USING (source_record_id);
+
+CREATE OR REPLACE TEMP VIEW attackers AS
+SELECT
+    'ap_usat_nu' AS source,
+    source_record_id,
+    item_no AS attacker_no,
+    age_n AS age,
+    CASE lower(trim(sex)) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
+    nullif(trim(outcome), '') AS outcome_raw
+FROM ap_offenders;
+
+CREATE OR REPLACE TEMP VIEW victims AS
+SELECT
+    'ap_usat_nu' AS source,
+    source_record_id,
+    item_no AS victim_no,
+    age_n AS age,
+    CASE lower(trim(sex)) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
+    'killed' AS injury
+FROM ap_victims;
+
+CREATE OR REPLACE TEMP VIEW weapons AS
+SELECT 'ap_usat_nu' AS source, source_record_id, weapon_type, count(*) AS count, weapon_raw
+FROM (
+    SELECT
+        source_record_id,
+        CASE
+            WHEN kind = 'gun' THEN CASE
+                WHEN gun_kind IN ('handgun', 'semiautomatic handgun', 'revolver', 'pistol',
+                                  'automatic handgun') THEN 'handgun'
+                WHEN gun_kind IN ('rifle', 'semiautomatic rifle') THEN 'rifle'
+                WHEN gun_kind = 'shotgun' THEN 'shotgun'
+                WHEN gun_kind IS NULL AND gun_class_ = 'HG' THEN 'handgun'
+                ELSE 'other_firearm'
+            END
+            WHEN kind = 'knife' THEN 'knife'
+            WHEN kind = 'vehicle' THEN 'vehicle'
+            WHEN kind IS NULL THEN 'unknown'
+            ELSE 'other'
+        END AS weapon_type,
+        concat_ws(' / ', nullif(trim(weapon_type), ''), nullif(trim(gun_class), ''),
+                  nullif(trim(gun_type), '')) AS weapon_raw
+    FROM ap_weapons,
+    LATERAL (SELECT lower(nullif(trim(weapon_type), '')) AS kind,
+                    upper(nullif(trim(gun_class), '')) AS gun_class_,
+                    lower(nullif(trim(gun_type), '')) AS gun_kind)
+)
+GROUP BY ALL;

@@ -1,0 +1,170 @@
+-- Stanford Mass Shootings in America -> contract.
+-- Parse (Polars) reads the CRLF/LF CSV, turns "Unknown" into NULL, folds category
+-- labels with normalize_label (lower case, no space around "/", no trailing "?"),
+-- suffixes the second use of CaseID 156 and 168 with "#2" and flags both rows of
+-- each pair `duplicate_id_in_source`. Six 2016 shootings were entered twice under
+-- different CaseIDs (247/271, 255/290, 256/293, 258/301, 259/302, 260/303); their
+-- ids are distinct and their details differ, so both rows are kept and not flagged.
+--
+-- killed = civilian + enforcement fatalities, injured = civilian + enforcement
+-- injured (victims only). `Total Number of Fatalities` includes shooters who died:
+-- it exceeds civilian + enforcement fatalities in 140 rows, all with a shooter who
+-- died (by 1 in 135 of them, by 2 or 4 in the others), so it is
+-- not used (in 6 rows it is even below the components). `Total Number of Victims` equals killed +
+-- injured in 334 of 335 rows. No time of day; ended_before_police is NULL
+-- (Stanford cannot tell).
+--
+-- attacker_outcome from `Fate of Shooter at the scene` and `Shooter's Cause of
+-- Death` (the fate after the incident, `Fate of Shooter`, is not about the scene),
+-- first match wins, the same precedence as ap_usat_nu:
+--   cause suicide or killed/suicide (one shooter killed, one suicide) -> suicide
+--   cause killed, or fate at the scene "killed", and the description says within
+--     one sentence that police / officers / deputies / troopers / SWAT / a sniper
+--     shot or killed (Stanford does not say who killed the shooter; civilians did
+--     in a few cases)                                   -> killed_by_police
+--   fate custody, arrested, custody/escaped (one of several shooters caught)
+--                                                       -> apprehended
+--   fate escaped                                        -> fled
+--   anything else (deceased without a cause, killed by someone unnamed, "FALSE")
+--                                                       -> unknown
+-- attacker_outcome_raw = fate at the scene; cause of death (raw spellings).
+-- stopped_by: suicide -> self, killed_by_police -> police, fled -> none; custody
+-- does not say whether police, bystanders or a surrender ended it -> unknown.
+--
+-- location_type from `Place Type` (normalized labels; raw kept): residential home /
+-- neighborhood -> residence; primary, secondary school, college/university ->
+-- education; company/factory/office, retail/wholesale/services, restaurant/cafe,
+-- entertainment venue -> commerce; government facility -> government; military
+-- facility -> military; place of worship -> house_of_worship; medical/care ->
+-- health_care; street/highway, park/wilderness -> open_space; public
+-- transportation and the four cells naming two place types -> other; Unknown ->
+-- unknown. `School Related` agrees with the school/college place types and is not
+-- needed (the three Unknown places are not school related).
+--
+-- weapons: Number of Handguns / Rifles / Shotguns, one row per type with a count
+-- > 0 (as fbi.sql). Where no count is positive (Unknown or 0), one row from `Type
+-- of Gun - General` (Handgun / Rifle / Shotgun, count NULL), else 'unknown'.
+-- "0 (1)" and "2 (1)" counts and "Handgun" in the shotgun column are rejected.
+--
+-- `Depreciation` (1 fits the criteria, 2 uncertain, 0 does not fit) has no
+-- matching quality flag; the records are kept as the source publishes them.
+CREATE OR REPLACE TEMP VIEW stanford_mapped AS
+SELECT
+    *,
+    coalesce(regexp_matches(
+        description,
+        '(?i)(police|officer|deputy|deputies|trooper|swat|law enforcement|sniper)[^.]*'
+        || '(kill|shot|shoot|fire|dead|fatal)'
+        || '|(kill|shot|shoot|dead|fatal)[^.]*'
+        || '(police|officer|deputy|deputies|trooper|swat|law enforcement|sniper)'
+    ), FALSE) AS police_killing_told,
+    CASE
+        WHEN cause IN ('suicide', 'killed/suicide') THEN 'suicide'
+        WHEN (cause = 'killed' OR fate_scene = 'killed') AND police_killing_told
+            THEN 'killed_by_police'
+        WHEN fate_scene IN ('custody', 'arrested', 'custody/escaped') THEN 'apprehended'
+        WHEN fate_scene = 'escaped' THEN 'fled'
+        ELSE 'unknown'
+    END AS attacker_outcome
+FROM stanford;
+
+CREATE OR REPLACE TEMP VIEW source_records AS
+SELECT
+    'stanford_msa' AS source,
+    source_record_id,
+    incident_name,
+    incident_date,
+    NULL::TIME AS start_time,
+    NULL AS start_time_precision,
+    city,
+    state,
+    state_raw,
+    NULL AS county,
+    latitude,
+    longitude,
+    CASE place
+        WHEN 'residential home/neighborhood' THEN 'residence'
+        WHEN 'residential home' THEN 'residence'
+        WHEN 'primary school' THEN 'education'
+        WHEN 'secondary school' THEN 'education'
+        WHEN 'college/university/adult education' THEN 'education'
+        WHEN 'company/factory/office' THEN 'commerce'
+        WHEN 'retail/wholesale/services facility' THEN 'commerce'
+        WHEN 'restaurant/cafe' THEN 'commerce'
+        WHEN 'restaurant/cafeé' THEN 'commerce'
+        WHEN 'entertainment venue' THEN 'commerce'
+        WHEN 'government facility' THEN 'government'
+        WHEN 'military facility' THEN 'military'
+        WHEN 'place of worship' THEN 'house_of_worship'
+        WHEN 'medical/care' THEN 'health_care'
+        WHEN 'street/highway' THEN 'open_space'
+        WHEN 'park/wilderness' THEN 'open_space'
+        WHEN 'park/wildness' THEN 'open_space'
+        WHEN 'public transportation' THEN 'other'
+        WHEN 'retail/wholesale/services facility/residential home/neighborhood' THEN 'other'
+        WHEN 'residential home/neighborhood, retail/wholesale/services facility' THEN 'other'
+        WHEN 'residential home/neighborhood and street/highway' THEN 'other'
+        WHEN 'retail/wholesale/services facility and primary school' THEN 'other'
+        ELSE 'unknown'
+    END AS location_type,
+    place_raw AS location_type_raw,
+    civ_killed + le_killed AS killed,
+    civ_injured + le_injured AS injured,
+    shooters AS attackers,
+    attacker_outcome,
+    nullif(concat_ws('; ', trim(fate_scene_raw), trim(cause_raw)), '') AS attacker_outcome_raw,
+    CASE attacker_outcome
+        WHEN 'suicide' THEN 'self'
+        WHEN 'killed_by_police' THEN 'police'
+        WHEN 'fled' THEN 'none'
+        ELSE 'unknown'
+    END AS stopped_by,
+    NULL::BOOLEAN AS ended_before_police,
+    NULL::DOUBLE AS duration_min,
+    CASE WHEN duplicate_id THEN ['duplicate_id_in_source']
+         ELSE []::VARCHAR[] END AS quality_flags,
+    source_file,
+    source_row
+FROM stanford_mapped;
+
+-- A fate or cause naming several outcomes ("Custody/Escaped", "Killed/Suicide")
+-- cannot be given to one shooter, so those shooters get no outcome_raw.
+CREATE OR REPLACE TEMP VIEW attackers AS
+SELECT
+    'stanford_msa' AS source,
+    a.source_record_id,
+    a.attacker_no,
+    a.age,
+    CASE lower(a.sex_raw) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
+    CASE WHEN NOT contains(coalesce(s.fate_scene, ''), '/')
+              AND NOT contains(coalesce(s.cause, ''), '/')
+         THEN nullif(concat_ws('; ', trim(s.fate_scene_raw), trim(s.cause_raw)), '')
+    END AS outcome_raw
+FROM stanford_attackers AS a
+JOIN stanford AS s USING (source_record_id);
+
+CREATE OR REPLACE TEMP VIEW weapons AS
+SELECT 'stanford_msa' AS source, source_record_id, weapon_type, n AS count, weapon_raw
+FROM (
+    SELECT source_record_id, 'handgun' AS weapon_type, handguns AS n,
+           'Number of Handguns' AS weapon_raw
+    FROM stanford WHERE handguns > 0
+    UNION ALL
+    SELECT source_record_id, 'rifle', rifles, 'Number of Rifles' FROM stanford WHERE rifles > 0
+    UNION ALL
+    SELECT source_record_id, 'shotgun', shotguns, 'Number of Shotguns'
+    FROM stanford WHERE shotguns > 0
+    UNION ALL
+    SELECT source_record_id,
+           CASE gun_general
+               WHEN 'handgun' THEN 'handgun'
+               WHEN 'rifle' THEN 'rifle'
+               WHEN 'semi-automatic rifle' THEN 'rifle'
+               WHEN 'shotgun' THEN 'shotgun'
+               ELSE 'unknown'
+           END,
+           NULL,
+           coalesce(trim(gun_general_raw), 'Type of Gun - General blank')
+    FROM stanford
+    WHERE coalesce(handguns, 0) + coalesce(rifles, 0) + coalesce(shotguns, 0) = 0
+);

@@ -1,0 +1,230 @@
+"""AP / USA TODAY / Northeastern Mass Killing Database, on the shipped raw files and on
+small hand-made files for each quirk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import polars as pl
+import pytest
+
+from pipelines.normalize.runner import normalize
+from pipelines.normalize.states import USPS_CODES
+from pipelines.sources import ap_usat_nu
+from tests.conftest import normalize_shipped
+
+FIREARMS = ("handgun", "rifle", "shotgun", "other_firearm")
+
+
+@pytest.fixture(scope="module")
+def ap() -> dict[str, pl.DataFrame]:
+    return normalize_shipped("ap_usat_nu")
+
+
+def test_615_incidents_with_ap_victim_totals(ap) -> None:
+    records = ap["source_records"]
+    assert records.height == 615
+    assert records["source_record_id"].n_unique() == 615
+    assert records["killed"].sum() == 3174  # num_victims_killed: victims only
+    assert records["injured"].sum() == 2139
+    assert records["killed"].null_count() == 0
+    assert records["killed"].min() == 4  # AP's definition: 4+ killed, never a stray 0
+    assert ap["rejects"].height == 0
+    assert (records["incident_date"].min().isoformat(),
+            records["incident_date"].max().isoformat()) == ("2006-01-01", "2025-02-21")
+
+
+def test_every_state_is_a_usps_code(ap) -> None:
+    states = ap["source_records"]["state"]
+    assert states.null_count() == 0
+    assert set(states.unique()) <= USPS_CODES
+
+
+def test_detail_tables_keep_every_source_row(ap) -> None:
+    assert ap["attackers"].height == 788
+    assert ap["victims"].height == 3174
+    assert ap["weapons"]["count"].sum() == 963
+    # The victims table lists the killed: per incident it matches num_victims_killed.
+    per_incident = ap["victims"].group_by("source_record_id").len().join(
+        ap["source_records"].select("source_record_id", "killed"), on="source_record_id",
+        how="full",
+    )
+    assert per_incident.filter(pl.col("len") != pl.col("killed")).height == 0
+    assert per_incident["len"].null_count() == 0
+    assert set(ap["victims"]["injury"].unique()) == {"killed"}
+
+
+def test_famous_incidents(ap) -> None:
+    rows = {
+        (d.isoformat(), s): (c, k, i, o)
+        for d, s, c, k, i, o in ap["source_records"].select(
+            "incident_date", "state", "city", "killed", "injured", "attacker_outcome"
+        ).iter_rows()
+    }
+    # Las Vegas: AP counts 60 killed (two died of their injuries years later).
+    assert rows[("2017-10-01", "NV")] == ("Las Vegas", 60, 867, "suicide")
+    assert rows[("2017-11-05", "TX")] == ("Sutherland Springs", 25, 20, "suicide")
+    assert rows[("2022-05-24", "TX")] == ("Uvalde", 21, 17, "killed_by_police")
+    assert rows[("2012-12-14", "CT")] == ("Newtown", 27, 2, "suicide")  # counts the mother
+
+
+def test_non_firearm_killings_count_too(ap) -> None:
+    records = ap["source_records"].join(ap["weapons"], on="source_record_id")
+    # New York truck attack, 2017-10-31: 8 killed, 11 injured, one vehicle.
+    nyc = records.filter(pl.col("source_record_id") == "348")
+    assert nyc.select("city", "killed", "injured", "weapon_type", "count").rows() == [
+        ("New York", 8, 11, "vehicle", 1)
+    ]
+    # Richmond, VA, 2006-01-01: seven stabbed and beaten to death, nobody injured.
+    richmond = records.filter(pl.col("source_record_id") == "98")
+    assert richmond.select("killed", "injured").unique().rows() == [(7, 0)]
+    assert sorted(richmond["weapon_raw"]) == ["blunt object / NG", "knife / NG"]
+
+
+def test_firearm_incidents_are_visible_in_weapons(ap) -> None:
+    with_gun = set(
+        ap["weapons"].filter(pl.col("weapon_type").is_in(FIREARMS))["source_record_id"]
+    )
+    assert len(with_gun) == 487
+    # firstcod = Shooting in 485 incidents; 484 of them list a gun. Incident 614 (a
+    # shooting, then a fire pit) lists only fire; 230, 276 and 283 list a gun but a
+    # different first cause of death.
+    assert {"230", "276", "283"} <= with_gun
+    assert "614" not in with_gun
+
+
+def test_weapon_mapping(ap) -> None:
+    mapped = dict(ap["weapons"].select("weapon_raw", "weapon_type").unique().iter_rows())
+    assert mapped["gun / HG / revolver"] == "handgun"
+    assert mapped["gun / UG"] == "other_firearm"  # a gun of unknown class is still a gun
+    assert mapped["gun / LG / handgun"] == "handgun"  # gun_type beats a contradicting class
+    assert mapped["sharp object / NG"] == "other"
+    assert mapped["fire / NG"] == "other"
+
+
+def test_offender_outcome_precedence(ap) -> None:
+    records = ap["source_records"]
+    counts = dict(records.group_by("attacker_outcome").len().iter_rows())
+    assert counts == {"apprehended": 349, "suicide": 191, "killed_by_police": 42,
+                      "fled": 31, "unknown": 2}
+    outcome = dict(records.select("source_record_id", "attacker_outcome").iter_rows())
+    raw = dict(records.select("source_record_id", "attacker_outcome_raw").iter_rows())
+    assert (raw["1"], outcome["1"]) == ("Life sentence; Killed", "killed_by_police")
+    assert (raw["44"], outcome["44"]) == ("Suicide; Killed", "suicide")
+    # Killed by his accomplice: suicide = TRUE on the killer's row decides.
+    assert (raw["587"], outcome["587"]) == ("Killed; Killed", "suicide")
+    # One killed in Mexico (narrative names no police), others arrested.
+    assert outcome["611"] == "apprehended"
+    stopped = dict(records.group_by("attacker_outcome", "stopped_by").len()
+                   .select(pl.concat_str("attacker_outcome", pl.lit("/"), "stopped_by"), "len")
+                   .iter_rows())
+    assert stopped == {"apprehended/unknown": 349, "suicide/self": 191,
+                       "killed_by_police/police": 42, "fled/none": 31, "unknown/unknown": 2}
+    assert records["ended_before_police"].null_count() == 615
+
+
+def test_zero_offenders_means_unknown(ap) -> None:
+    rows = ap["source_records"].filter(pl.col("source_record_id").is_in(["266", "491"]))
+    assert rows.select("attackers", "attacker_outcome").rows() == [(None, "unknown")] * 2
+
+
+def test_location_types(ap) -> None:
+    counts = dict(ap["source_records"].group_by("location_type").len().iter_rows())
+    assert counts == {"residence": 426, "commerce": 61, "other": 53, "open_space": 42,
+                      "education": 14, "government": 10, "house_of_worship": 7,
+                      "health_care": 2}
+
+
+# --- hand-made files, one per quirk -------------------------------------------------
+
+BOM = "\ufeff"
+HEADERS = {
+    "incidents": '"incident_id","date","city","state","num_offenders","num_victims_killed",'
+    '"num_victims_injured","firstcod","location_type","location","longitude","latitude",'
+    '"county","narrative"',
+    "offenders": '"incident_id","offender_id","age","sex","suicide","deathcause","outcome",'
+    '"sentence_details"',
+    "victims": '"incident_id","victim_id","age","sex"',
+    "weapons": '"incident_id","weapon_id","weapon_type","gun_class","gun_type"',
+}
+INCIDENT = ('"{id}","2020-01-02","Town","OH",1,4,"1","Shooting","Open space","Open space",'
+            '"-81.5","41.1","Some County","{narrative}"')
+
+
+def write_tiny(tmp_path: Path, incidents: list[str], offenders=(), victims=(), weapons=()):
+    rows = {"incidents": incidents, "offenders": offenders, "victims": victims,
+            "weapons": weapons}
+    files = {}
+    for key, body in rows.items():
+        path = tmp_path / f"mass_killing_{key}_public.csv"
+        path.write_bytes((BOM + "\r\n".join([HEADERS[key], *body]) + "\r\n").encode())
+        files[key] = path
+    return files
+
+
+def run_tiny(files: dict[str, Path]) -> dict[str, pl.DataFrame]:
+    snaps = {k: SimpleNamespace(name=p.name, url=f"file://{p}", sha256="0" * 64, path=str(p))
+             for k, p in files.items()}
+    return normalize(ap_usat_nu, snaps)
+
+
+def test_bom_is_not_part_of_the_first_column(tmp_path) -> None:
+    files = write_tiny(tmp_path, [INCIDENT.format(id="7", narrative="x")])
+    assert files["incidents"].read_bytes().startswith(b"\xef\xbb\xbf")
+    table = ap_usat_nu.read_table("incidents", files["incidents"])
+    assert table.columns[1] == "incident_id"  # after source_row
+    assert not [c for c in table.columns if BOM in c]
+    assert run_tiny(files)["source_records"]["source_record_id"].to_list() == ["7"]
+
+
+def test_crlf_inside_quoted_offender_cell_stays_one_row(tmp_path) -> None:
+    offender = '"7","1",30,"Male","FALSE","","Prison sentence","15 years,\r\nthen parole"'
+    files = write_tiny(tmp_path, [INCIDENT.format(id="7", narrative="x")], [offender])
+    out = run_tiny(files)
+    assert out["attackers"].select("attacker_no", "age", "sex", "outcome_raw").rows() == [
+        (1, 30, "male", "Prison sentence")
+    ]
+    assert out["source_records"]["attacker_outcome"].to_list() == ["apprehended"]
+
+
+def test_rows_of_a_missing_incident_are_rejected_not_dropped(tmp_path) -> None:
+    files = write_tiny(
+        tmp_path,
+        [INCIDENT.format(id="7", narrative="x")],
+        offenders=['"7","1",30,"Male","TRUE","Shooting","Suicide",""',
+                   '"99","2",40,"Male","FALSE","","Unsolved",""'],
+        victims=['"7","1","20","Female"', '"98","2","21","Male"'],
+        weapons=['7,1,"gun","HG","revolver"', '97,2,"knife","NG",'],
+    )
+    out = run_tiny(files)
+    rejects = out["rejects"].sort("source_file")
+    assert rejects.select("source_file", "source_row", "field", "raw_value", "reason").rows() == [
+        ("mass_killing_offenders_public.csv", 2, "incident_id", "99", "no such incident"),
+        ("mass_killing_victims_public.csv", 2, "incident_id", "98", "no such incident"),
+        ("mass_killing_weapons_public.csv", 2, "incident_id", "97", "no such incident"),
+    ]
+    assert out["attackers"].height == out["victims"].height == out["weapons"].height == 1
+    assert out["source_records"]["attacker_outcome"].to_list() == ["suicide"]
+
+
+def test_killed_needs_police_in_the_narrative(tmp_path) -> None:
+    files = write_tiny(
+        tmp_path,
+        [INCIDENT.format(id="1", narrative="He was shot dead by responding police."),
+         INCIDENT.format(id="2", narrative="Police found the bodies. He was later killed.")],
+        offenders=['"1","1",30,"Male","FALSE","Shooting","Killed",""',
+                   '"2","2",30,"Male","FALSE","Shooting","Killed",""'],
+    )
+    out = run_tiny(files)["source_records"].sort("source_record_id")
+    assert out.select("attacker_outcome", "stopped_by").rows() == [
+        ("killed_by_police", "police"), ("unknown", "unknown")
+    ]
+
+
+def test_repeated_incident_id_is_suffixed_and_flagged(tmp_path) -> None:
+    files = write_tiny(tmp_path, [INCIDENT.format(id="5", narrative="a"),
+                                  INCIDENT.format(id="5", narrative="b")])
+    out = run_tiny(files)["source_records"].sort("source_row")
+    assert out["source_record_id"].to_list() == ["5", "5#2"]
+    assert out["quality_flags"].to_list() == [["duplicate_id_in_source"]] * 2
