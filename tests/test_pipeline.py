@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.paths import ProjectPaths
+from pipelines.registry import sources
 
 from .conftest import run_cli, scratch_root
 
@@ -110,3 +112,75 @@ def test_a_fresh_root_with_no_raw_files_fails_clearly_offline(tmp_path: Path) ->
     leftovers = [p for p in paths.raw.rglob("*") if p.is_file()] if paths.raw.exists() else []
     assert leftovers == []
     shutil.rmtree(paths.root)
+
+
+def _serve_pinned_files(server) -> None:
+    """Serve every pinned file at its raw-GitHub path (AP's as the zip it comes in)."""
+    import io
+    import zipfile
+
+    from pipelines.ingest.snapshots import find
+    from pipelines.registry import sources
+
+    from .conftest import SHIPPED_RAW
+
+    zips: dict[str, zipfile.ZipFile] = {}
+    buffers: dict[str, io.BytesIO] = {}
+    for source in sources().values():
+        for file in source.data_files:
+            body = Path(find(SHIPPED_RAW, source.slug, file.sha256).path).read_bytes()
+            path = f"/{source.repo}/{source.commit}/{file.path}"
+            if file.member:
+                if path not in zips:
+                    buffers[path] = io.BytesIO()
+                    zips[path] = zipfile.ZipFile(buffers[path], "w")
+                zips[path].writestr(file.member, body)
+            else:
+                server.route(path, body)
+    for path, archive in zips.items():
+        archive.close()
+        server.route(path, buffers[path].getvalue(), content_type="application/zip")
+
+
+def test_refresh_from_nothing_downloads_every_source_over_http(tmp_path: Path) -> None:
+    from tests.support.http_server import LocalServer
+
+    paths = scratch_root(tmp_path, with_raw=False)
+    with LocalServer() as server:
+        _serve_pinned_files(server)
+        result = run_cli(paths, "refresh",
+                         env={"INCIDENTS_MIRROR": f"http://127.0.0.1:{server.port}"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifests = [json.loads(p.read_text()) for p in paths.raw.rglob("manifest.json")]
+    assert len(manifests) == sum(len(s.data_files) for s in sources().values())
+    assert {m["http_status"] for m in manifests} == {200}
+    assert _tree_digest(paths.raw).keys() >= {
+        str(p.relative_to(paths.raw)) for p in paths.raw.rglob("*.csv")
+    }
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM source_records WHERE source = 'fbi'"
+                       ).fetchone()[0] == 532
+    con.close()
+
+
+def test_download_fault_keeps_the_published_warehouse(tmp_path: Path) -> None:
+    from tests.support.http_server import LocalServer
+
+    paths = scratch_root(tmp_path)
+    assert run_cli(paths, "refresh").returncode == 0
+    published = paths.warehouse.read_bytes()
+    shutil.rmtree(paths.raw / "alerrt")  # force a download for one source
+    raw_before = _tree_digest(paths.raw)
+    alerrt = sources()["alerrt"]
+    with LocalServer() as server:
+        url_path = f"/{alerrt.repo}/{alerrt.commit}/{alerrt.files[0].path}"
+        server.route(url_path, b"<html><body>Service unavailable</body></html>",
+                     content_type="text/html")
+        result = run_cli(paths, "refresh",
+                         env={"INCIDENTS_MIRROR": f"http://127.0.0.1:{server.port}"})
+    assert result.returncode == 1
+    assert f"alerrt: {server.url(url_path)}: " in result.stdout
+    assert "HTML" in result.stdout
+    assert paths.warehouse.read_bytes() == published
+    assert {k: v for k, v in _tree_digest(paths.raw).items() if "/.part-" not in k} == raw_before
+    assert not list(paths.raw.rglob(".part-*"))
