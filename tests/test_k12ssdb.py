@@ -1,0 +1,277 @@
+"""K-12 School Shooting Database (CHDS, 2022 release), on the shipped workbook and on
+small hand-made frames for each quirk."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from datetime import time as tod
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.normalize.parsing import STATE_CODES
+from pipelines.sources import k12ssdb
+from tests.conftest import normalize_shipped, shipped_snapshots
+
+
+@pytest.fixture(scope="module")
+def ssdb() -> dict[str, pl.DataFrame]:
+    return normalize_shipped("k12ssdb")
+
+
+@pytest.fixture(scope="module")
+def workbook() -> Path:
+    return Path(shipped_snapshots("k12ssdb")["workbook"].path)
+
+
+@pytest.fixture(scope="module")
+def sheets(workbook) -> dict[str, pl.DataFrame]:
+    return k12ssdb.read_workbook(workbook)
+
+
+def _records(ssdb) -> dict[str, dict]:
+    return {r["source_record_id"]: r for r in ssdb["source_records"].iter_rows(named=True)}
+
+
+def _incident_frame(**columns: list[str]) -> pl.DataFrame:
+    """A tiny INCIDENT sheet: the required columns, text as read, plus ``columns``."""
+    n = len(next(iter(columns.values())))
+    base = {c: [""] * n for c in k12ssdb.COLUMNS["INCIDENT"]}
+    base["Incident_ID"] = [f"2020010{i}XXABC" for i in range(1, n + 1)]
+    base["Date"] = ["2020-01-01"] * n
+    base["State"] = ["TX"] * n
+    return pl.DataFrame(base | columns)
+
+
+def test_2067_incidents_and_every_child_row_kept(ssdb, sheets) -> None:
+    records = ssdb["source_records"]
+    assert records.height == 2067  # one row per INCIDENT row, the duplicate id kept
+    assert records["source_record_id"].n_unique() == 2067
+    assert (records["incident_date"].min(), records["incident_date"].max()) == (
+        date(1970, 1, 5), date(2022, 6, 10))
+    assert ssdb["attackers"].height == sheets["SHOOTER"].height == 2291
+    assert ssdb["victims"].height == sheets["VICTIM"].height == 3096
+    assert ssdb["weapons"].height == sheets["WEAPON"].height == 2069
+    # no SHOOTER/VICTIM/WEAPON row names a missing incident in this release
+    assert ssdb["rejects"].filter(pl.col("reason") == "no such incident").height == 0
+
+
+def test_killed_and_injured_sum_to_the_victim_sheet(ssdb, sheets) -> None:
+    injuries = dict(sheets["VICTIM"].group_by("injury").len().iter_rows())
+    assert injuries == {"Fatal": 684, "Wounded": 1837, "Minor Injuries": 94, "None": 481}
+    records = ssdb["source_records"]
+    assert records["killed"].sum() == injuries["Fatal"] == 684
+    # Minor Injuries (mostly BB/pellet hits and grazes) count as injured
+    assert records["injured"].sum() == injuries["Wounded"] + injuries["Minor Injuries"] == 1931
+
+
+def test_counts_per_incident_match_the_victim_sheet(ssdb, sheets) -> None:
+    expected = sheets["VICTIM"].group_by("incidentid").agg(
+        (pl.col("injury") == "Fatal").sum().cast(pl.Int32).alias("k"),
+        pl.col("injury").is_in(["Wounded", "Minor Injuries"]).sum().cast(pl.Int32).alias("i"),
+    )
+    got = ssdb["source_records"].join(expected, left_on="source_record_id",
+                                      right_on="incidentid", how="left")
+    with_rows = got.filter(pl.col("k").is_not_null())
+    assert with_rows.height == 1867
+    assert with_rows.filter((pl.col("killed") != pl.col("k"))
+                            | (pl.col("injured") != pl.col("i"))).height == 0
+    # incidents without VICTIM rows: no one but the shooter was hit -> 0 and 0;
+    # the later copy of the duplicated id gets NULL (its victims sit on the first)
+    without = got.filter(pl.col("k").is_null())
+    assert without.height == 200  # 199 ids without VICTIM rows + "20210902CASAL#2"
+    assert without.filter(pl.col("killed").is_null())["source_record_id"].to_list() == [
+        "20210902CASAL#2"]
+    assert without.filter((pl.col("killed") != 0) | (pl.col("injured") != 0)).height == 0
+
+
+def test_no_victim_rows_means_no_one_hit(ssdb, sheets) -> None:
+    summaries = dict(sheets["INCIDENT"].select("Incident_ID", "Summary").iter_rows())
+    rec = _records(ssdb)
+    for incident_id, words in [("20220203NCSPS", "Bullet struck window of occupied school bus"),
+                               ("20211110NYITI", "driver not injured"),
+                               ("20210915ILCEC", "no injuries"),
+                               ("20220225ALSOH", "shot themselves")]:
+        assert words in summaries[incident_id]
+        assert (rec[incident_id]["killed"], rec[incident_id]["injured"]) == (0, 0)
+
+
+def test_famous_incidents(ssdb) -> None:
+    rec = _records(ssdb)
+
+    def row(incident_id: str) -> tuple:
+        r = rec[incident_id]
+        return (r["incident_date"].isoformat(), r["city"], r["state"], r["killed"],
+                r["injured"], r["attacker_outcome"], r["stopped_by"])
+
+    # Sandy Hook: 26 killed at the school (public figure; the mother died at home);
+    # the 2 wounded are not in the VICTIM sheet.
+    assert row("20121214CTSAN") == ("2012-12-14", "Newtown", "CT", 26, 0, "suicide", "self")
+    # Parkland: 17 killed, 17 wounded, as publicly reported; arrested after fleeing.
+    assert row("20180214FLMAP") == ("2018-02-14", "Parkland", "FL", 17, 17, "fled", "none")
+    # Santa Fe HS: 10 killed, 13 wounded (public figures); surrendered to police.
+    assert row("20180518TXSAS") == ("2018-05-18", "Santa Fe", "TX", 10, 13, "surrendered",
+                                    "unknown")
+    # Uvalde: 21 were killed (19 students, 2 teachers); the VICTIM sheet has 18
+    # students + 2 teachers Fatal, and 19 Wounded (public reports say 17).
+    assert row("20220524TXROU") == ("2022-05-24", "Uvalde", "TX", 20, 19, "killed_by_police",
+                                    "police")
+    assert rec["20220524TXROU"]["ended_before_police"] is False
+    # Columbine: 13 killed, 24 injured; two shooters, both suicides.
+    assert row("19990420COCOL") == ("1999-04-20", "Littleton", "CO", 13, 24, "suicide", "self")
+    assert rec["19990420COCOL"]["attackers"] == 2
+    assert rec["20121214CTSAN"]["start_time"] == tod(9, 35)
+    assert rec["20220524TXROU"]["start_time"] == tod(11, 30)  # "11:30:00" in the sheet
+
+
+def test_duplicate_id_kept_twice_and_children_on_the_first(ssdb) -> None:
+    rec = _records(ssdb)
+    first, second = rec["20210902CASAL"], rec["20210902CASAL#2"]
+    assert (first["source_row"], second["source_row"]) == (1792, 1814)
+    assert first["quality_flags"] == second["quality_flags"] == ["duplicate_id_in_source"]
+    assert (first["killed"], first["injured"], first["attackers"]) == (0, 3, 1)
+    assert (second["killed"], second["injured"], second["attackers"]) == (None, None, None)
+    assert ssdb["weapons"].filter(pl.col("source_record_id") == "20210902CASAL").height == 2
+    assert ssdb["victims"].filter(pl.col("source_record_id").str.contains("#")).height == 0
+
+
+def test_barstow_twins_left_as_the_source_has_them(ssdb) -> None:
+    rec = _records(ssdb)
+    twin, real = rec["19700226CABAB"], rec["19790226CABAB"]
+    # both dated 1979-02-26 from `Date` (never from the id); the 1970 id has no child rows
+    assert twin["incident_date"] == real["incident_date"] == date(1979, 2, 26)
+    assert (real["killed"], real["injured"], real["attackers"]) == (0, 3, 1)
+    assert (twin["killed"], twin["injured"], twin["attackers"]) == (0, 0, None)
+
+
+def test_dates_come_from_the_date_column_not_the_id(ssdb) -> None:
+    records = ssdb["source_records"].filter(~pl.col("source_record_id").str.contains("#"))
+    differ = records.filter(pl.col("incident_date").dt.strftime("%Y%m%d")
+                            != pl.col("source_record_id").str.slice(0, 8))
+    assert differ.height == 13
+    assert _records(ssdb)["20190918MNFOC"]["incident_date"] == date(2019, 10, 18)
+
+
+def test_states_are_usps_codes(ssdb) -> None:
+    records = ssdb["source_records"]
+    assert records["state"].null_count() == 0
+    assert set(records["state"]) <= set(STATE_CODES.values())
+    assert (records["state"] == records["state_raw"]).all()  # already 2-letter codes
+    assert records.filter(pl.col("state") == "VI").height == 1
+
+
+def test_outcomes_follow_the_first_shooter(ssdb) -> None:
+    records = ssdb["source_records"]
+    pairs = dict(records.group_by("attacker_outcome_raw").agg(
+        pl.format("{}/{}", "attacker_outcome", "stopped_by").unique().sort()).iter_rows())
+    assert pairs["Fled/Escaped"] == ["fled/none"]
+    assert pairs["Fled/Apprehended"] == ["fled/none"]
+    assert pairs["Subdued by Students/Staff/Other"] == ["subdued_by_civilian/civilian"]
+    assert pairs["Apprehended/Killed by SRO"] == ["apprehended/police"]
+    assert pairs["Apprehended/Killed by LE"] == ["apprehended/police",
+                                                 "killed_by_police/police"]
+    assert pairs["Attempted Suicide"] == ["unknown/self"]
+    assert pairs["Law Enforcement"] == ["unknown/unknown"]
+    # 19860516WYCOC: first shooter Suicide, second Apprehended/Killed by LE
+    assert _records(ssdb)["19860516WYCOC"]["attacker_outcome"] == "suicide"
+    before = dict(records.group_by("ended_before_police").len().iter_rows())
+    assert before == {True: 48, False: 162, None: 1857}
+
+
+def test_location_type_is_education_except_off_school_property(ssdb) -> None:
+    counts = dict(ssdb["source_records"].group_by("location_type").len().iter_rows())
+    assert counts == {"education": 2008, "unknown": 59}
+    off = ssdb["source_records"].filter(pl.col("location_type") == "unknown")
+    assert set(off["location_type_raw"]) == {"Off School Property"}
+
+
+def test_weapon_types_and_helper_columns_ignored(ssdb) -> None:
+    counts = dict(ssdb["weapons"].group_by("weapon_type").len().iter_rows())
+    # Handgun 1403 + Multiple Handguns 40; Rifle 107 + Multiple Rifles 7; Other 95 of
+    # which one submachine gun; No Data 230 + Unknown 24 + Multiple Unknown 26 + blank 70
+    assert counts == {"handgun": 1443, "rifle": 114, "shotgun": 67, "other": 94,
+                      "other_firearm": 1, "unknown": 350}
+    assert ssdb["weapons"]["weapon_raw"].drop_nulls().is_in(
+        ["Handgun", "Multiple Handguns", "Rifle", "Multiple Rifles", "Shotgun", "Other",
+         "No Data", "Unknown", "Multiple Unknown"]).all()
+    multiple = ssdb["weapons"].filter(pl.col("weapon_raw").str.starts_with("Multiple"))
+    assert multiple["count"].null_count() == multiple.height == 73
+
+
+def test_rejects_are_the_unparseable_values(ssdb) -> None:
+    rejects = ssdb["rejects"].sort("field", "source_row")
+    assert rejects.select("field", "raw_value").rows() == [
+        ("INCIDENT.First_Shot", "930am"),
+        ("SHOOTER.gender", "Multiple"), ("SHOOTER.gender", "Multiple"),
+        ("VICTIM.age", "Officer"),
+    ]
+    assert _records(ssdb)["19940420INDIS"]["start_time"] is None
+    # age groups are not rejected but stored as NULL; numeric ages are kept
+    # Teen 535 + Adult 281 + Child 215 + blank 282 + "Officer" 1
+    assert ssdb["victims"]["age"].null_count() == 1314
+    assert ssdb["attackers"]["age"].drop_nulls().min() >= 0
+
+
+def test_first_shot_mixed_formats() -> None:
+    frame = _incident_frame(First_Shot=["9:00 PM", "16:00:00", "null", "", "12:05 AM",
+                                        "930am", "7:45 am"])
+    staged, rejects = k12ssdb.incidents(frame, "t.xlsx")
+    assert staged["start_time"].to_list() == [tod(21, 0), tod(16, 0), None, None, tod(0, 5),
+                                              None, tod(7, 45)]
+    assert rejects.select("field", "source_row", "raw_value").rows() == [
+        ("INCIDENT.First_Shot", 6, "930am")]
+
+
+def test_duration_min_read_when_the_release_has_it() -> None:
+    with_it = _incident_frame(Duration_min=["12", "3.5", "", "null", "about 5"])
+    staged, rejects = k12ssdb.incidents(with_it, "t.xlsx")
+    assert staged["duration_min"].to_list() == [12.0, 3.5, None, None, None]
+    assert rejects.select("field", "raw_value").rows() == [("INCIDENT.Duration_min", "about 5")]
+    without, rejects = k12ssdb.incidents(_incident_frame(School=["A", "B"]), "t.xlsx")
+    assert without["duration_min"].to_list() == [None, None]
+    assert rejects.height == 0
+
+
+def test_duration_min_is_null_in_the_2022_release(ssdb, sheets) -> None:
+    assert "Duration_min" not in sheets["INCIDENT"].columns
+    assert ssdb["source_records"]["duration_min"].null_count() == 2067
+
+
+def test_duplicate_id_gets_a_suffix_and_dates_ignore_the_id() -> None:
+    frame = _incident_frame(
+        Incident_ID=["20210902CASAL", "19700226CABAB", "20210902CASAL"],
+        Date=["2021-09-02", "1979-02-26 00:00:00", "2021-09-02"],
+        Officer_Involved=["No", " No", "Yes"],
+    )
+    staged, _ = k12ssdb.incidents(frame, "t.xlsx")
+    assert staged["source_record_id"].to_list() == ["20210902CASAL", "19700226CABAB",
+                                                    "20210902CASAL#2"]
+    assert staged["duplicate_id"].to_list() == [True, False, True]
+    assert staged["incident_date"].to_list() == [date(2021, 9, 2), date(1979, 2, 26),
+                                                 date(2021, 9, 2)]
+    assert staged["officer_involved"].to_list() == ["No", "No", "Yes"]
+
+
+def test_child_rows_of_unknown_incidents_are_rejected_not_dropped() -> None:
+    victims = pl.DataFrame({"incidentid": ["A1", "ZZ", "A1", "", "A2"],
+                            "injury": ["Fatal", "Wounded", "Wounded", "Fatal", "None"],
+                            "age": ["Teen", "17", "x", "", "40"],
+                            "gender": ["Male", "", "Female", "", "Male"]})
+    attached, orphans = k12ssdb.attach(victims, "VICTIM", "t.xlsx", pl.Series(["A1", "A2"]))
+    assert attached.select("source_record_id", "item_no", "source_row").rows() == [
+        ("A1", 1, 1), ("A1", 2, 3), ("A2", 1, 5)]
+    assert orphans.select("source_row", "field", "raw_value", "reason").rows() == [
+        (2, "VICTIM.incidentid", "ZZ", "no such incident"),
+        (4, "VICTIM.incidentid", "", "no such incident"),
+    ]
+    people = k12ssdb._person(attached)
+    assert people["age_years"].to_list() == [None, None, 40]
+    assert people["age_check"].to_list() == [None, "x", "40"]  # "Teen" is an age group
+
+
+def test_reading_the_workbook_is_fast(workbook) -> None:
+    start = time.perf_counter()
+    k12ssdb.read_workbook(workbook)
+    assert time.perf_counter() - start < 1.0
