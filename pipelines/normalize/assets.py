@@ -4,15 +4,21 @@ from types import ModuleType
 
 import dagster as dg
 
+from pipelines.normalize.checks import SOURCE_CHECKS
 from pipelines.paths import project_paths
 from pipelines.registry import discover
 
 
 def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
     source = module.SOURCE
+    key = dg.AssetKey(["normalized", source.slug])
 
     @dg.asset(
-        key=["normalized", source.slug],
+        key=key,
+        check_specs=[
+            dg.AssetCheckSpec(c.name, asset=key, description=c.description)
+            for c in SOURCE_CHECKS
+        ],
         deps=[dg.AssetKey(["raw", source.slug])],
         group_name="normalized",
         kinds={"polars", "duckdb", "parquet"},
@@ -20,7 +26,8 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
         f"(parsed in pipelines/sources/{source.slug}.py, mapped by "
         f"sql/sources/{source.slug}.sql), with rejects and detail tables.",
     )
-    def _normalized(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    def _normalized(context: dg.AssetExecutionContext):
+        from pipelines.normalize.checks import run_source_checks
         from pipelines.normalize.runner import normalize
         from pipelines.normalize.staging import read_snapshots, write_tables
 
@@ -29,7 +36,17 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
         write_tables(paths, source.slug, tables)
         counts = {name: frame.height for name, frame in tables.items()}
         context.log.info(f"{source.slug}: {counts}")
-        return dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
+        yield dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
+        outcomes = run_source_checks(source, tables["source_records"])
+        for check in SOURCE_CHECKS:
+            passed, metadata = outcomes[check.name]
+            yield dg.AssetCheckResult(
+                check_name=check.name,
+                passed=passed,
+                severity=dg.AssetCheckSeverity.WARN if check.warn_only
+                else dg.AssetCheckSeverity.ERROR,
+                metadata=metadata,
+            )
 
     return _normalized
 

@@ -185,6 +185,9 @@ SOURCES = Table(
         Column("definition", "VARCHAR", "What the source counts (its inclusion criteria)."),
         Column("repo", "VARCHAR", "GitHub repository serving the pinned copy."),
         Column("pinned_commit", "VARCHAR", "Commit the URLs are pinned to."),
+        Column("tags", "VARCHAR[]", "What kind of list it is: active_shooter, active_attack, "
+               "school, mass_shooting, mass_killing; `firearm` when it counts firearm "
+               "attacks only."),
         Column("files", "VARCHAR", "JSON list of the snapshot files used: name, url, "
                "sha256, bytes, fetched_at, mode."),
         Column("records", "INTEGER", "Records in `source_records`."),
@@ -195,9 +198,34 @@ SOURCES = Table(
     key=("source",),
 )
 
+RECORD_DEFINITIONS = Table(
+    "record_definitions",
+    "Which common definitions each record meets, whatever its source counts: compare "
+    "sources on one footing (e.g. 4+ killed). NULL where the record does not say enough.",
+    (
+        SOURCE,
+        RECORD_ID,
+        Column("killed_4_plus", "BOOLEAN", "4 or more victims killed (the shooter not "
+               "counted): the mass-killing threshold of AP/USA TODAY/Northeastern."),
+        Column("shot_4_plus", "BOOLEAN", "A firearm attack with 4 or more victims killed "
+               "or injured: GVA's mass-shooting threshold (injured counts all injuries "
+               "the source reports)."),
+        Column("school", "BOOLEAN", "The attack happened at a school (location_type "
+               "education); NULL when the place type is unknown."),
+        Column("firearm", "BOOLEAN", "A firearm was used: the source counts firearm "
+               "attacks only, or its weapons list a gun; FALSE when it lists only other "
+               "weapons."),
+        Column("fbi_active_shooter", "BOOLEAN", "The record is an FBI active shooter "
+               "incident (source fbi)."),
+        Column("alerrt_active_attack", "BOOLEAN", "The record is an ALERRT active attack "
+               "(source alerrt)."),
+    ),
+    key=("source", "source_record_id"),
+)
+
 DETAIL_TABLES = (ATTACKERS, WEAPONS, VICTIMS)
 NORMALIZED_TABLES = (SOURCE_RECORDS, REJECTS, *DETAIL_TABLES)
-TABLES = {t.name: t for t in (SOURCES, *NORMALIZED_TABLES)}
+TABLES = {t.name: t for t in (SOURCES, *NORMALIZED_TABLES, RECORD_DEFINITIONS)}
 
 
 class ContractError(ValueError):

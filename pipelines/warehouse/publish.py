@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql, create_table_sql
-from pipelines.paths import ProjectPaths
+from pipelines.normalize.states import STATE_BOUNDS
+from pipelines.paths import ProjectPaths, read_sql
 from pipelines.registry import Source
 from pipelines.warehouse.checks import CheckOutcome, run_checks
 
 TMP_PREFIX = ".incidents.duckdb.tmp-"
+WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
+"""SQL files under sql/warehouse/ run, in order, once every source is loaded."""
 
 
 class PublishError(RuntimeError):
@@ -57,7 +60,8 @@ def _sources_rows(registry: dict[str, Source], snapshots: dict[str, list[dict]])
     return [
         (
             s.slug, s.title, s.publisher, s.licence, s.attribution, s.homepage,
-            s.definition, s.repo, s.commit, json.dumps(snapshots.get(s.slug, [])),
+            s.definition, s.repo, s.commit, list(s.tags),
+            json.dumps(snapshots.get(s.slug, [])),
         )
         for s in registry.values()
     ]
@@ -94,8 +98,8 @@ def build(
                         )
             con.executemany(
                 "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
-                " definition, repo, pinned_commit, files, records, rejects)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
+                " definition, repo, pinned_commit, tags, files, records, rejects)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
                 _sources_rows(registry, snapshots),
             )
             con.execute("""
@@ -106,6 +110,14 @@ def build(
                 LEFT JOIN (SELECT source, count(*) n FROM rejects GROUP BY 1) j USING (source)
                 WHERE sources.source = c.source
             """)
+            con.execute(
+                "CREATE TEMP TABLE _state_bounds (state VARCHAR, lat_min DOUBLE, "
+                "lat_max DOUBLE, lon_min DOUBLE, lon_max DOUBLE)"
+            )
+            con.executemany("INSERT INTO _state_bounds VALUES (?, ?, ?, ?, ?)",
+                            [(code, *box) for code, box in STATE_BOUNDS.items()])
+            for step in WAREHOUSE_SQL:
+                con.execute(read_sql(f"warehouse/{step}.sql"))
             for table in TABLES.values():
                 for statement in comment_sql(table):
                     con.execute(statement)

@@ -1,0 +1,57 @@
+"""Per-source checks on a normalized source, run as soon as it is built.
+
+The warehouse checks look at the published whole; these say which source went
+wrong: record count within the registry's range, keys unique, state codes
+valid, incident dates within the source's stated range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipelines.normalize.states import USPS_CODES
+from pipelines.registry import Source
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    name: str
+    description: str
+    warn_only: bool = False
+
+
+SOURCE_CHECKS = (
+    SourceCheck("record_count", "Record count within the registry's expected range."),
+    SourceCheck("unique_ids", "source_record_id is unique within the source."),
+    SourceCheck("valid_states", "Every state is a USPS code or NULL."),
+    SourceCheck("dates_in_range", "Incident dates fall within the source's stated range "
+                "(records outside are kept and flagged date_out_of_range).", warn_only=True),
+)
+
+
+def run_source_checks(source: Source, records: pl.DataFrame) -> dict[str, tuple[bool, dict]]:
+    """{check name: (passed, metadata)} for one source's normalized records."""
+    import polars as pl
+
+    low, high = source.expected_records
+    n = records.height
+    dupes = records.filter(pl.col("source_record_id").is_duplicated())["source_record_id"]
+    bad_states = records.filter(
+        pl.col("state").is_not_null() & ~pl.col("state").is_in(sorted(USPS_CODES))
+    )["state"]
+    out_of_range = records.filter(pl.col("quality_flags").list.contains("date_out_of_range"))
+    undated = records["incident_date"].null_count()
+    return {
+        "record_count": (low <= n <= high, {"records": n, "expected": f"{low}..{high}"}),
+        "unique_ids": (dupes.len() == 0, {"duplicates": sorted(set(dupes.to_list()))[:10]}),
+        "valid_states": (bad_states.len() == 0, {"invalid": sorted(set(bad_states.to_list()))}),
+        "dates_in_range": (
+            out_of_range.height == 0,
+            {"out_of_range": out_of_range.height, "undated": undated,
+             "examples": out_of_range["source_record_id"].head(5).to_list()},
+        ),
+    }
