@@ -70,6 +70,9 @@ class Source:
     notes: str = ""
     updates_daily: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
+    user_supplied_env: str | None = None
+    """For data whose terms forbid redistribution: the environment variable naming
+    the user's own copy. Such a source is never shipped and never downloaded."""
 
     def url(self, file: SourceFile, *, latest: bool = False) -> str:
         """Raw URL of ``file``, pinned to the commit, or the branch tip when ``latest``."""

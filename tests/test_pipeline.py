@@ -38,15 +38,17 @@ def test_warehouse_tables_are_documented(warehouse) -> None:
     assert undocumented == []
 
 
-def test_sources_table_has_all_nine_with_their_snapshots(warehouse) -> None:
+def test_sources_table_has_every_source_with_its_snapshots(warehouse) -> None:
     rows = warehouse.execute(
         "SELECT source, licence, definition, len(files::JSON::JSON[]) FROM sources ORDER BY 1"
     ).fetchall()
     assert [r[0] for r in rows] == ["alerrt", "ap_usat_nu", "fbi", "gva", "gva_trace",
-                                    "k12ssdb", "mother_jones", "stanford_msa", "wapo"]
+                                    "k12ssdb", "mother_jones", "stanford_msa",
+                                    "violence_project", "wapo"]
     assert all(r[1] and r[2] for r in rows)
     files = {r[0]: r[3] for r in rows}
     assert files["fbi"] == 7 and files["ap_usat_nu"] == 4
+    assert files["violence_project"] == 0  # user-supplied, and not supplied here
 
 
 def test_parquet_export_matches_the_warehouse(published: ProjectPaths, warehouse) -> None:
@@ -127,6 +129,8 @@ def _serve_pinned_files(server) -> None:
     zips: dict[str, zipfile.ZipFile] = {}
     buffers: dict[str, io.BytesIO] = {}
     for source in sources().values():
+        if source.user_supplied_env:
+            continue
         for file in source.data_files:
             body = Path(find(SHIPPED_RAW, source.slug, file.sha256).path).read_bytes()
             path = f"/{source.repo}/{source.commit}/{file.path}"
@@ -152,7 +156,9 @@ def test_refresh_from_nothing_downloads_every_source_over_http(tmp_path: Path) -
                          env={"INCIDENTS_MIRROR": f"http://127.0.0.1:{server.port}"})
     assert result.returncode == 0, result.stdout + result.stderr
     manifests = [json.loads(p.read_text()) for p in paths.raw.rglob("manifest.json")]
-    assert len(manifests) == sum(len(s.data_files) for s in sources().values())
+    assert len(manifests) == sum(
+        len(s.data_files) for s in sources().values() if not s.user_supplied_env
+    )
     assert {m["http_status"] for m in manifests} == {200}
     assert _tree_digest(paths.raw).keys() >= {
         str(p.relative_to(paths.raw)) for p in paths.raw.rglob("*.csv")

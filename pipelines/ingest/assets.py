@@ -17,20 +17,25 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         group_name="raw",
         kinds={"python", "file"},
         description=f"{source.title} ({source.publisher}): raw files, byte-for-byte, "
-        f"pinned to {source.repo}@{source.commit[:10]} and checked by sha256.",
+        + (f"from the file named by ${source.user_supplied_env} (never shipped)."
+           if source.user_supplied_env
+           else f"pinned to {source.repo}@{source.commit[:10]} and checked by sha256."),
         metadata={"licence": source.licence, "attribution": source.attribution},
     )
     def _raw(context: dg.AssetExecutionContext, config: RawConfig) -> dg.MaterializeResult:
-        from pipelines.ingest.snapshots import ensure
+        from pipelines.ingest.snapshots import ensure, supply
         from pipelines.normalize.staging import write_snapshots
 
         paths = project_paths()
         snaps, fetched = {}, []
-        for file in source.data_files:
-            snap, downloaded = ensure(source, file, paths.raw, latest=config.latest)
-            snaps[file.key] = snap
-            if downloaded:
-                fetched.append(file.name)
+        if source.user_supplied_env:
+            snaps = supply(source, paths.raw)
+        else:
+            for file in source.data_files:
+                snap, downloaded = ensure(source, file, paths.raw, latest=config.latest)
+                snaps[file.key] = snap
+                if downloaded:
+                    fetched.append(file.name)
         write_snapshots(paths, source.slug, snaps)
         context.log.info(
             f"{source.slug}: {len(snaps)} file(s), "

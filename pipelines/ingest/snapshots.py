@@ -200,13 +200,9 @@ def ensure(
     return store(raw_root, snap, path), True
 
 
-def seed(source: Source, file: SourceFile, raw_root: Path, local_copy: Path) -> Snapshot:
-    """Store a byte-exact local copy of a pinned file (used to ship the pinned data)."""
-    sha = sha256_file(local_copy)
-    if sha != file.sha256:
-        raise ValueError(
-            f"{source.slug}: {local_copy}: sha256 {sha} is not the pinned {file.sha256}"
-        )
+def _store_copy(source: Source, file: SourceFile, raw_root: Path, local_copy: Path, *,
+                mode: str, origin: str, url: str) -> Snapshot:
+    """Copy a local file into the store (the original is only read)."""
     (raw_root / source.slug).mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".part-", dir=raw_root / source.slug)
     os.close(fd)
@@ -215,16 +211,52 @@ def seed(source: Source, file: SourceFile, raw_root: Path, local_copy: Path) -> 
         source=source.slug,
         key=file.key,
         name=file.name,
-        url=source.url(file),
-        sha256=sha,
-        bytes=local_copy.stat().st_size,
+        url=url,
+        sha256=sha256_file(Path(tmp)),
+        bytes=Path(tmp).stat().st_size,
         fetched_at=_now(),
         http_status=None,
         etag=None,
         last_modified=None,
-        mode="seed",
+        mode=mode,
         member=file.member,
+        origin=origin,
+    )
+    return store(raw_root, snap, Path(tmp))
+
+
+def seed(source: Source, file: SourceFile, raw_root: Path, local_copy: Path) -> Snapshot:
+    """Store a byte-exact local copy of a pinned file (used to ship the pinned data)."""
+    sha = sha256_file(local_copy)
+    if sha != file.sha256:
+        raise ValueError(
+            f"{source.slug}: {local_copy}: sha256 {sha} is not the pinned {file.sha256}"
+        )
+    return _store_copy(
+        source, file, raw_root, local_copy, mode="seed", url=source.url(file),
         origin="copied byte-for-byte from a local copy of the pinned file (no network), "
         "verified against the pinned sha256",
     )
-    return store(raw_root, snap, Path(tmp))
+
+
+def supply(source: Source, raw_root: Path) -> dict[str, Snapshot]:
+    """Snapshot the user's own copy of a source that may not be redistributed.
+
+    The path comes from ``source.user_supplied_env``; when it is unset the source
+    is simply absent ({}). The copy stays under data/raw/<slug>/, which git ignores.
+    """
+    from pipelines.ingest.download import DownloadError
+
+    assert source.user_supplied_env
+    value = os.environ.get(source.user_supplied_env, "").strip()
+    if not value:
+        return {}
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise DownloadError(
+            f"{source.slug}: {path}: no such file (set by ${source.user_supplied_env})"
+        )
+    file = source.data_files[0]
+    snap = _store_copy(source, file, raw_root, path, mode="user", url=path.resolve().as_uri(),
+                       origin=f"supplied by the user via ${source.user_supplied_env}")
+    return {file.key: snap}

@@ -52,6 +52,8 @@ def normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, p
     from pipelines.normalize.parsing import empty_rejects
 
     source = module.SOURCE
+    if not snapshots:  # a user-supplied source the user has not supplied
+        return empty_tables()
     parsed: Parsed = module.parse({key: Path(s.path) for key, s in snapshots.items()})
     rejects = parsed.rejects if parsed.rejects is not None else empty_rejects()
     con = duckdb.connect()
@@ -86,6 +88,23 @@ def normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, p
             if table.name in views and table.name != SOURCE_RECORDS.name:
                 out[table.name] = _checked(con, table, table.name, source.slug)
         out[REJECTS.name] = conform(rejects, REJECTS, source.slug)
+        return out
+    finally:
+        con.close()
+
+
+def empty_tables() -> dict[str, pl.DataFrame]:
+    """Every normalized table, empty, with the contract's types."""
+    import duckdb
+
+    from pipelines.normalize.contract import create_table_sql
+
+    con = duckdb.connect()
+    try:
+        out = {}
+        for table in NORMALIZED_TABLES:
+            con.execute(create_table_sql(table))
+            out[table.name] = con.sql(f"SELECT * FROM {table.name}").pl()
         return out
     finally:
         con.close()

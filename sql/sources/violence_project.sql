@@ -1,0 +1,48 @@
+-- The Violence Project (user-supplied) -> contract.
+-- On-Scene Outcome: 0 killed self, 1 killed on scene, 2 apprehended,
+-- 3 apprehended then suicide before trial, 4 fled.
+-- Who Killed Shooter On Scene: 0 alive, 1 self, 2 police, 3 school resource
+-- officer (a sworn officer, so 'police' as for the K-12 SSDB), 4 armed civilian.
+-- The codes do not say whether police had arrived, so ended_before_police is NULL.
+CREATE OR REPLACE TEMP VIEW source_records AS
+SELECT
+    'violence_project' AS source,
+    source_record_id,
+    NULL AS incident_name,
+    incident_date,
+    start_time,
+    CASE WHEN start_time IS NOT NULL THEN 'minute' END AS start_time_precision,
+    nullif(trim(city), '') AS city,
+    state,
+    state_raw,
+    NULL AS county,
+    NULL::DOUBLE AS latitude,
+    NULL::DOUBLE AS longitude,
+    'unknown' AS location_type,
+    NULL AS location_type_raw,
+    killed,
+    injured,
+    NULL::INTEGER AS attackers,
+    CASE
+        WHEN outcome_code = 0 OR killer_code = 1 THEN 'suicide'
+        WHEN outcome_code = 1 AND killer_code IN (2, 3) THEN 'killed_by_police'
+        WHEN outcome_code = 1 AND killer_code = 4 THEN 'killed_by_civilian'
+        WHEN outcome_code IN (2, 3) THEN 'apprehended'
+        WHEN outcome_code = 4 THEN 'fled'
+        ELSE 'unknown'
+    END AS attacker_outcome,
+    concat_ws('; ', 'On-Scene Outcome ' || outcome_raw,
+              'Who Killed Shooter On Scene ' || killer_raw) AS attacker_outcome_raw,
+    CASE
+        WHEN outcome_code = 0 OR killer_code = 1 THEN 'self'
+        WHEN killer_code IN (2, 3) THEN 'police'
+        WHEN killer_code = 4 THEN 'civilian'
+        WHEN outcome_code = 4 THEN 'none'
+        ELSE 'unknown'
+    END AS stopped_by,
+    NULL::BOOLEAN AS ended_before_police,
+    duration_min,
+    []::VARCHAR[] AS quality_flags,
+    source_file,
+    source_row
+FROM violence_project;
