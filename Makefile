@@ -19,7 +19,7 @@ run: $(STAMP)  ## set up, then run the whole pipeline (pinned, offline)
 	$(BIN)/incidents refresh
 
 test: $(STAMP)  ## set up, then run lint and the tests
-	$(BIN)/ruff check pipelines tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
 dev: $(STAMP)  ## open the Dagster UI on this project
