@@ -38,6 +38,8 @@ class Column:
     vocabulary: tuple[str, ...] | None = None
     required: bool = False
     """Never NULL."""
+    optional: bool = False
+    """A source's SQL may leave it out (it is then NULL): for fields few sources have."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,12 @@ SOURCE_RECORDS = Table(
         Column("ended_before_police", "BOOLEAN", "TRUE when the attack was over before "
                "police arrived; NULL when the source cannot tell."),
         Column("duration_min", "DOUBLE", "Minutes from first shot to end; NULL when unknown."),
+        Column("officers_killed", "INTEGER", "Law-enforcement officers killed, where the "
+               "source counts them separately (they are included in `killed`); NULL "
+               "otherwise.", optional=True),
+        Column("officers_injured", "INTEGER", "Law-enforcement officers injured, where the "
+               "source counts them separately (included in `injured`); NULL otherwise.",
+               optional=True),
         Column("quality_flags", "VARCHAR[]", "Values kept but suspect: "
                + ", ".join(QUALITY_FLAGS) + ". Empty when nothing is suspect."),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),

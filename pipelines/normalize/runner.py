@@ -39,8 +39,13 @@ class Parsed:
     notes: list[str] = field(default_factory=list)
 
 
-def _typed_select(table: Table, view: str) -> str:
-    casts = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in table.columns)
+def _typed_select(table: Table, view: str, present: set[str]) -> str:
+    """Cast every contract column; optional ones a source leaves out become NULL."""
+
+    def value(col) -> str:
+        return "NULL" if col.optional and col.name not in present else f'"{col.name}"'
+
+    casts = ", ".join(f'CAST({value(c)} AS {c.type}) AS "{c.name}"' for c in table.columns)
     return f"SELECT {casts} FROM {view}"
 
 
@@ -113,8 +118,9 @@ def empty_tables() -> dict[str, pl.DataFrame]:
 def _checked(con, table: Table, view: str, slug: str) -> pl.DataFrame:
     import duckdb
 
+    present = {r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()}
     try:
-        frame = con.sql(_typed_select(table, view)).pl()
+        frame = con.sql(_typed_select(table, view, present)).pl()
     except duckdb.Error as exc:
         raise ContractError(f"{slug}: {table.name}: {exc}") from exc
     return conform(frame, table, slug)

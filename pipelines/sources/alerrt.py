@@ -65,6 +65,7 @@ def parse(files: dict[str, Path]) -> Parsed:
         to_int("hour").alias("start_hour"),
         state_code("state").alias("state_code"),
         *(to_int(c).alias(f"{c}_n") for c in ("offender_count", "kill_tot", "wound_tot",
+                                               "kill_le_tot", "wound_le_tot",
                                                "weapon_pistol_tot", "weapon_shotgun_tot",
                                                "weapon_rifle_tot", "age_1", "age_2",
                                                "age_3")),

@@ -28,6 +28,8 @@ SELECT
     location_primary AS location_type_raw,
     kill_tot_n AS killed,
     wound_tot_n AS injured,
+    kill_le_tot_n AS officers_killed,
+    wound_le_tot_n AS officers_injured,
     offender_count_n AS attackers,
     CASE resolution
         WHEN 'Fled' THEN 'fled'

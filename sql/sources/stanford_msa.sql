@@ -110,6 +110,8 @@ SELECT
     place_raw AS location_type_raw,
     civ_killed + le_killed AS killed,
     civ_injured + le_injured AS injured,
+    le_killed AS officers_killed,
+    le_injured AS officers_injured,
     shooters AS attackers,
     attacker_outcome,
     nullif(concat_ws('; ', trim(fate_scene_raw), trim(cause_raw)), '') AS attacker_outcome_raw,
