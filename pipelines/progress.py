@@ -34,7 +34,7 @@ class _StepLines(logging.Handler):
         if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
             error = event.step_failure_data.error
             cause = error.cause or error
-            line += f"  {cause.message.strip().splitlines()[-1]}"
+            line += f"  {cause.message.strip().splitlines()[0]}"
         print(line, file=sys.stdout, flush=True)
 
 

@@ -20,9 +20,11 @@
 --   civilian. "Surrendered" does not say to whom: stopped_by unknown. "Attempted
 --   Suicide" (and "Suicide" with shooterdied 'No'): stopped_by self, outcome unknown.
 --   "Law Enforcement" marks a shooter who IS an officer: unknown/unknown.
--- * ended_before_police: FALSE when police/SRO stopped the attack, TRUE when
---   students/staff/others subdued the shooter, NULL otherwise (fleeing, suicide or
---   surrender do not say when police arrived).
+-- * ended_before_police: NULL. The SSDB does not record when police arrived;
+--   inferring it only for the outcomes that imply it (police or SRO stopped the
+--   attack, students subdued the shooter) would leave the suicides and the fled
+--   unknown and bias any share built on it, so the source is treated as unable
+--   to tell.
 -- * location_type: the workbook only lists shootings at K-12 schools, so every
 --   record is 'education' except Location_Type 'Off School Property' ('unknown':
 --   shots from or at a place next to a school; what kind of place is not coded).
@@ -129,10 +131,7 @@ SELECT
         WHEN outcome IN ('Fled/Apprehended', 'Fled/Escaped') THEN 'none'
         ELSE 'unknown'  -- Surrendered, Law Enforcement, Other, Unknown, blank
     END AS stopped_by,
-    CASE
-        WHEN outcome IN ('Apprehended/Killed by LE', 'Apprehended/Killed by SRO') THEN FALSE
-        WHEN outcome = 'Subdued by Students/Staff/Other' THEN TRUE
-    END AS ended_before_police,
+    NULL::BOOLEAN AS ended_before_police,
     duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
