@@ -7,10 +7,11 @@ data. A test fails when the committed files are out of date.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pipelines.normalize.contract import TABLES
-from pipelines.paths import REPO_ROOT
+from pipelines.paths import REPO_ROOT, SQL_DIR
 from pipelines.registry import sources
 
 DICTIONARY = REPO_ROOT / "docs" / "data-dictionary.md"
@@ -37,6 +38,37 @@ def data_dictionary() -> str:
             if col.required:
                 text += " Never NULL."
             lines.append(f"| `{col.name}` | {col.type} | {text.replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+_COMMENT = re.compile(
+    r"COMMENT ON (TABLE|COLUMN) ([\w.]+) IS '((?:[^']|'')*)';", re.S
+)
+
+
+def metric_comments() -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """{metric table: (description, [(column, description)])} from sql/metrics/*.sql."""
+    tables: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for path in sorted((SQL_DIR / "metrics").glob("*.sql")):
+        for kind, target, text in _COMMENT.findall(path.read_text(encoding="utf-8")):
+            text = text.replace("''", "'")
+            if kind == "TABLE":
+                tables[target] = (text, [])
+            else:
+                table, column = target.split(".")
+                tables[table][1].append((column, text))
+    return tables
+
+
+def metrics_dictionary() -> str:
+    lines = ["# Metric tables", "",
+             "Each is built by one file in `sql/metrics/`, whose `COMMENT ON` statements "
+             "are the text below.", ""]
+    for table, (description, columns) in metric_comments().items():
+        lines += [f"## `{table}`", "", description, "", "| column | description |",
+                  "|---|---|"]
+        lines += [f"| `{c}` | {d.replace('|', '/')} |" for c, d in columns]
         lines.append("")
     return "\n".join(lines)
 
@@ -72,7 +104,8 @@ def licences() -> str:
 
 def write_docs() -> list[Path]:
     written = []
-    for path, text in ((DICTIONARY, data_dictionary()), (LICENSES, licences())):
+    for path, text in ((DICTIONARY, data_dictionary() + "\n" + metrics_dictionary()),
+                       (LICENSES, licences())):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -1,10 +1,18 @@
 """Generated docs are committed and current."""
 
-from pipelines.docs import DICTIONARY, LICENSES, data_dictionary, licences
+from pipelines.docs import (
+    DICTIONARY,
+    LICENSES,
+    data_dictionary,
+    licences,
+    metric_comments,
+    metrics_dictionary,
+)
 
 
 def test_data_dictionary_is_up_to_date() -> None:
-    assert DICTIONARY.read_text(encoding="utf-8") == data_dictionary(), (
+    expected = data_dictionary() + "\n" + metrics_dictionary()
+    assert DICTIONARY.read_text(encoding="utf-8") == expected, (
         "run `.venv/bin/incidents docs` and commit docs/data-dictionary.md"
     )
 
@@ -26,3 +34,11 @@ def test_readme_example_queries_run(warehouse) -> None:
     assert len(statements) == 5
     for statement in statements:
         assert warehouse.execute(statement).fetchall(), statement
+
+
+def test_every_metric_column_is_documented(warehouse) -> None:
+    documented = {(t, c) for t, (_, cols) in metric_comments().items() for c, _ in cols}
+    actual = set(warehouse.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE table_name LIKE 'metric_%'").fetchall())
+    assert actual == documented

@@ -18,6 +18,7 @@ from pipelines.normalize.states import STATE_BOUNDS
 from pipelines.paths import ProjectPaths, read_sql
 from pipelines.registry import Source
 from pipelines.warehouse.checks import CheckOutcome, run_checks
+from pipelines.warehouse.metrics import build_metrics
 
 TMP_PREFIX = ".incidents.duckdb.tmp-"
 WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
@@ -121,11 +122,14 @@ def build(
             for table in TABLES.values():
                 for statement in comment_sql(table):
                     con.execute(statement)
+            build_metrics(con)
             checks = run_checks(con)
             failed = {k: v.summary for k, v in checks.items() if not v.passed}
             if failed:
                 raise PublishError(f"warehouse not published, checks failed: {failed}")
-            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+            tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()")
+                      .fetchall()]
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -138,19 +142,23 @@ def build(
 
 
 def export_parquet(paths: ProjectPaths) -> list[Path]:
-    """Export every curated table to ``data/curated/parquet/<table>.parquet``."""
+    """Export every curated table to ``data/curated/parquet/<table>.parquet``, and
+    the metric tables also to ``data/curated/csv/<table>.csv``."""
     import duckdb
 
-    out_dir = paths.curated / "parquet"
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        for table in tables:
-            final = out_dir / f"{table}.parquet"
-            tmp = out_dir / f".{table}.parquet.tmp-{os.getpid()}"
-            con.execute(f"COPY {table} TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)")
+        exports = [(t, "parquet", "(FORMAT parquet, COMPRESSION zstd)") for t in tables]
+        exports += [(t, "csv", "(FORMAT csv, HEADER)") for t in tables
+                    if t.startswith("metric_")]
+        for table, ext, options in exports:
+            out_dir = paths.curated / ext
+            out_dir.mkdir(parents=True, exist_ok=True)
+            final = out_dir / f"{table}.{ext}"
+            tmp = out_dir / f".{table}.{ext}.tmp-{os.getpid()}"
+            con.execute(f"COPY {table} TO '{tmp}' {options}")
             os.replace(tmp, final)
             written.append(final)
     finally:

@@ -1,0 +1,199 @@
+"""Metrics: published figures on the real data, and exact values on a hand-made set."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pytest
+
+from pipelines.normalize.contract import SOURCE_RECORDS, SOURCES, create_table_sql
+from pipelines.warehouse.metrics import build_metrics
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """The 95% Wilson interval, computed independently of the SQL macro."""
+    z = 1.959964
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+# --- published figures, real data -------------------------------------------------
+
+def test_fbi_totals(warehouse) -> None:
+    row = warehouse.execute(
+        "SELECT sum(n), sum(killed) FROM metric_incidents_by_year WHERE source = 'fbi'"
+    ).fetchone()
+    assert row == (532, 1409)
+    twenty_years = warehouse.execute(
+        "SELECT sum(n) FROM metric_incidents_by_year WHERE source = 'fbi' AND year <= 2019"
+    ).fetchone()[0]
+    assert twenty_years == 333  # the FBI's 20-year review, 2000-2019
+
+
+def test_alerrt_ended_before_police(warehouse) -> None:
+    n, n_known, k, share, lo, hi = warehouse.execute(
+        "SELECT n, n_known, ended_before_police, share, ci_low, ci_high "
+        "FROM metric_police_arrival WHERE source = 'alerrt' AND grouping = 'overall'"
+    ).fetchone()
+    assert (n, n_known, k) == (597, 597, 342)
+    assert round(share, 3) == 0.573
+    assert (round(lo, 3), round(hi, 3)) == (0.533, 0.612)
+
+
+def test_alerrt_subdued_by_citizens(warehouse) -> None:
+    count = warehouse.execute(
+        "SELECT count FROM metric_resolution WHERE source = 'alerrt' AND grouping = 'overall' "
+        "AND field = 'attacker_outcome' AND category = 'subdued_by_civilian'"
+    ).fetchone()[0]
+    assert count == 53
+
+
+def test_sources_that_cannot_tell_yield_no_rows(warehouse) -> None:
+    arrival = {r[0] for r in warehouse.execute(
+        "SELECT DISTINCT source FROM metric_police_arrival").fetchall()}
+    assert "alerrt" in arrival and "fbi" in arrival
+    assert not arrival & {"ap_usat_nu", "stanford_msa", "k12ssdb", "gva", "gva_trace"}
+    duration = warehouse.execute(
+        "SELECT sum(n_known) FROM metric_duration WHERE bucket = 'unknown'").fetchone()[0]
+    assert duration == 0  # no shipped source has durations; the table says so
+
+
+def test_every_metric_is_exported(published) -> None:
+    con = duckdb.connect(str(published.warehouse), read_only=True)
+    metrics = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'metric_%'").fetchall()]
+    con.close()
+    assert len(metrics) >= 9
+    for name in metrics:
+        assert (published.curated / "csv" / f"{name}.csv").is_file()
+        assert (published.curated / "parquet" / f"{name}.parquet").is_file()
+
+
+# --- exact values on a tiny hand-made warehouse --------------------------------------
+
+RECORDS = [
+    # source, id, date, time, location, killed, injured, attackers, outcome, raw, stopped,
+    # ended before police, duration
+    ("a", "r1", "2001-01-01", "10:15", "commerce", 2, 1, 1, "suicide", "Suicide", "self",
+     True, 1.5),
+    ("a", "r2", "2001-06-02", "14:00", "commerce", 0, 3, 1, "subdued_by_civilian",
+     "Physical intervention by civilian", "civilian", True, 4.0),
+    ("a", "r3", "2003-03-03", None, "education", None, None, 1, "killed_by_police",
+     "Shot by police (Killed)", "police", False, 30.0),
+    ("a", "r4", "2006-04-04", "23:59", "education", 5, 0, 2, "unknown", "?", "unknown",
+     None, None),
+    ("a", "r5", None, None, "other", 1, 1, None, "fled", "Fled", "none", True, 120.0),
+    ("b", "s1", "2010-05-05", None, "other", 4, 0, None, "unknown", None, "unknown", None,
+     None),
+    ("b", "s2", "2011-05-05", None, "other", 6, 2, None, "unknown", None, "unknown", None,
+     None),
+]
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    con = duckdb.connect()
+    con.execute(create_table_sql(SOURCES))
+    con.execute(create_table_sql(SOURCE_RECORDS))
+    con.execute("INSERT INTO sources (source, definition, last_date) VALUES "
+                "('a', 'made up A', DATE '2006-04-04'), ('b', 'made up B', DATE '2011-05-05')")
+    con.executemany(
+        "INSERT INTO source_records (source, source_record_id, incident_date, start_time, "
+        "location_type, killed, injured, attackers, attacker_outcome, attacker_outcome_raw, "
+        "stopped_by, ended_before_police, duration_min) VALUES "
+        "(?, ?, ?::DATE, ?::TIME, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        RECORDS,
+    )
+    build_metrics(con)
+    yield con
+    con.close()
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_tiny_incidents_by_year(tiny) -> None:
+    assert rows(tiny, "SELECT year, n, killed_n_known, killed, injured FROM "
+                      "metric_incidents_by_year WHERE source = 'a' ORDER BY year") == [
+        (2001, 2, 2, 2, 4), (2003, 1, 0, None, None), (2006, 1, 1, 5, 0), (None, 1, 1, 1, 1)]
+
+
+def test_tiny_police_arrival(tiny) -> None:
+    overall = rows(tiny, "SELECT n, n_known, ended_before_police, share, ci_low, ci_high "
+                         "FROM metric_police_arrival WHERE source = 'a' AND grouping = "
+                         "'overall'")[0]
+    assert overall[:4] == (5, 4, 3, 0.75)
+    assert overall[4:] == pytest.approx(wilson(3, 4))
+    by_attackers = rows(tiny, "SELECT group_value, n, n_known, ended_before_police, share "
+                              "FROM metric_police_arrival WHERE grouping = 'attackers' "
+                              "ORDER BY 1")
+    assert by_attackers == [("1", 3, 3, 2, 2 / 3), ("2+", 1, 0, 0, None),
+                            ("unknown", 1, 1, 1, 1.0)]
+    assert rows(tiny, "SELECT count(*) FROM metric_police_arrival WHERE source = 'b'"
+                ) == [(0,)]  # b cannot tell
+    assert rows(tiny, "SELECT category, count, share FROM metric_police_arrival_outcomes "
+                      "WHERE field = 'attacker_outcome'") == [("killed_by_police", 1, 1.0)]
+
+
+def test_tiny_resolution(tiny) -> None:
+    got = rows(tiny, "SELECT category, n, n_known, count, share FROM metric_resolution "
+                     "WHERE source = 'a' AND grouping = 'overall' AND field = "
+                     "'attacker_outcome' ORDER BY category")
+    assert got == [("fled", 5, 4, 1, 0.25), ("killed_by_police", 5, 4, 1, 0.25),
+                   ("subdued_by_civilian", 5, 4, 1, 0.25), ("suicide", 5, 4, 1, 0.25),
+                   ("unknown", 5, 4, 1, None)]
+    periods = {r[0] for r in rows(tiny, "SELECT DISTINCT group_value FROM metric_resolution "
+                                        "WHERE grouping = 'period'")}
+    assert periods == {"2000-2004", "2005-2009", "undated"}
+    assert rows(tiny, "SELECT count(*) FROM metric_resolution WHERE source = 'b'") == [(0,)]
+
+
+def test_tiny_civilian_response(tiny) -> None:
+    got = rows(tiny, "SELECT n, n_known, stopped_by_civilians, share, unarmed_intervention "
+                     "FROM metric_civilian_response WHERE location_type = 'all'")
+    assert got == [(5, 4, 1, 0.25, 1)]
+    casualties = rows(tiny, "SELECT ended_by, n, n_known, median_casualties, "
+                            "total_casualties FROM metric_casualties_by_resolution "
+                            "WHERE source = 'a' ORDER BY 1")
+    assert casualties == [("civilians", 1, 1, 3.0, 3), ("police", 1, 0, None, None),
+                          ("suicide", 1, 1, 3.0, 3)]
+
+
+def test_tiny_duration(tiny) -> None:
+    got = rows(tiny, "SELECT bucket, count, share, median_min, q1_min, q3_min "
+                     "FROM metric_duration WHERE source = 'a' ORDER BY bucket_order")
+    assert [(b, c, s) for b, c, s, *_ in got] == [
+        ("<= 2 min", 1, 0.25), ("2-5 min", 1, 0.25), ("15-60 min", 1, 0.25),
+        ("> 60 min", 1, 0.25), ("unknown", 1, None)]
+    assert got[0][3:] == (17.0, 3.375, 52.5)
+    assert rows(tiny, "SELECT bucket, n, n_known, count FROM metric_duration "
+                      "WHERE source = 'b'") == [("unknown", 2, 0, 2)]
+
+
+def test_tiny_time_of_day(tiny) -> None:
+    hours = rows(tiny, "SELECT value, n, n_known, count, share FROM metric_time_of_day "
+                       "WHERE source = 'a' AND dimension = 'hour' ORDER BY value")
+    assert hours == [("10", 5, 3, 1, 1 / 3), ("14", 5, 3, 1, 1 / 3), ("23", 5, 3, 1, 1 / 3),
+                     ("unknown", 5, 3, 2, None)]
+    days = rows(tiny, "SELECT value, count FROM metric_time_of_day WHERE source = 'a' "
+                      "AND dimension = 'weekday' ORDER BY value")
+    assert days == [("1 Monday", 2), ("2 Tuesday", 1), ("6 Saturday", 1), ("unknown", 1)]
+    assert rows(tiny, "SELECT count(*) FROM metric_time_of_day WHERE source = 'b' "
+                      "AND dimension = 'hour'") == [(0,)]
+
+
+def test_tiny_casualties_by_location_and_summary(tiny) -> None:
+    got = rows(tiny, "SELECT location_type, n, killed_n_known, killed, killed_per_incident "
+                     "FROM metric_casualties_by_location WHERE source = 'a' ORDER BY 1")
+    assert got == [("commerce", 2, 2, 2, 1.0), ("education", 2, 1, 5, 5.0),
+                   ("other", 1, 1, 1, 1.0)]
+    assert rows(tiny, "SELECT count(*) FROM metric_law_enforcement_casualties") == [(0,)]
+    summary = dict(((f, s), (v, k, n)) for f, s, v, k, n in rows(
+        tiny, "SELECT figure, source, value, n_known, n FROM metric_summary"))
+    assert summary[("killed", "a")] == (8.0, 4, 5)
+    assert summary[("share_ended_before_police", "a")] == (0.75, 4, 5)
+    assert ("share_ended_before_police", "b") not in summary
