@@ -43,8 +43,17 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
         run_config["ops"] = {f"raw__{slug}": {"config": {"latest": True}} for slug in sources()}
     selection = None
     if source:
-        selection = [dg.AssetKey(["raw", source]), dg.AssetKey(["normalized", source]),
-                     dg.AssetKey(["curated", "warehouse"]), dg.AssetKey(["dashboards", "overview"])]
+        from pipelines.registry import sources
+
+        if source not in sources():
+            print(f"unknown source {source!r}; known: {', '.join(sources())}", file=sys.stderr)
+            return 2
+        # The source and everything downstream of it; other sources keep their staging.
+        selection = list(
+            dg.AssetSelection.assets(dg.AssetKey(["raw", source]))
+            .downstream()
+            .resolve(defs.resolve_asset_graph())
+        )
         if run_config.get("ops"):
             run_config["ops"] = {f"raw__{source}": run_config["ops"][f"raw__{source}"]}
     started = time.perf_counter()
@@ -107,7 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     p_seed = sub.add_parser("seed", help="store local byte-exact copies of the pinned files")
     p_seed.add_argument("directory")
     sub.add_parser("docs", help="regenerate docs/data-dictionary.md and data/raw/LICENSES.md")
+    sub.add_parser("status", help="each source's snapshot, freshness, last run and row counts")
+    sub.add_parser("checks", help="run the warehouse checks on the published warehouse")
     args = parser.parse_args(argv)
+    if args.command in ("status", "checks"):
+        from pipelines import status
+
+        _dagster_home()
+        return getattr(status, args.command)(project_paths())
     if args.command == "docs":
         from pipelines.docs import write_docs
 

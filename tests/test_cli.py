@@ -1,0 +1,52 @@
+"""The analyst's command line: status, checks, one-source refresh, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.paths import ProjectPaths
+
+from .conftest import run_cli, scratch_root
+
+
+def test_status_lists_every_source(published: ProjectPaths) -> None:
+    result = run_cli(published, "status")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:-1]}
+    assert "532" in lines["fbi"] and "pinned" in lines["fbi"]
+    assert "2306a6464edb +6" in lines["fbi"]  # seven FBI workbooks
+    assert "not supplied" in lines["violence_project"]
+    assert "ok 20" in lines["alerrt"]  # last materialization from the Dagster instance
+
+
+def test_checks_pass_on_the_published_warehouse(published: ProjectPaths) -> None:
+    result = run_cli(published, "checks")
+    assert result.returncode == 0
+    assert "4 passed, 0 failed" in result.stdout
+
+
+def test_nothing_published_yet(tmp_path: Path) -> None:
+    paths = scratch_root(tmp_path, with_raw=False)
+    for command in ("status", "checks"):
+        result = run_cli(paths, command)
+        assert result.returncode == 2
+        assert "nothing published yet" in result.stdout
+
+
+def test_one_source_refresh_runs_only_that_source(tmp_path: Path) -> None:
+    paths = scratch_root(tmp_path)
+    assert run_cli(paths, "refresh").returncode == 0
+    result = run_cli(paths, "refresh", "--source", "alerrt")
+    assert result.returncode == 0, result.stdout + result.stderr
+    steps = [line.split()[1] for line in result.stdout.splitlines()
+             if line.startswith("  ok")]
+    assert "raw__alerrt" in steps and "normalized__alerrt" in steps
+    assert "curated__warehouse" in steps
+    assert not [s for s in steps if s.startswith(("raw__", "normalized__"))
+                and not s.endswith("alerrt")]
+
+
+def test_unknown_source_is_refused(published: ProjectPaths) -> None:
+    result = run_cli(published, "refresh", "--source", "nope")
+    assert result.returncode == 2
+    assert "unknown source 'nope'" in result.stderr
