@@ -1,0 +1,63 @@
+-- Gun Violence Archive mass shootings (master file) -> contract.
+-- Parse (Polars) reads dates written "July 22, 2026", full state names
+-- ("District of Columbia" -> DC) and the five counts; ids are GVA's unique
+-- `Incident ID` (a repeated id would get "#2" and be flagged
+-- duplicate_id_in_source; none is repeated in this file).
+--
+-- killed = `Victims Killed`, injured = `Victims Injured`: GVA counts victims
+-- separately from suspects, so attackers are never in them.
+-- city = `City Or County` as given: GVA writes a city, or "postal city (actual
+-- place)" such as "Pompano Beach (Parkland)", or in two rows a county as
+-- "Pointe Coupee (county)". county is set only when the cell clearly names one:
+-- ending " County"/" Parish" (as written), or the "(county)" form ("Cowley County",
+-- "Pointe Coupee Parish" in Louisiana); the city keeps the raw text either way.
+-- latitude/longitude were geocoded by the repo owner (dxzys) from GVA's address
+-- with ArcGIS; they are not GVA values, and unmatched addresses fall back to a city
+-- centre (21 rows sit on one point in central Chicago). They are kept as given;
+-- the warehouse flags points outside their state (two "Corona (Queens)" rows
+-- geocoded to York, Maine).
+--
+-- GVA cannot tell who stopped an attack or how: `Suspects Killed` may be a suicide
+-- or a police shooting, `Suspects Arrested` may follow days later. So
+-- attacker_outcome and stopped_by are 'unknown' for every record, ended_before_police
+-- is NULL, and attacker_outcome_raw summarises the three suspect counts
+-- ("suspects killed 1, injured 0, arrested 0"). GVA has no venue: location_type
+-- 'unknown'. No time of day, no attacker count (attackers NULL).
+--
+-- Ignored: `Address` (not in the contract), `Operations` (always "N/A").
+-- Left alone: five pairs of records with different ids share date, place and
+-- counts (186488/3150525, 190874/2172621, 1765624/1766423, 2135659/2136132,
+-- 2255832/2256080) and two more pairs look alike one day apart (113214/113247,
+-- 2450557/3064527); GVA publishes both ids, so both records are kept unflagged.
+CREATE OR REPLACE TEMP VIEW source_records AS
+SELECT
+    'gva' AS source,
+    source_record_id,
+    NULL AS incident_name,
+    incident_date,
+    NULL::TIME AS start_time,
+    NULL AS start_time_precision,
+    city,
+    state,
+    state_raw,
+    county,
+    latitude,
+    longitude,
+    'unknown' AS location_type,
+    NULL AS location_type_raw,
+    victims_killed AS killed,
+    victims_injured AS injured,
+    NULL::INTEGER AS attackers,
+    'unknown' AS attacker_outcome,
+    format('suspects killed {}, injured {}, arrested {}',
+           coalesce(trim(suspects_killed_raw), '?'),
+           coalesce(trim(suspects_injured_raw), '?'),
+           coalesce(trim(suspects_arrested_raw), '?')) AS attacker_outcome_raw,
+    'unknown' AS stopped_by,
+    NULL::BOOLEAN AS ended_before_police,
+    NULL::DOUBLE AS duration_min,
+    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
+        AS quality_flags,
+    source_file,
+    source_row
+FROM gva;

@@ -1,0 +1,53 @@
+-- GVA mass shootings via The Trace -> contract.
+-- The same GVA records as gva.sql (every incident_id is also in the master file;
+-- ids are unique within each source, so the same id in both is fine), mapped the
+-- same way, plus the time of day. Parse (Polars) turns "N/A" into NULL, reads
+-- `incident_time` "5:25 AM" (start_time_precision 'minute'; "N/A" -> NULL with no
+-- reject, anything else unparseable is rejected) and `updated_date` (Unix seconds,
+-- validated only: not a contract column).
+--
+-- killed = `victims_killed`, injured = `victims_injured`. The file's `killed` and
+-- `injured` include suspects (killed = victims_killed + suspects_killed in every
+-- row; injured exceeds victims_injured in 206 rows), so they are not used.
+-- city/county from `city_or_county` exactly as in gva.sql: city as given, county
+-- only for a cell ending " County"/" Parish" or GVA's "Name (county)" form.
+-- latitude/longitude as The Trace distributes them (at most four decimals; who
+-- geocoded is not documented). They are not the repo owner's ArcGIS geocodes used
+-- by the gva source, though 90% of records lie within 0.003 degrees of them.
+--
+-- GVA cannot tell who stopped an attack or how: attacker_outcome and stopped_by
+-- 'unknown', ended_before_police NULL, attacker_outcome_raw "suspects killed N"
+-- (this file has no suspects-injured or arrested column). location_type
+-- 'unknown': `business_location_name` ("Walmart", "Robb Elementary School", "N/A"
+-- in 3,490 rows) names a business, not a kind of place, and is not mapped.
+-- Ignored: `address`. The duplicate-looking id pairs listed in gva.sql are here too
+-- and are kept unflagged.
+CREATE OR REPLACE TEMP VIEW source_records AS
+SELECT
+    'gva_trace' AS source,
+    source_record_id,
+    NULL AS incident_name,
+    incident_date,
+    start_time,
+    CASE WHEN start_time IS NOT NULL THEN 'minute' END AS start_time_precision,
+    city,
+    state,
+    state_raw,
+    county,
+    latitude,
+    longitude,
+    'unknown' AS location_type,
+    NULL AS location_type_raw,
+    victims_killed AS killed,
+    victims_injured AS injured,
+    NULL::INTEGER AS attackers,
+    'unknown' AS attacker_outcome,
+    'suspects killed ' || coalesce(trim(suspects_killed_raw), '?') AS attacker_outcome_raw,
+    'unknown' AS stopped_by,
+    NULL::BOOLEAN AS ended_before_police,
+    NULL::DOUBLE AS duration_min,
+    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
+        AS quality_flags,
+    source_file,
+    source_row
+FROM gva_trace;
