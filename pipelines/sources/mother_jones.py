@@ -1,9 +1,21 @@
-"""Mother Jones "US Mass Shootings, 1982-2025" (export of the public Google Sheet)."""
+"""Mother Jones "US Mass Shootings, 1982-2025" (export of the public Google Sheet).
+
+Quirks handled: the header names `location` twice (the 2nd is the venue type), so
+the file is read without a header and the columns are named by position after the
+header row is checked; `location` is "City, State" text with full state names,
+codes and misspellings ("Lousiana", "D.C."); dates mix M/D/YY (2017-2024) and
+M/D/YYYY; "-" marks missing values; venue values carry stray newlines and mixed
+case; there is no id column, so the id is the ISO date and the case name. There is
+no structured shooter-fate column: the outcome is read from `summary` with a few
+explicit phrase patterns (``OUTCOME_PATTERNS``), and the matched phrase is kept.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from pipelines.normalize.runner import Parsed
 from pipelines.registry import Source, SourceFile
 
 SOURCE = Source(
@@ -27,6 +39,162 @@ SOURCE = Source(
     first_date=date(1982, 1, 1),
     notes="Canonical export: https://docs.google.com/spreadsheets/d/"
     "1b9o6uDO18sLxBqPwl_Gh9bnhW-ev_dABH83M5Vb5L8o/export?format=csv (not pinnable); the "
-    "pinned copy is the raw GitHub file of dxzys/MSMDB.",
+    "pinned copy is the raw GitHub file of dxzys/MSMDB. attacker_outcome is read from "
+    "the free-text summary with explicit phrase patterns; the matched phrase is kept in "
+    "attacker_outcome_raw.",
     tags=("mass_shooting", "firearm"),
 )
+
+HEADER = (
+    "case", "location", "date", "summary", "fatalities", "injured", "total_victims",
+    "location", "age_of_shooter", "prior_signs_mental_health_issues",
+    "mental_health_details", "weapons_obtained_legally", "where_obtained", "weapon_type",
+    "weapon_details", "race", "gender", "sources", "mental_health_sources",
+    "sources_additional_age", "latitude", "longitude", "type", "year",
+)
+"""The raw header, `location` twice. The 2nd `location` is read as `venue`."""
+NAMES = tuple(
+    "venue" if i == HEADER.index("location", 2) else name for i, name in enumerate(HEADER)
+)
+
+# Outcome phrases in `summary` (lower-cased, curly quotes straightened), in order of
+# precedence: the first kind whose pattern matches decides. Phrases are specific on
+# purpose: "suicidal gunman" (Uvalde) or "thinking of suicide by cop" must not count.
+OUTCOME_PATTERNS = (
+    ("suicide", r"killed (him|her)self|killing himself|took (his|her) own life"
+     r"|taking (his|her) own life|committed suicide|committing suicide|apparent suicide"
+     r"|(shot|shooting) (him|her)self|turn(ed|ing) (the|his) gun on himself|self-inflicted"
+     r"|(and|then) himself"),
+    ("killed_by_police", r"(killed|shot dead|shot and killed|fatally shot|fatally wounded) "
+     r"(by|in|after)[^.]{0,40}?(police|law enforcement|officers?|deputies|swat)"
+     r"|(died|dying)[^.]{0,30}(shootout|shoot-out|gun battle) with (police|law enforcement)"
+     r"|(police|law enforcement|swat team)[^.]{0,30}?(killed|fatally shot) (him|johnson)"
+     r"|police officer fatally shot"),
+    ("killed_by_civilian", r"shot dead by (a|an) [^.]{0,30}?(civilian|witness|bystander)"),
+    ("subdued_by_civilian", r"subdued by [^.]{0,30}?(bystanders|patrons|member|civilians?)"
+     r"|wrestled [^.]{0,30}?to the ground"),
+    ("surrendered", r"surrendered|surrendering"),
+    ("apprehended", r"apprehended|aprehended|arrested|taken into custody|captured"),
+)
+
+
+def parse_date(col: str):
+    """M/D/YYYY or M/D/YY; two-digit years are 20YY below 70 and 19YY from 70."""
+    import polars as pl
+
+    from pipelines.normalize.parsing import clean_text
+
+    text = clean_text(col)
+    return (
+        pl.when(text.str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$"))
+        .then(text.str.to_date("%m/%d/%Y", strict=False))
+        .when(text.str.contains(r"^\d{1,2}/\d{1,2}/\d{2}$"))
+        .then(text.str.to_date("%m/%d/%y", strict=False))
+    )
+
+
+def summary_outcome(col: str):
+    """(kind, matched phrase) of the first ``OUTCOME_PATTERNS`` kind found in ``col``."""
+    import polars as pl
+
+    text = (pl.col(col).str.to_lowercase().str.replace_all("[\u2018\u2019]", "'")
+            .str.replace_all(r"\s+", " "))
+    kind = pl.lit(None, dtype=pl.String)
+    phrase = pl.lit(None, dtype=pl.String)
+    for name, pattern in reversed(OUTCOME_PATTERNS):
+        hit = text.str.extract(f"({pattern})", 1)
+        kind = pl.when(hit.is_not_null()).then(pl.lit(name)).otherwise(kind)
+        phrase = pl.when(hit.is_not_null()).then(hit).otherwise(phrase)
+    return kind, phrase
+
+
+def parse(files: dict[str, Path]) -> Parsed:
+    import polars as pl
+
+    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_float, to_int
+    from pipelines.sources.wapo import unique_record_ids, weapon_rows
+
+    path = files["data"]
+    grid = pl.read_csv(path, has_header=False, infer_schema_length=0)
+    header = tuple((v or "").strip() for v in grid.row(0))
+    if header != HEADER:
+        raise ValueError(f"mother_jones: {path.name}: unexpected header {header}")
+    raw = grid.slice(1).rename(dict(zip(grid.columns, NAMES, strict=True)))
+    kind, phrase = summary_outcome("summary")
+    location = clean_text("location")
+    genders = clean_text("gender").str.split(" & ")
+    staged = raw.with_row_index("source_row", offset=1).with_columns(
+        pl.col("source_row").cast(pl.Int32),
+        pl.lit(path.name).alias("source_file"),
+        clean_text("case").alias("incident_name"),
+        parse_date("date").alias("incident_date"),
+        location.str.extract(r"^(.*),[^,]*$", 1).str.strip_chars().alias("city"),
+        location.str.extract(r",([^,]*)$", 1).str.strip_chars().alias("state_raw"),
+        clean_text("venue").alias("venue_clean"),
+        to_int("fatalities").alias("killed"),
+        to_int("injured").alias("injured_n"),
+        to_float("latitude").alias("latitude_n"),
+        to_float("longitude").alias("longitude_n"),
+        to_int("age_of_shooter").alias("age"),
+        genders.alias("gender_list"),
+        kind.alias("outcome_kind"),
+        phrase.alias("outcome_phrase"),
+    ).with_columns(
+        state_code("state_raw").alias("state"),
+        pl.concat_str(
+            pl.coalesce(pl.col("incident_date").cast(pl.String), clean_text("date")),
+            pl.lit(" "), pl.col("incident_name"),
+        ).alias("source_record_id"),
+        pl.when(pl.col("gender_list").list.len() > 1)
+        .then(pl.col("gender_list").list.len()).cast(pl.Int32).alias("attackers"),
+    )
+    staged = unique_record_ids(staged)
+    # One attacker row per gender listed ("Male & Female" -> 2); the single age goes
+    # to the first. Codes other than M/Male/F/Female (one long free-text note) -> NULL.
+    attackers = (
+        staged.select(
+            "source_record_id", "source_file", "source_row", "age", "gender",
+            pl.int_ranges(1, pl.col("gender_list").list.len().fill_null(1) + 1)
+            .alias("attacker_no"),
+            "gender_list",
+        )
+        .explode("attacker_no")
+        .with_columns(
+            pl.col("attacker_no").cast(pl.Int32),
+            pl.when(pl.col("attacker_no") == 1).then(pl.col("age")).alias("age"),
+            pl.col("gender_list").list.get(pl.col("attacker_no") - 1, null_on_oob=True)
+            .str.strip_chars().alias("gender_raw"),
+        )
+        .with_columns(
+            pl.col("gender_raw").str.to_lowercase()
+            .replace_strict({"m": "male", "male": "male", "f": "female", "female": "female"},
+                            default=None, return_dtype=pl.String)
+            .alias("sex"),
+        )
+        .drop("gender_list")
+    )
+    rejects = pl.concat([
+        rejects_for(
+            staged,
+            "mother_jones",
+            {
+                "date": ("date", "incident_date", "not a M/D/YY or M/D/YYYY date"),
+                "location": ("location", "state", "no US state after the last comma"),
+                "fatalities": ("fatalities", "killed", "not a whole number"),
+                "injured": ("injured", "injured_n", "not a whole number"),
+                "latitude": ("latitude", "latitude_n", "not a number"),
+                "longitude": ("longitude", "longitude_n", "not a number"),
+                "age_of_shooter": ("age_of_shooter", "age", "not a whole number"),
+            },
+        ),
+        rejects_for(
+            attackers,
+            "mother_jones",
+            {"gender": ("gender_raw", "sex", "not M/Male/F/Female")},
+        ),
+    ])
+    return Parsed(
+        frames={"mother_jones": staged, "mother_jones_attackers": attackers,
+                "mother_jones_weapons": weapon_rows(staged, "weapon_type")},
+        rejects=rejects,
+    )

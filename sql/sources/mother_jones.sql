@@ -1,0 +1,88 @@
+-- Mother Jones US mass shootings -> contract.
+-- Quirks handled in parse (Polars): the duplicated `location` header (2nd = venue,
+-- read by position), "City, State" split at the last comma (full names, codes,
+-- "Lousiana", "D.C." -> USPS codes), M/D/YY and M/D/YYYY dates, "-" = missing,
+-- id = ISO date + case name (no id column; unique in this snapshot).
+-- Mapping choices:
+-- * killed = `fatalities`, injured = `injured`: Mother Jones counts victims only,
+--   never the shooter (Sandy Hook 27 includes the mother, Columbine 13).
+-- * Venue (trimmed, case-folded) -> location_type: Workplace -> commerce (as asked;
+--   MJ's "workplace" also covers some government offices and post offices),
+--   School -> education (colleges included, as FBI 'Education'), Religious ->
+--   house_of_worship, Military -> military, Airport -> government (the FBI codes
+--   both airport attacks, LAX 2013 and Fort Lauderdale 2017, as Government),
+--   Other -> other.
+-- * attacker_outcome: MJ has no fate column. parse finds the first of a few explicit
+--   phrase patterns in `summary` (suicide > killed by police > killed by civilian >
+--   subdued by civilians > surrendered > apprehended, e.g. "committing suicide",
+--   "shot dead by police", "taken into custody"); the matched phrase is
+--   attacker_outcome_raw. No match -> 'unknown' (e.g. Uvalde's "suicidal gunman").
+--   A shooter who fled and was caught later counts as apprehended (his final fate).
+-- * stopped_by follows only from suicide (self), killed by police (police) and
+--   killed/subdued by civilians (civilian); an arrest or surrender does not say who
+--   ended the attack -> unknown. ended_before_police is NULL: MJ never says.
+-- * attackers is 2 for the two "Male & Female" pairs and NULL otherwise: one gender
+--   value does not prove one shooter (Columbine and Westside list one "Male").
+CREATE OR REPLACE TEMP VIEW source_records AS
+SELECT
+    'mother_jones' AS source,
+    source_record_id,
+    incident_name,
+    incident_date,
+    NULL::TIME AS start_time,
+    NULL AS start_time_precision,
+    city,
+    state,
+    state_raw,
+    NULL AS county,
+    latitude_n AS latitude,
+    longitude_n AS longitude,
+    CASE lower(venue_clean)
+        WHEN 'workplace' THEN 'commerce'
+        WHEN 'school' THEN 'education'
+        WHEN 'religious' THEN 'house_of_worship'
+        WHEN 'military' THEN 'military'
+        WHEN 'airport' THEN 'government'
+        WHEN 'other' THEN 'other'
+        ELSE 'unknown'
+    END AS location_type,
+    venue AS location_type_raw,
+    killed,
+    injured_n AS injured,
+    attackers,
+    CASE outcome_kind
+        WHEN 'suicide' THEN 'suicide'
+        WHEN 'killed_by_police' THEN 'killed_by_police'
+        WHEN 'killed_by_civilian' THEN 'killed_by_civilian'
+        WHEN 'subdued_by_civilian' THEN 'subdued_by_civilian'
+        WHEN 'surrendered' THEN 'surrendered'
+        WHEN 'apprehended' THEN 'apprehended'
+        ELSE 'unknown'
+    END AS attacker_outcome,
+    outcome_phrase AS attacker_outcome_raw,
+    CASE outcome_kind
+        WHEN 'suicide' THEN 'self'
+        WHEN 'killed_by_police' THEN 'police'
+        WHEN 'killed_by_civilian' THEN 'civilian'
+        WHEN 'subdued_by_civilian' THEN 'civilian'
+        ELSE 'unknown'
+    END AS stopped_by,
+    NULL::BOOLEAN AS ended_before_police,
+    NULL::DOUBLE AS duration_min,
+    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
+        AS quality_flags,
+    source_file,
+    source_row
+FROM mother_jones;
+
+CREATE OR REPLACE TEMP VIEW attackers AS
+SELECT 'mother_jones' AS source, source_record_id, attacker_no, age, sex,
+       NULL AS outcome_raw
+FROM mother_jones_attackers;
+
+-- `weapon_type` free text split into items and typed by keyword in parse (the same
+-- rules as wapo: handgun/pistol/revolver/derringer -> handgun, rifle -> rifle,
+-- shotgun, knife; counts only where the item starts with a number word).
+CREATE OR REPLACE TEMP VIEW weapons AS
+SELECT 'mother_jones' AS source, source_record_id, weapon_type, count, weapon_raw
+FROM mother_jones_weapons;

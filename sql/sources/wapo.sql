@@ -1,0 +1,89 @@
+-- Washington Post school shootings -> contract.
+-- Quirks handled in parse (Polars): CRLF, "1,965" numbers (read as text), times
+-- "11:19 AM" / "2:30PM" / bare "15:18" (24-hour clock; bare hours 0-6 such as
+-- "4:00" are ambiguous and rejected), M/D/YYYY dates, full state names with
+-- trailing spaces, `uid` as the record id (unique in this snapshot).
+-- Mapping choices:
+-- * location_type is 'education' for every record: the source only lists gunfire
+--   on K-12 school grounds; it has no place-type column, so location_type_raw is NULL.
+-- * killed / injured are the source's own counts, which exclude the shooter.
+-- * attacker_outcome comes from deceased_notes1/2 ("how the shooter died"):
+--   suicide -> suicide; "police shooting" / "killed by police" -> killed_by_police,
+--   when every described shooter has the same note. shooter_deceased = 0 means "did
+--   not die OR unknown", so it never proves an arrest, and shooter_deceased = 1
+--   without a note does not say how: both stay 'unknown'.
+-- * stopped_by: suicide -> self, killed by police -> police, else unknown.
+-- * ended_before_police is NULL: the source never says when police arrived.
+-- * attackers: 2 when any shooter-2 column is filled, 1 when any shooter-1 column
+--   is, else NULL. uid 399 and 410 are one shooting entered twice (Mobile, AL,
+--   2024-01-30); no contract flag fits a repeat under different ids, so both are
+--   kept unflagged and the fact is documented in the source's notes.
+CREATE OR REPLACE TEMP VIEW wapo_mapped AS
+SELECT
+    *,
+    CASE
+        WHEN deceased_notes1_clean = 'suicide'
+         AND (NOT present2 OR deceased_notes2_clean = 'suicide') THEN 'suicide'
+        WHEN deceased_notes1_clean IN ('police shooting', 'killed by police')
+         AND (NOT present2
+              OR deceased_notes2_clean IN ('police shooting', 'killed by police'))
+            THEN 'killed_by_police'
+        ELSE 'unknown'
+    END AS outcome
+FROM wapo;
+
+CREATE OR REPLACE TEMP VIEW source_records AS
+SELECT
+    'wapo' AS source,
+    source_record_id,
+    incident_name,
+    incident_date,
+    start_time,
+    CASE WHEN start_time IS NOT NULL THEN 'minute' END AS start_time_precision,
+    city_clean AS city,
+    state_code AS state,
+    state AS state_raw,
+    county_clean AS county,
+    latitude,
+    longitude,
+    'education' AS location_type,
+    NULL AS location_type_raw,
+    killed_n AS killed,
+    injured_n AS injured,
+    attackers,
+    outcome AS attacker_outcome,
+    nullif(concat_ws('; ',
+        'shooter_deceased1=' || shooter_deceased1_clean,
+        'deceased_notes1=' || deceased_notes1_clean,
+        'shooter_deceased2=' || shooter_deceased2_clean,
+        'deceased_notes2=' || deceased_notes2_clean), '') AS attacker_outcome_raw,
+    CASE outcome
+        WHEN 'suicide' THEN 'self'
+        WHEN 'killed_by_police' THEN 'police'
+        ELSE 'unknown'
+    END AS stopped_by,
+    NULL::BOOLEAN AS ended_before_police,
+    NULL::DOUBLE AS duration_min,
+    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
+        AS quality_flags,
+    source_file,
+    source_row
+FROM wapo_mapped;
+
+CREATE OR REPLACE TEMP VIEW attackers AS
+SELECT
+    'wapo' AS source,
+    source_record_id,
+    attacker_no,
+    age,
+    CASE gender_code WHEN 'm' THEN 'male' WHEN 'f' THEN 'female' END AS sex,
+    nullif(concat_ws('; ', 'shooter_deceased=' || shooter_deceased,
+                     'deceased_notes=' || deceased_notes), '') AS outcome_raw
+FROM wapo_attackers;
+
+-- Free-text `weapon` split into items and typed by keyword in parse
+-- (handgun/pistol/revolver -> handgun, rifle/carbine/AK-47/AR-15 -> rifle, shotgun,
+-- knife; anything else 'unknown'); no row where `weapon` is blank.
+CREATE OR REPLACE TEMP VIEW weapons AS
+SELECT 'wapo' AS source, source_record_id, weapon_type, count, weapon_raw
+FROM wapo_weapons;

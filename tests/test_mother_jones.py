@@ -1,0 +1,229 @@
+"""Mother Jones US mass shootings, on the shipped raw file and on small hand-made
+frames and files for each quirk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import polars as pl
+import pytest
+
+from pipelines.normalize.runner import normalize
+from pipelines.normalize.states import USPS_CODES
+from pipelines.sources import mother_jones
+from tests.conftest import normalize_shipped, shipped_snapshots
+
+
+@pytest.fixture(scope="module")
+def out() -> dict[str, pl.DataFrame]:
+    return normalize_shipped("mother_jones")
+
+
+@pytest.fixture(scope="module")
+def raw() -> pl.DataFrame:
+    """The raw rows as text, in file order, named as parse names them."""
+    path = Path(shipped_snapshots("mother_jones")["data"].path)
+    grid = pl.read_csv(path, has_header=False, infer_schema_length=0)
+    return grid.slice(1).rename(dict(zip(grid.columns, mother_jones.NAMES, strict=True)))
+
+
+def by_case(out, day: str, case: str) -> dict:
+    rows = out["source_records"].filter(pl.col("source_record_id") == f"{day} {case}")
+    assert rows.height == 1
+    return rows.row(0, named=True)
+
+
+def test_155_records_and_victim_totals(out) -> None:
+    records = out["source_records"]
+    assert records.height == 155
+    assert records["source_record_id"].n_unique() == 155
+    # Mother Jones counts victims only; the shooter is never in `fatalities`
+    assert records["killed"].sum() == 1173
+    assert records["injured"].sum() == 1651
+    assert records["killed"].null_count() == records["injured"].null_count() == 0
+    assert (records["incident_date"].min(), records["incident_date"].max()) == (
+        dt.date(1982, 8, 20), dt.date(2025, 8, 11))
+
+
+@pytest.mark.parametrize(
+    ("day", "case", "city", "state", "killed", "injured"),
+    [
+        # the mother, killed at home, counts; the shooter does not (28 dead in all)
+        ("2012-12-14", "Sandy Hook Elementary massacre", "Newtown", "CT", 27, 2),
+        ("1999-04-20", "Columbine High School massacre", "Littleton", "CO", 13, 24),
+        ("2017-10-01", "Las Vegas Strip massacre", "Las Vegas", "NV", 60, 546),
+        ("2016-06-12", "Orlando nightclub massacre", "Orlando", "FL", 49, 53),
+        ("2018-02-14", "Marjory Stoneman Douglas High School shooting", "Parkland", "FL",
+         17, 17),
+        ("2022-05-24", "Robb Elementary School massacre", "Uvalde", "TX", 21, 17),
+    ],
+)
+def test_famous_incidents(out, day, case, city, state, killed, injured) -> None:
+    r = by_case(out, day, case)
+    assert r["incident_date"].isoformat() == day
+    assert (r["city"], r["state"], r["killed"], r["injured"]) == (city, state, killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("day", "case", "outcome", "phrase", "stopped_by"),
+    [
+        ("2012-12-14", "Sandy Hook Elementary massacre", "suicide", "committing suicide",
+         "self"),
+        ("2016-06-12", "Orlando nightclub massacre", "killed_by_police",
+         "killed by law enforcement", "police"),
+        ("2018-02-14", "Marjory Stoneman Douglas High School shooting", "apprehended",
+         "apprehended", "unknown"),
+        ("2022-07-17", "Greenwood Park Mall shooting", "killed_by_civilian",
+         "shot dead by a 22-year-old armed civilian", "civilian"),
+        ("2018-05-18", "Santa Fe High School shooting", "surrendered", "surrendering",
+         "unknown"),
+        # "the suicidal gunman" is not a suicide: nothing in the text says how it ended
+        ("2022-05-24", "Robb Elementary School massacre", "unknown", None, "unknown"),
+    ],
+)
+def test_outcome_from_summary_phrases(out, day, case, outcome, phrase, stopped_by) -> None:
+    r = by_case(out, day, case)
+    assert (r["attacker_outcome"], r["attacker_outcome_raw"], r["stopped_by"]) == (
+        outcome, phrase, stopped_by)
+    assert r["ended_before_police"] is None
+
+
+def test_outcome_counts(out) -> None:
+    counts = dict(out["source_records"].group_by("attacker_outcome").len().rows())
+    assert counts == {"suicide": 65, "apprehended": 41, "killed_by_police": 33,
+                      "unknown": 7, "subdued_by_civilian": 4, "surrendered": 3,
+                      "killed_by_civilian": 2}
+
+
+def test_states_from_city_state_text(out, raw) -> None:
+    records = out["source_records"]
+    assert records["state"].null_count() == 0
+    assert set(records["state"]) <= USPS_CODES
+    pairs = dict(records.select("state_raw", "state").unique().rows())
+    assert pairs["Lousiana"] == "LA"
+    assert pairs["D.C."] == "DC"
+    assert pairs["TX"] == "TX"
+    dc = records.filter(pl.col("state") == "DC")
+    assert dc["city"].to_list() == ["Washington"]
+    # city + ", " + state_raw gives back the raw `location`
+    rebuilt = records.sort("source_row").select(
+        pl.concat_str("city", pl.lit(", "), "state_raw"))["city"].to_list()
+    assert rebuilt == raw["location"].to_list()
+
+
+def test_two_digit_years_are_2017_to_2024(out, raw) -> None:
+    short = raw.with_row_index("source_row", offset=1).filter(
+        pl.col("date").str.contains(r"/\d{2}$"))
+    assert short.height == 63
+    years = out["source_records"].join(short.select(pl.col("source_row").cast(pl.Int32)),
+                                       on="source_row")["incident_date"].dt.year()
+    assert years.len() == 63
+    assert (years.min(), years.max()) == (2017, 2024)
+
+
+def test_venue_from_second_location_column(out) -> None:
+    records = out["source_records"]
+    counts = dict(records.group_by("location_type").len().rows())
+    assert counts == {"other": 59, "commerce": 57, "education": 24, "house_of_worship": 8,
+                      "military": 6, "government": 1}
+    # stray newlines and lower case in the raw venue do not matter
+    assert set(records.filter(pl.col("location_type_raw").str.contains("\n"))
+               ["location_type"]) == {"other", "commerce"}
+    airport = by_case(out, "2017-01-06", "Fort Lauderdale airport shooting")
+    assert (airport["location_type"], airport["location_type_raw"]) == ("government",
+                                                                        "Airport")
+
+
+def test_dash_is_missing_not_rejected(out) -> None:
+    records = out["source_records"]
+    assert records["latitude"].null_count() == records["longitude"].null_count() == 29
+    assert out["rejects"]["field"].to_list() == ["gender"]
+
+
+def test_attackers_one_per_listed_gender(out) -> None:
+    attackers, records = out["attackers"], out["source_records"]
+    assert attackers.height == 157
+    assert dict(records.group_by("attackers").len().rows()) == {None: 153, 2: 2}
+    pair = attackers.filter(pl.col("source_record_id") == "2015-12-02 San Bernardino "
+                            "mass shooting").sort("attacker_no")
+    assert pair.select("age", "sex").rows() == [(28, "male"), (None, "female")]
+    assert dict(attackers.group_by("sex").len().rows()) == {"male": 151, "female": 5,
+                                                           None: 1}
+    # the long free-text gender note (Covenant School) is NULL with a reject row
+    reject = out["rejects"].row(0, named=True)
+    assert reject["source_record_id"] == "2023-03-27 Nashville Christian school shooting"
+    assert reject["raw_value"].startswith('F ("identifies as transgender"')
+
+
+def test_weapons_from_weapon_type_lists(out) -> None:
+    weapons = out["weapons"]
+    assert weapons["source_record_id"].n_unique() == 154  # one record has "-"
+    assert dict(weapons.group_by("weapon_type").len().rows()) == {
+        "handgun": 119, "rifle": 68, "shotgun": 30, "knife": 2, "unknown": 1}
+    vegas = weapons.filter(pl.col("source_record_id") == "2017-10-01 Las Vegas Strip "
+                           "massacre")
+    assert vegas.select("weapon_type", "count").rows() == [("rifle", None)]
+
+
+# --- hand-made edge cases -------------------------------------------------------------
+
+
+def test_parse_date_two_and_four_digit_years() -> None:
+    frame = pl.DataFrame({"date": ["9/4/24", "6/5/2017", "8/20/82", "8/20/1982", "-",
+                                   "2024-09-04"]})
+    got = frame.select(mother_jones.parse_date("date").alias("d"))["d"].to_list()
+    assert got == [dt.date(2024, 9, 4), dt.date(2017, 6, 5), dt.date(1982, 8, 20),
+                   dt.date(1982, 8, 20), None, None]
+
+
+def test_summary_outcome_patterns() -> None:
+    frame = pl.DataFrame({"summary": [
+        "He was identified as the suicidal gunman.",
+        "He had intended to commit suicide, then surrendered to police.",
+        "Police shot him and then he killed himself.",
+        "He was subdued by bystanders and arrested.",
+        "He was shot dead by a witness as he fled.",
+        "He was shot and killed by responding sheriff\u2019s deputies.",
+        "He was found dead from a self-inflicted gunshot wound.",
+        "In 2017 he was arrested at the White House.",
+    ]})
+    kind, phrase = mother_jones.summary_outcome("summary")
+    got = frame.select(kind.alias("k"), phrase.alias("p")).rows()
+    assert got == [
+        (None, None),
+        ("surrendered", "surrendered"),
+        ("suicide", "killed himself"),
+        ("subdued_by_civilian", "subdued by bystanders"),
+        ("killed_by_civilian", "shot dead by a witness"),
+        ("killed_by_police", "shot and killed by responding sheriff's deputies"),
+        ("suicide", "self-inflicted"),
+        ("apprehended", "arrested"),  # a known limit: any arrest in the text counts
+    ]
+
+
+def test_duplicate_location_header_and_stray_newlines(tmp_path) -> None:
+    base = dict.fromkeys(mother_jones.NAMES, "-")
+    base |= {"case": "Test shooting", "location": "Reno, NV", "date": "9/4/24",
+             "summary": "He was apprehended.", "fatalities": "3", "injured": "-",
+             "venue": "\nWorkplace", "gender": "Male", "weapon_type": "One rifle"}
+    rows = [base, base | {"venue": "Other\n", "location": "Baton Rouge, Lousiana"}]
+    lines = [",".join(mother_jones.HEADER)] + [
+        ",".join('"' + row[c] + '"' for c in mother_jones.NAMES) for row in rows]
+    path = tmp_path / "motherjones.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    out = normalize(mother_jones, {"data": SimpleNamespace(
+        name=path.name, url=f"file://{path}", sha256="0" * 64, path=str(path))})
+    records = out["source_records"].sort("source_row")
+    assert records["location_type"].to_list() == ["commerce", "other"]
+    assert records["state"].to_list() == ["NV", "LA"]
+    assert records["injured"].to_list() == [None, None]  # "-" is unknown, never 0
+    # the same date and case name twice: both kept, the 2nd suffixed, both flagged
+    assert records["source_record_id"].to_list() == ["2024-09-04 Test shooting",
+                                                     "2024-09-04 Test shooting#2"]
+    assert all("duplicate_id_in_source" in f for f in records["quality_flags"])
+    bad = path.read_text().replace("total_victims,location,", "total_victims,venue,", 1)
+    path.write_text(bad)
+    with pytest.raises(ValueError, match="unexpected header"):
+        mother_jones.parse({"data": path})
