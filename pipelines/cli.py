@@ -73,11 +73,27 @@ def refresh(latest: bool = False, source: str | None = None) -> int:
         print(f"refresh FAILED after {elapsed:.1f}s (run {result.run_id}); "
               f"the warehouse {state}: {paths.warehouse}", file=sys.stderr)
         return 1
+    stale = _stale_sources(paths)
+    if stale:
+        print(f"refresh PUBLISHED WITH STALE SOURCES after {elapsed:.1f}s "
+              f"(run {result.run_id}): these kept their last good snapshot:", file=sys.stderr)
+        for slug, error in stale.items():
+            print(f"  STALE {slug}: {error}", file=sys.stderr)
+        print(f"  warehouse:  {paths.warehouse}", file=sys.stderr)
+        return 1
     print(f"refresh done in {elapsed:.1f}s (run {result.run_id})")
     print(f"  warehouse:  {paths.warehouse}")
     print(f"  parquet:    {paths.curated / 'parquet'}")
     print(f"  dashboards: {paths.dashboards / 'index.html'}")
     return 0
+
+
+def _stale_sources(paths) -> dict[str, str]:
+    from pipelines.normalize.staging import read_status
+    from pipelines.registry import sources
+
+    statuses = {slug: read_status(paths, slug) for slug in sources()}
+    return {slug: st["error"] for slug, st in statuses.items() if st["stale"]}
 
 
 def seed(directory: str) -> int:

@@ -22,7 +22,7 @@ def test_status_lists_every_source(published: ProjectPaths) -> None:
 def test_checks_pass_on_the_published_warehouse(published: ProjectPaths) -> None:
     result = run_cli(published, "checks")
     assert result.returncode == 0
-    assert "4 passed, 0 failed" in result.stdout
+    assert "5 passed, 0 failed" in result.stdout
 
 
 def test_nothing_published_yet(tmp_path: Path) -> None:

@@ -78,19 +78,32 @@ def test_second_pinned_run_downloads_nothing(tmp_path: Path) -> None:
     assert _tree_digest(paths.raw) == before
 
 
-def test_failed_run_leaves_the_published_warehouse_intact(tmp_path: Path) -> None:
+def test_corrupted_cache_makes_the_source_stale_not_wrong(tmp_path: Path) -> None:
     paths = scratch_root(tmp_path)
     assert run_cli(paths, "refresh").returncode == 0
-    published = paths.warehouse.read_bytes()
     # Corrupt the cached ALERRT snapshot: the pinned sha256 no longer matches.
     snapshot = next((paths.raw / "alerrt").glob("*/aa_data_wide_nogeo_2024.csv"))
     snapshot.write_bytes(snapshot.read_bytes()[:1000])
     result = run_cli(paths, "refresh")
     assert result.returncode == 1
+    assert "STALE alerrt: alerrt: " in result.stderr and "sha256" in result.stderr
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM source_records WHERE source = 'alerrt'"
+                       ).fetchone()[0] == 597  # the last good tables, not the corrupt file
+    assert con.execute("SELECT stale FROM sources WHERE source = 'alerrt'").fetchone()[0]
+    con.close()
+    assert not list(paths.curated.glob(".incidents.duckdb.tmp-*"))
+
+
+def test_a_failing_first_run_publishes_nothing(tmp_path: Path) -> None:
+    paths = scratch_root(tmp_path)
+    snapshot = next((paths.raw / "alerrt").glob("*/aa_data_wide_nogeo_2024.csv"))
+    snapshot.write_bytes(b"tampered")
+    result = run_cli(paths, "refresh")
+    assert result.returncode == 1
     assert "alerrt" in result.stdout and "sha256" in result.stdout
     assert "unchanged" in result.stderr
-    assert paths.warehouse.read_bytes() == published
-    assert not list(paths.curated.glob(".incidents.duckdb.tmp-*"))
+    assert not paths.warehouse.exists()
 
 
 def test_stale_temporary_build_is_cleaned_up(tmp_path: Path) -> None:
@@ -169,12 +182,11 @@ def test_refresh_from_nothing_downloads_every_source_over_http(tmp_path: Path) -
     con.close()
 
 
-def test_download_fault_keeps_the_published_warehouse(tmp_path: Path) -> None:
+def test_download_fault_keeps_the_last_good_data(tmp_path: Path) -> None:
     from tests.support.http_server import LocalServer
 
     paths = scratch_root(tmp_path)
     assert run_cli(paths, "refresh").returncode == 0
-    published = paths.warehouse.read_bytes()
     shutil.rmtree(paths.raw / "alerrt")  # force a download for one source
     raw_before = _tree_digest(paths.raw)
     alerrt = sources()["alerrt"]
@@ -185,8 +197,11 @@ def test_download_fault_keeps_the_published_warehouse(tmp_path: Path) -> None:
         result = run_cli(paths, "refresh",
                          env={"INCIDENTS_MIRROR": f"http://127.0.0.1:{server.port}"})
     assert result.returncode == 1
-    assert f"alerrt: {server.url(url_path)}: " in result.stdout
-    assert "HTML" in result.stdout
-    assert paths.warehouse.read_bytes() == published
-    assert {k: v for k, v in _tree_digest(paths.raw).items() if "/.part-" not in k} == raw_before
+    assert f"STALE alerrt: alerrt: {server.url(url_path)}: " in result.stderr
+    assert "HTML" in result.stderr
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM source_records WHERE source = 'alerrt'"
+                       ).fetchone()[0] == 597
+    con.close()
+    assert _tree_digest(paths.raw) == raw_before
     assert not list(paths.raw.rglob(".part-*"))

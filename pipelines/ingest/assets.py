@@ -23,20 +23,22 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         metadata={"licence": source.licence, "attribution": source.attribution},
     )
     def _raw(context: dg.AssetExecutionContext, config: RawConfig) -> dg.MaterializeResult:
-        from pipelines.ingest.snapshots import ensure, supply
-        from pipelines.normalize.staging import write_snapshots
+        from pipelines.ingest.download import DownloadError
+        from pipelines.normalize import staging
 
         paths = project_paths()
-        snaps, fetched = {}, []
-        if source.user_supplied_env:
-            snaps = supply(source, paths.raw)
-        else:
-            for file in source.data_files:
-                snap, downloaded = ensure(source, file, paths.raw, latest=config.latest)
-                snaps[file.key] = snap
-                if downloaded:
-                    fetched.append(file.name)
-        write_snapshots(paths, source.slug, snaps)
+        try:
+            snaps, fetched = _land(source, paths.raw, latest=config.latest)
+            error = None
+        except DownloadError as exc:
+            # Keep the last good snapshot so the other sources still publish;
+            # with nothing to fall back on, the run fails here.
+            if not staging.has_snapshots(paths, source.slug):
+                raise
+            snaps, fetched, error = staging.read_snapshots(paths, source.slug), [], str(exc)
+            context.log.error(f"{error} (keeping the last good snapshot)")
+        staging.write_snapshots(paths, source.slug, snaps, staging.CANDIDATE_FILE)
+        staging.write_status(paths, source.slug, error=error, stage="raw" if error else None)
         context.log.info(
             f"{source.slug}: {len(snaps)} file(s), "
             + (f"downloaded {fetched}" if fetched else "all verified in the local cache")
@@ -46,11 +48,27 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
                 "files": dg.MetadataValue.json({k: s.manifest() for k, s in snaps.items()}),
                 "downloaded": len(fetched),
                 "mode": "latest" if config.latest else "pinned",
+                "stale": error is not None,
+                "error": error or "",
             },
             data_version=dg.DataVersion("-".join(s.sha256[:12] for s in snaps.values())),
         )
 
     return _raw
+
+
+def _land(source: Source, raw_root, *, latest: bool):
+    """Make sure every file of ``source`` is stored; return snapshots and what was fetched."""
+    from pipelines.ingest.snapshots import ensure, supply
+
+    if source.user_supplied_env:
+        return supply(source, raw_root), []
+    snaps, fetched = {}, []
+    for file in source.data_files:
+        snaps[file.key], downloaded = ensure(source, file, raw_root, latest=latest)
+        if downloaded:
+            fetched.append(file.name)
+    return snaps, fetched
 
 
 raw_assets = [raw_asset(source) for source in sources().values()]

@@ -27,13 +27,31 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
         f"sql/sources/{source.slug}.sql), with rejects and detail tables.",
     )
     def _normalized(context: dg.AssetExecutionContext):
+        from pipelines.normalize import staging
         from pipelines.normalize.checks import run_source_checks
-        from pipelines.normalize.runner import normalize
-        from pipelines.normalize.staging import read_snapshots, write_tables
+        from pipelines.normalize.runner import SourceError, normalize
 
         paths = project_paths()
-        tables = normalize(module, read_snapshots(paths, source.slug))
-        write_tables(paths, source.slug, tables)
+        status = staging.read_status(paths, source.slug)
+        if status["stale"] and staging.staged_tables(paths, source.slug):
+            # The raw step could not land a new snapshot: the staged tables already
+            # hold the last good one, so there is nothing to re-parse.
+            yield from _keep_last_good(context, status["error"])
+            return
+        candidate = staging.read_snapshots(paths, source.slug, staging.CANDIDATE_FILE)
+        try:
+            tables = normalize(module, candidate)
+        except SourceError as exc:
+            # The new snapshot cannot be read (corrupt file, schema drift): keep the
+            # tables built from the last good one, and say so; with none, fail.
+            if not staging.staged_tables(paths, source.slug):
+                raise
+            staging.write_status(paths, source.slug, error=str(exc), stage="normalize")
+            yield from _keep_last_good(context, str(exc))
+            return
+        staging.write_tables(paths, source.slug, tables)
+        staging.write_snapshots(paths, source.slug, candidate)
+        staging.write_status(paths, source.slug)
         counts = {name: frame.height for name, frame in tables.items()}
         context.log.info(f"{source.slug}: {counts}")
         yield dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
@@ -47,6 +65,13 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
                 else dg.AssetCheckSeverity.ERROR,
                 metadata=metadata,
             )
+
+    def _keep_last_good(context: dg.AssetExecutionContext, error: str):
+        context.log.error(f"{error} (keeping the tables of the last good snapshot)")
+        yield dg.MaterializeResult(metadata={"stale": True, "error": error})
+        for check in SOURCE_CHECKS:
+            yield dg.AssetCheckResult(check_name=check.name, passed=False,
+                                      metadata={"stale": True, "error": error})
 
     return _normalized
 

@@ -198,6 +198,11 @@ SOURCES = Table(
                "attacks only."),
         Column("files", "VARCHAR", "JSON list of the snapshot files used: name, url, "
                "sha256, bytes, fetched_at, mode."),
+        Column("stale", "BOOLEAN", "TRUE when the last refresh could not refresh this "
+               "source (download failed, file corrupt or columns changed) and the "
+               "warehouse kept its last good snapshot."),
+        Column("stale_reason", "VARCHAR", "Why the source is stale: the error, naming "
+               "source, file and column where known; NULL when fresh."),
         Column("records", "INTEGER", "Records in `source_records`."),
         Column("rejects", "INTEGER", "Rows in `rejects`."),
         Column("first_date", "DATE", "Earliest incident date in the records."),

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from pipelines.ingest.snapshots import Snapshot
 
 
+class SourceError(ValueError):
+    """A source's files could not be parsed or mapped; names source, file and cause."""
+
+
 @dataclass
 class Parsed:
     """What a source's ``parse`` returns: frames for its SQL, and value-level rejects."""
@@ -50,15 +54,33 @@ def _typed_select(table: Table, view: str, present: set[str]) -> str:
 
 
 def normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, pl.DataFrame]:
-    """Normalized tables of one source, each checked against the contract."""
+    """Normalized tables of one source, each checked against the contract.
+
+    Raises SourceError (one line naming the source and its files) for anything a
+    malformed or drifted file provokes, so callers can keep the last good data.
+    """
+    source = module.SOURCE
+    if not snapshots:  # a user-supplied source the user has not supplied
+        return empty_tables()
+    try:
+        return _normalize(module, snapshots)
+    except SourceError:
+        raise
+    except Exception as exc:  # anything a malformed file can provoke, made one clear line
+        text = " ".join(str(exc).split())
+        if not text.startswith(f"{source.slug}:"):
+            files = ", ".join(s.name for s in snapshots.values())
+            text = f"{source.slug}: {files}: {type(exc).__name__}: {text}"
+        raise SourceError(text) from exc
+
+
+def _normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, pl.DataFrame]:
     import duckdb
     import polars as pl
 
     from pipelines.normalize.parsing import empty_rejects
 
     source = module.SOURCE
-    if not snapshots:  # a user-supplied source the user has not supplied
-        return empty_tables()
     parsed: Parsed = module.parse({key: Path(s.path) for key, s in snapshots.items()})
     rejects = parsed.rejects if parsed.rejects is not None else empty_rejects()
     con = duckdb.connect()

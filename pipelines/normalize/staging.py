@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from pipelines.ingest.snapshots import Snapshot
 
 SNAPSHOTS_FILE = "snapshots.json"
+"""The raw snapshots the staged tables were built from (the last good ones)."""
+CANDIDATE_FILE = "candidate.json"
+"""The raw snapshots this run's raw step landed, before they are parsed."""
+STATUS_FILE = "status.json"
+"""Whether this run could refresh the source, and if not, why."""
 
 
 def source_dir(paths: ProjectPaths, slug: str) -> Path:
@@ -33,22 +38,46 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def write_snapshots(paths: ProjectPaths, slug: str, snapshots: dict[str, Snapshot]) -> Path:
-    """Record which raw snapshots this run uses for a source."""
-    target = source_dir(paths, slug) / SNAPSHOTS_FILE
+def write_snapshots(paths: ProjectPaths, slug: str, snapshots: dict[str, Snapshot],
+                    name: str = SNAPSHOTS_FILE) -> Path:
+    """Record a set of raw snapshots for a source (``name``: used or candidate)."""
+    target = source_dir(paths, slug) / name
     body = {key: {**s.manifest(), "path": s.path} for key, s in snapshots.items()}
     _atomic_write_text(target, json.dumps(body, indent=2))
     return target
 
 
-def read_snapshots(paths: ProjectPaths, slug: str) -> dict[str, Snapshot]:
+def has_snapshots(paths: ProjectPaths, slug: str, name: str = SNAPSHOTS_FILE) -> bool:
+    return (source_dir(paths, slug) / name).is_file()
+
+
+def read_snapshots(paths: ProjectPaths, slug: str,
+                   name: str = SNAPSHOTS_FILE) -> dict[str, Snapshot]:
     from pipelines.ingest.snapshots import Snapshot
 
-    target = source_dir(paths, slug) / SNAPSHOTS_FILE
+    target = source_dir(paths, slug) / name
     if not target.is_file():
         raise FileNotFoundError(f"{slug}: no raw snapshot selected yet ({target}); "
                                 f"materialize raw/{slug} first")
     return {k: Snapshot(**v) for k, v in json.loads(target.read_text("utf-8")).items()}
+
+
+def write_status(paths: ProjectPaths, slug: str, *, error: str | None = None,
+                 stage: str | None = None) -> None:
+    """Say whether this run refreshed the source; ``error`` means it kept the last
+    good snapshot (it is stale)."""
+    from datetime import UTC, datetime
+
+    body = {"stale": error is not None, "stage": stage, "error": error,
+            "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    _atomic_write_text(source_dir(paths, slug) / STATUS_FILE, json.dumps(body, indent=2))
+
+
+def read_status(paths: ProjectPaths, slug: str) -> dict:
+    target = source_dir(paths, slug) / STATUS_FILE
+    if not target.is_file():
+        return {"stale": False, "stage": None, "error": None, "at": None}
+    return json.loads(target.read_text("utf-8"))
 
 
 def write_tables(

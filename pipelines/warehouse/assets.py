@@ -22,6 +22,7 @@ WAREHOUSE = dg.AssetKey(["curated", "warehouse"])
     "renamed into place. Every table is also exported to data/curated/parquet/.",
 )
 def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.normalize import staging
     from pipelines.normalize.staging import read_snapshots, staged_tables
     from pipelines.warehouse.publish import build
 
@@ -29,9 +30,12 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     registry = sources()
     staged = {slug: staged_tables(paths, slug) for slug in registry}  # empty until parsed
     manifests = {
-        slug: [s.manifest() for s in read_snapshots(paths, slug).values()] for slug in registry
+        slug: [s.manifest() for s in read_snapshots(paths, slug).values()]
+        if staging.has_snapshots(paths, slug) else []
+        for slug in registry
     }
-    published = build(paths, staged, registry, manifests)
+    statuses = {slug: staging.read_status(paths, slug) for slug in registry}
+    published = build(paths, staged, registry, manifests, statuses)
     context.log.info(f"published {published.path}: {published.counts}")
     return dg.MaterializeResult(
         metadata={

@@ -99,6 +99,13 @@ def _contract_schema(con) -> CheckOutcome:
                         {"problems": problems})
 
 
+def _sources_fresh(con) -> CheckOutcome:
+    stale = dict(con.execute(
+        "SELECT source, stale_reason FROM sources WHERE stale ORDER BY source").fetchall())
+    return CheckOutcome(not stale, f"stale: {stale}" if stale else "every source refreshed",
+                        {"stale": stale})
+
+
 CHECKS = (
     WarehouseCheck("contract_schema", "Every table has the contract's columns, types and "
                    "vocabularies.", _contract_schema),
@@ -107,6 +114,9 @@ CHECKS = (
     WarehouseCheck("unique_keys", "Keys are unique in every keyed table.", _unique_keys),
     WarehouseCheck("valid_state_codes", "Every state is a USPS code, or NULL with a reject "
                    "or an empty raw value.", _state_codes),
+    WarehouseCheck("sources_fresh", "Every source was refreshed by the last run; a stale "
+                   "source was published from its last good snapshot.", _sources_fresh,
+                   blocking=False),
 )
 
 

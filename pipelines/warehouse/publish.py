@@ -17,7 +17,7 @@ from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql,
 from pipelines.normalize.states import STATE_BOUNDS
 from pipelines.paths import ProjectPaths, read_sql
 from pipelines.registry import Source
-from pipelines.warehouse.checks import CheckOutcome, run_checks
+from pipelines.warehouse.checks import CHECKS, CheckOutcome, run_checks
 from pipelines.warehouse.metrics import build_metrics
 
 TMP_PREFIX = ".incidents.duckdb.tmp-"
@@ -57,12 +57,15 @@ def remove_stale_builds(curated: Path) -> list[Path]:
     return removed
 
 
-def _sources_rows(registry: dict[str, Source], snapshots: dict[str, list[dict]]) -> list[tuple]:
+def _sources_rows(registry: dict[str, Source], snapshots: dict[str, list[dict]],
+                  statuses: dict[str, dict]) -> list[tuple]:
     return [
         (
             s.slug, s.title, s.publisher, s.licence, s.attribution, s.homepage,
             s.definition, s.repo, s.commit, list(s.tags),
             json.dumps(snapshots.get(s.slug, [])),
+            bool(statuses.get(s.slug, {}).get("stale")),
+            statuses.get(s.slug, {}).get("error"),
         )
         for s in registry.values()
     ]
@@ -73,11 +76,13 @@ def build(
     staged: dict[str, dict[str, Path]],
     registry: dict[str, Source],
     snapshots: dict[str, list[dict]],
+    statuses: dict[str, dict] | None = None,
 ) -> Published:
     """Write the warehouse from each source's staged Parquet and publish it.
 
     ``staged`` maps source slug to {table name: parquet path}; ``snapshots`` maps
-    slug to the manifests of the raw files used.
+    slug to the manifests of the raw files used; ``statuses`` marks the sources
+    this run could not refresh (published from their last good snapshot).
     """
     import duckdb
 
@@ -99,9 +104,9 @@ def build(
                         )
             con.executemany(
                 "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
-                " definition, repo, pinned_commit, tags, files, records, rejects)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
-                _sources_rows(registry, snapshots),
+                " definition, repo, pinned_commit, tags, files, stale, stale_reason,"
+                " records, rejects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
+                _sources_rows(registry, snapshots, statuses or {}),
             )
             con.execute("""
                 UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
@@ -124,7 +129,8 @@ def build(
                     con.execute(statement)
             build_metrics(con)
             checks = run_checks(con)
-            failed = {k: v.summary for k, v in checks.items() if not v.passed}
+            blocking = {c.name for c in CHECKS if c.blocking}
+            failed = {k: v.summary for k, v in checks.items() if not v.passed and k in blocking}
             if failed:
                 raise PublishError(f"warehouse not published, checks failed: {failed}")
             tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()")
