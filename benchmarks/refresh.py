@@ -1,0 +1,437 @@
+"""Benchmark ``incidents refresh`` as whole processes, the way people run it.
+
+Run as ``.venv/bin/python benchmarks/refresh.py [--runs N]``. In a scratch root
+(a temporary copy of ``data/raw``, nothing else) it times, with the wall clock:
+
+* a full offline refresh from a cold root (staging, curated, dashboards and the
+  Dagster instance deleted before each run), N times;
+* a no-op refresh (run again right after a full one, nothing deleted), N times;
+* the start-up cost: ``python -c "import pipelines.definitions"``, N times.
+
+It prints a table and writes ``benchmarks/RESULTS.md``; it exits non-zero, with
+the child's output, if any refresh fails. Not a test: speed targets live in
+``benchmarks/README.md``, not in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "benchmarks" / "RESULTS.md"
+GENERATED = ("data/staging", "data/curated", "dashboards", ".dagster_home")
+STAGES = ("raw", "normalized", "curated", "dashboards", "checks")
+PACKAGES = ("dagster", "duckdb", "polars", "altair", "vl-convert-python", "pyarrow")
+STEP_LINE = re.compile(r"^\s+(ok|FAIL)\s+(\S+)\s+([0-9.]+)s")
+DONE_LINE = re.compile(r"^refresh done in ([0-9.]+)s")
+# Any download attempt fails fast instead of hanging: the benchmark is offline.
+OFFLINE_PROXY = "http://127.0.0.1:9"
+
+
+class RefreshFailed(RuntimeError):
+    """A timed child process exited non-zero."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One child process: wall seconds, exit code, output and peak RSS."""
+
+    wall: float
+    returncode: int
+    stdout: str
+    stderr: str
+    maxrss_kib: int
+
+
+@dataclass(frozen=True)
+class RefreshRun:
+    """One timed refresh: wall clock, per-step seconds, job time and peak RSS."""
+
+    wall: float
+    steps: dict[str, float]
+    job: float | None
+    maxrss_kib: int
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Min, median and max of a series of seconds."""
+
+    low: float
+    mid: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        return cls(min(values), statistics.median(values), max(values))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The runs of one kind of refresh, with the summaries the report needs."""
+
+    name: str
+    runs: list[RefreshRun]
+
+    @property
+    def wall(self) -> Spread:
+        return Spread.of([r.wall for r in self.runs])
+
+    @property
+    def peak_mib(self) -> float:
+        return max(r.maxrss_kib for r in self.runs) / 1024
+
+    @property
+    def job(self) -> float | None:
+        jobs = [r.job for r in self.runs if r.job is not None]
+        return statistics.median(jobs) if jobs else None
+
+    def step_medians(self) -> dict[str, float]:
+        """Median seconds of each step, over the runs that reported it."""
+        keys = dict.fromkeys(k for r in self.runs for k in r.steps)
+        return {k: statistics.median([r.steps[k] for r in self.runs if k in r.steps])
+                for k in keys}
+
+    def stage_sums(self) -> dict[str, float]:
+        """Step medians summed by stage (raw, normalized, curated, dashboards, checks)."""
+        sums = dict.fromkeys(STAGES, 0.0)
+        for key, seconds in self.step_medians().items():
+            stage = stage_of(key)
+            sums[stage] = sums.get(stage, 0.0) + seconds
+        return sums
+
+    @property
+    def steps_total(self) -> float:
+        return sum(self.step_medians().values())
+
+    @property
+    def overhead(self) -> float:
+        """Median wall clock not spent inside any step: start-up, Dagster, exit."""
+        return self.wall.mid - self.steps_total
+
+
+def stage_of(step_key: str) -> str:
+    """The stage a step belongs to: its asset-key prefix, or ``checks``."""
+    if "check" in step_key:
+        return "checks"
+    prefix = step_key.split("__", 1)[0]
+    return prefix if prefix in STAGES else "other"
+
+
+def run_process(cmd: Sequence[str], env: dict[str, str]) -> Finished:
+    """Run ``cmd`` from the repo root; wall time and peak RSS of that child (``os.wait4``)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Finished(wall, proc.returncode, out.read(), err.read(), usage.ru_maxrss)
+
+
+def child_env(root: Path) -> dict[str, str]:
+    """The environment of a refresh against ``root``: no mirror, no network."""
+    env = {
+        **os.environ,
+        "INCIDENTS_ROOT": str(root),
+        "DAGSTER_HOME": str(root / ".dagster_home"),
+        "HTTP_PROXY": OFFLINE_PROXY,
+        "HTTPS_PROXY": OFFLINE_PROXY,
+        "http_proxy": OFFLINE_PROXY,
+        "https_proxy": OFFLINE_PROXY,
+    }
+    env.pop("INCIDENTS_MIRROR", None)
+    env.pop("NO_PROXY", None)
+    env.pop("no_proxy", None)
+    return env
+
+
+def make_scratch_root(base: Path) -> Path:
+    """A project root holding a copy of the shipped raw snapshots and nothing else."""
+    root = base / "project"
+    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw",
+                    ignore=shutil.ignore_patterns(".part-*"))
+    return root
+
+
+def make_cold(root: Path) -> None:
+    """Delete everything a refresh writes, keeping ``data/raw``."""
+    for relative in GENERATED:
+        shutil.rmtree(root / relative, ignore_errors=True)
+
+
+def parse_refresh(finished: Finished) -> RefreshRun:
+    """Per-step seconds and the job time from the refresh's progress lines."""
+    steps: dict[str, float] = {}
+    job = None
+    for line in finished.stdout.splitlines():
+        if step := STEP_LINE.match(line):
+            steps[step.group(2)] = float(step.group(3))
+        elif done := DONE_LINE.match(line):
+            job = float(done.group(1))
+    return RefreshRun(finished.wall, steps, job, finished.maxrss_kib)
+
+
+def refresh(root: Path, label: str) -> RefreshRun:
+    """One whole-process ``python -m pipelines refresh``; raises if it fails."""
+    finished = run_process([sys.executable, "-m", "pipelines", "refresh"], child_env(root))
+    if finished.returncode != 0:
+        raise RefreshFailed(
+            f"{label} exited {finished.returncode}\n--- stdout ---\n{finished.stdout}"
+            f"--- stderr ---\n{finished.stderr}"
+        )
+    run = parse_refresh(finished)
+    print(f"  {label:<22} {run.wall:7.2f}s  {run.maxrss_kib / 1024:6.0f} MiB", flush=True)
+    return run
+
+
+def time_full(root: Path, runs: int) -> Scenario:
+    """Full refreshes, each from a cold root."""
+    timed = []
+    for i in range(runs):
+        make_cold(root)
+        timed.append(refresh(root, f"full {i + 1}/{runs}"))
+    return Scenario("full refresh (cold root)", timed)
+
+
+def time_noop(root: Path, runs: int) -> Scenario:
+    """Refreshes with nothing changed: the root already holds a full refresh."""
+    if not (root / "data" / "curated").exists():
+        refresh(root, "full (to warm the root)")
+    return Scenario("no-op refresh", [refresh(root, f"no-op {i + 1}/{runs}")
+                                      for i in range(runs)])
+
+
+def time_startup(root: Path, runs: int) -> Spread:
+    """Whole-process ``import pipelines.definitions``: the fixed start-up cost."""
+    cmd = [sys.executable, "-c", "import pipelines.definitions"]
+    walls = []
+    for _ in range(runs):
+        finished = run_process(cmd, child_env(root))
+        if finished.returncode != 0:
+            raise RefreshFailed(f"import pipelines.definitions failed:\n{finished.stderr}")
+        walls.append(finished.wall)
+    return Spread.of(walls)
+
+
+def first_match(path: str, pattern: str) -> str | None:
+    """First capture of ``pattern`` in a text file, or None if absent or unreadable."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = re.search(pattern, text, re.MULTILINE)
+    return found.group(1).strip() if found else None
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (what ``nproc`` prints)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def machine() -> list[tuple[str, str]]:
+    """What the numbers were measured on."""
+    uname = platform.uname()
+    mem_kib = first_match("/proc/meminfo", r"^MemTotal:\s+(\d+)")
+    return [
+        ("uname", f"{uname.system} {uname.release} {uname.machine}"),
+        ("CPU", first_match("/proc/cpuinfo", r"^model name\s*:\s*(.+)$") or "unknown"),
+        ("nproc", str(usable_cpus())),
+        ("memory", f"{int(mem_kib) / 1024 ** 2:.1f} GiB" if mem_kib else "unknown"),
+        ("Python", platform.python_version()),
+    ]
+
+
+def versions() -> list[tuple[str, str]]:
+    """Installed versions of the libraries that do the work."""
+    found = []
+    for name in PACKAGES:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, "not installed"))
+    return found
+
+
+def code_version() -> str:
+    """The commit benchmarked, and whether the checkout had uncommitted changes."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, env=env,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, env=env,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{head}{' + uncommitted changes' if dirty else ''}"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown table, columns padded so it also reads well on a terminal."""
+    rows = [list(header), *[list(r) for r in rows]]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+             for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def wall_table(scenarios: Sequence[Scenario], startup: Spread) -> str:
+    """Min/median/max wall seconds and peak RSS of each measured process."""
+    rows = [[s.name, seconds(s.wall.low), seconds(s.wall.mid), seconds(s.wall.high),
+             f"{s.peak_mib:.0f}"] for s in scenarios]
+    rows.append(["start-up: import pipelines.definitions", seconds(startup.low),
+                 seconds(startup.mid), seconds(startup.high), "-"])
+    return table(["process", "min s", "median s", "max s", "peak RSS MiB"], rows)
+
+
+def breakdown_table(scenarios: Sequence[Scenario], startup: Spread) -> str:
+    """Median seconds by stage, then where the rest of the wall clock goes."""
+    header = ["", *[s.name for s in scenarios]]
+    rows = [[f"stage: {stage}", *[seconds(s.stage_sums().get(stage)) for s in scenarios]]
+            for stage in STAGES]
+    rows += [
+        ["sum of steps", *[seconds(s.steps_total) for s in scenarios]],
+        ["Dagster job ('refresh done in')", *[seconds(s.job) for s in scenarios]],
+        ["median wall", *[seconds(s.wall.mid) for s in scenarios]],
+        ["overhead = wall - sum of steps", *[seconds(s.overhead) for s in scenarios]],
+        ["  of which start-up import", *[seconds(startup.mid) for _ in scenarios]],
+    ]
+    return table(header, rows)
+
+
+def steps_table(scenarios: Sequence[Scenario]) -> str:
+    """Median seconds of every step, in the order the first scenario ran them."""
+    medians = [s.step_medians() for s in scenarios]
+    keys = dict.fromkeys(k for m in medians for k in m)
+    rows = [[key, stage_of(key), *[seconds(m.get(key)) for m in medians]] for key in keys]
+    return table(["step", "stage", *[s.name for s in scenarios]], rows)
+
+
+def percent(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f}%" if whole > 0 else "-"
+
+
+def notes(full: Scenario, noop: Scenario, startup: Spread) -> list[str]:
+    """What dominates the time, derived from the measurements."""
+    wall = full.wall.mid
+    stages = sorted(full.stage_sums().items(), key=lambda kv: kv[1], reverse=True)
+    steps = sorted(full.step_medians().items(), key=lambda kv: kv[1], reverse=True)[:3]
+    dagster = full.overhead - startup.mid
+    lines = [
+        f"A full refresh takes {wall:.1f}s (median wall). The steps add up to "
+        f"{full.steps_total:.1f}s ({percent(full.steps_total, wall)}); the other "
+        f"{full.overhead:.1f}s ({percent(full.overhead, wall)}) is fixed per process: "
+        f"{startup.mid:.1f}s to start Python and import Dagster and the definitions, and "
+        f"{dagster:.1f}s of Dagster run set-up, event logging between steps and exit.",
+        "Largest stages of a full refresh: "
+        + ", ".join(f"{name} {secs:.2f}s ({percent(secs, wall)})"
+                    for name, secs in stages[:3] if secs > 0) + ".",
+        "Largest steps: " + ", ".join(f"`{k}` {v:.2f}s" for k, v in steps) + ".",
+        f"A no-op refresh takes {noop.wall.mid:.1f}s, {percent(noop.wall.mid, wall)} of a full "
+        f"one: {len(noop.step_medians())} of {len(full.step_medians())} steps ran again "
+        f"although no raw file changed, adding up to {noop.steps_total:.1f}s; the fixed "
+        f"overhead ({noop.overhead:.1f}s) is {percent(noop.overhead, noop.wall.mid)} of it.",
+        f"Peak resident memory: {full.peak_mib:.0f} MiB (full), {noop.peak_mib:.0f} MiB "
+        "(no-op).",
+    ]
+    gap = full.stage_sums()["dashboards"] - noop.stage_sums()["dashboards"]
+    if gap > 0.5:
+        lines.append(
+            f"Dashboards are {gap:.1f}s slower from a cold root than on a no-op run: "
+            "consistent with vl-convert generating the shared Vega JavaScript bundle "
+            "(`dashboards/assets/`), which happens only when it is missing."
+        )
+    return lines
+
+
+def load_note(loads: tuple[float, float]) -> list[str]:
+    """A warning when other processes competed for the CPUs while timing."""
+    cpus = usable_cpus()
+    busiest = max(loads)
+    if busiest < 0.5 * cpus:
+        return []
+    return [f"The machine was busy while timing (1-minute load average up to {busiest:.1f} "
+            f"on {cpus} CPUs): treat these numbers as upper bounds and compare min columns."]
+
+
+def report(full: Scenario, noop: Scenario, startup: Spread, runs: int,
+           loads: tuple[float, float]) -> str:
+    """The Markdown body shared by stdout and RESULTS.md."""
+    scenarios = [full, noop]
+    return "\n\n".join([
+        f"## Results ({runs} runs each, wall-clock seconds of whole processes)",
+        wall_table(scenarios, startup),
+        "### Where the time goes (medians)",
+        breakdown_table(scenarios, startup),
+        "### Steps (median seconds, from the progress lines)",
+        steps_table(scenarios),
+        "## Notes",
+        "\n".join(f"- {line}" for line in [*notes(full, noop, startup), *load_note(loads)]),
+    ])
+
+
+def results_file(body: str, loads: tuple[float, float]) -> str:
+    """RESULTS.md: when, on what, with which libraries, then the results."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = ("load average (1 min), start / end", f"{loads[0]:.2f} / {loads[1]:.2f}")
+    facts = [("date", now), ("code", code_version()), *machine(), load, *versions()]
+    return "\n\n".join([
+        "# Refresh benchmark results",
+        "Written by `benchmarks/refresh.py` (see `benchmarks/README.md`); "
+        "re-run it rather than editing this file.",
+        table(["", "value"], facts),
+        body,
+    ]) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write results")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    load_start = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="incidents-bench-") as base:
+        root = make_scratch_root(Path(base))
+        print(f"scratch root: {root}", flush=True)
+        try:
+            full = time_full(root, args.runs)
+            noop = time_noop(root, args.runs)
+            startup = time_startup(root, args.runs)
+        except RefreshFailed as failed:
+            print(f"benchmark FAILED: {failed}", file=sys.stderr)
+            return 1
+    loads = (load_start, os.getloadavg()[0])
+    body = report(full, noop, startup, args.runs, loads)
+    print(f"\n{body}")
+    args.output.write_text(results_file(body, loads), encoding="utf-8")
+    print(f"\nwrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
