@@ -23,11 +23,24 @@ def _dagster_home() -> str:
     config = os.path.join(home, "dagster.yaml")
     if not os.path.exists(config):
         with open(config, "w", encoding="utf-8") as handle:
-            handle.write("telemetry:\n  enabled: false\n")
+            # Runs launched from the UI queue one at a time, like the CLI's lock.
+            handle.write("telemetry:\n  enabled: false\nrun_queue:\n  max_concurrent_runs: 1\n")
     return home
 
 
-def refresh(latest: bool = False, source: str | None = None) -> int:
+def refresh(latest: bool = False, source: str | None = None, wait: bool = False) -> int:
+    """Run the refresh job under the refresh lock (one refresh at a time)."""
+    from pipelines.lock import RefreshRunning, refresh_lock
+
+    try:
+        with refresh_lock(project_paths().root / "data" / ".refresh.lock", wait=wait):
+            return _refresh(latest, source)
+    except RefreshRunning as exc:
+        print(f"refresh refused: {exc}", file=sys.stderr)
+        return 3
+
+
+def _refresh(latest: bool, source: str | None) -> int:
     """Run the refresh job; print progress per step and where the outputs are."""
     _dagster_home()
     import dagster as dg
@@ -129,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     p_refresh.add_argument("--latest", action="store_true",
                            help="follow each source's branch tip instead of the pinned commit")
     p_refresh.add_argument("--source", help="refresh one source (slug) and what depends on it")
+    p_refresh.add_argument("--wait", action="store_true",
+                           help="wait for a running refresh to finish instead of refusing")
     p_seed = sub.add_parser("seed", help="store local byte-exact copies of the pinned files")
     p_seed.add_argument("directory")
     sub.add_parser("docs", help="regenerate docs/data-dictionary.md and data/raw/LICENSES.md")
@@ -147,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  wrote {path}")
         return 0
     if args.command == "refresh":
-        return refresh(latest=args.latest, source=args.source)
+        return refresh(latest=args.latest, source=args.source, wait=args.wait)
     if args.command == "seed":
         return seed(args.directory)
     return 2
