@@ -1,4 +1,4 @@
-"""The Dagster code location: assets by layer, checks, the refresh job and schedule.
+"""The Dagster code location: assets by layer, checks, refresh jobs, schedules, sensor.
 
 Only light modules are imported here (heavy libraries load inside assets), so
 ``dagster dev`` starts fast.
@@ -11,28 +11,21 @@ import dagster as dg
 from pipelines.dashboards.assets import overview_page
 from pipelines.ingest.assets import raw_assets
 from pipelines.normalize.assets import normalized_assets
+from pipelines.operations import (
+    daily_job,
+    daily_refresh,
+    refresh_failure_summary,
+    refresh_job,
+    weekly_refresh,
+)
 from pipelines.progress import step_progress
 from pipelines.warehouse.assets import warehouse, warehouse_checks
-
-refresh_job = dg.define_asset_job(
-    "refresh",
-    selection=dg.AssetSelection.all(),
-    description="Land every source, normalize, publish the warehouse and the dashboards.",
-)
-
-weekly_refresh = dg.ScheduleDefinition(
-    name="weekly_refresh",
-    job=refresh_job,
-    cron_schedule="0 6 * * 1",
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Full pinned refresh every Monday 06:00 UTC; off until turned on in the UI.",
-)
 
 defs = dg.Definitions(
     assets=[*raw_assets, *normalized_assets, warehouse, overview_page],
     asset_checks=[warehouse_checks],
-    jobs=[refresh_job],
-    schedules=[weekly_refresh],
+    jobs=[refresh_job, daily_job],
+    schedules=[weekly_refresh, daily_refresh],
+    sensors=[refresh_failure_summary],
     loggers={"console": dg.colored_console_logger, "step_progress": step_progress},
 )

@@ -12,6 +12,17 @@ import time
 import dagster as dg
 
 
+def error_line(error) -> str:
+    """The first line of the user's error behind Dagster's step-failure wrapper."""
+    cause = error.cause or error
+    lines = cause.message.strip().splitlines()
+    if not lines:
+        return cause.cls_name
+    # Drop the "package.module.ErrorClass: " prefix Dagster puts before the message.
+    head, sep, rest = lines[0].partition(f"{cause.cls_name}: ")
+    return rest if sep and " " not in head else lines[0]
+
+
 class _StepLines(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -32,9 +43,7 @@ class _StepLines(logging.Handler):
         line = f"  {'ok  ' if kind == 'STEP_SUCCESS' else 'FAIL'} {event.step_key:<28}"
         line += f" {seconds:6.2f}s"
         if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            cause = error.cause or error
-            line += f"  {cause.message.strip().splitlines()[0]}"
+            line += f"  {error_line(event.step_failure_data.error)}"
         print(line, file=sys.stdout, flush=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
 from pipelines.definitions import defs
@@ -46,3 +48,49 @@ def test_importing_the_code_location_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == ""  # heavy libraries load inside assets, so `dagster dev` starts fast
+
+
+def test_schedules_follow_the_branch_tip_and_start_off() -> None:
+    daily = defs.resolve_schedule_def("daily_refresh")
+    weekly = defs.resolve_schedule_def("weekly_refresh")
+    assert daily.default_status == weekly.default_status == dg.DefaultScheduleStatus.STOPPED
+    def run_config(schedule) -> dict:
+        with dg.build_schedule_context() as context:
+            return schedule.evaluate_tick(context).run_requests[0].run_config
+
+    assert set(run_config(daily)["ops"]) == {"raw__gva", "raw__gva_trace"}
+    assert all(op["config"]["latest"] for op in run_config(weekly)["ops"].values())
+    daily_keys = {k.to_user_string() for k in
+                  defs.resolve_job_def("refresh_daily_sources").asset_layer.executable_asset_keys}
+    assert {"raw/gva", "raw/gva_trace", "curated/warehouse"} <= daily_keys
+    assert "raw/fbi" not in daily_keys
+
+
+def test_raw_assets_have_freshness_policies() -> None:
+    specs = {s.key.to_user_string(): s for s in defs.resolve_all_asset_specs()}
+    assert specs["raw/gva"].freshness_policy.fail_window.to_timedelta().days == 2
+    assert specs["raw/fbi"].freshness_policy.fail_window.to_timedelta().days == 35
+
+
+def test_failure_sensor_writes_a_summary(tmp_path, monkeypatch) -> None:
+    from pipelines.operations import refresh_failure_summary
+
+    monkeypatch.setenv("INCIDENTS_ROOT", str(tmp_path / "empty"))  # no raw files
+    monkeypatch.setenv("INCIDENTS_MIRROR", "http://127.0.0.1:9")  # nothing listens
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    with dg.instance_for_test() as instance:
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            instance=instance, raise_on_error=False,
+            asset_selection=[dg.AssetKey(["raw", "alerrt"])],
+            run_config={"ops": {"raw__alerrt": {"config": {"latest": False}}}},
+        )
+        assert not result.success
+        failure = next(e for e in result.all_events if e.is_run_failure)
+        context = dg.build_run_status_sensor_context(
+            sensor_name="refresh_failure_summary", dagster_instance=instance,
+            dagster_run=result.dagster_run, dagster_event=failure,
+        ).for_run_failure()
+        refresh_failure_summary(context)
+        folder = Path(instance.root_directory) / "failures"
+        summary = (folder / f"{result.run_id}.txt").read_text()
+    assert "FAILED" in summary and "raw__alerrt: alerrt: http://127.0.0.1:9/" in summary

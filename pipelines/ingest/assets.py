@@ -1,5 +1,7 @@
 """Raw assets: one per source, each landing its files as verified snapshots."""
 
+from datetime import timedelta
+
 import dagster as dg
 
 from pipelines.paths import project_paths
@@ -21,6 +23,10 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
            if source.user_supplied_env
            else f"pinned to {source.repo}@{source.commit[:10]} and checked by sha256."),
         metadata={"licence": source.licence, "attribution": source.attribution},
+        # Daily-updated sources are stale after 2 days, the others after 5 weeks.
+        freshness_policy=dg.FreshnessPolicy.time_window(
+            fail_window=timedelta(days=2 if source.updates_daily else 35)
+        ),
     )
     def _raw(context: dg.AssetExecutionContext, config: RawConfig) -> dg.MaterializeResult:
         from pipelines.ingest.download import DownloadError
