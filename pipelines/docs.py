@@ -48,9 +48,11 @@ _COMMENT = re.compile(
 
 
 def metric_comments() -> dict[str, tuple[str, list[tuple[str, str]]]]:
-    """{metric table: (description, [(column, description)])} from sql/metrics/*.sql."""
+    """{table: (description, [(column, description)])} from the COMMENT ON statements of
+    sql/metrics/*.sql and sql/linkage/tables.sql."""
     tables: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-    for path in sorted((SQL_DIR / "metrics").glob("*.sql")):
+    files = [*sorted((SQL_DIR / "metrics").glob("*.sql")), SQL_DIR / "linkage" / "tables.sql"]
+    for path in files:
         for kind, target, text in _COMMENT.findall(path.read_text(encoding="utf-8")):
             text = text.replace("''", "'")
             if kind == "TABLE":
@@ -62,9 +64,9 @@ def metric_comments() -> dict[str, tuple[str, list[tuple[str, str]]]]:
 
 
 def metrics_dictionary() -> str:
-    lines = ["# Metric tables", "",
-             "Each is built by one file in `sql/metrics/`, whose `COMMENT ON` statements "
-             "are the text below.", ""]
+    lines = ["# Metric and linkage tables", "",
+             "Built by `sql/metrics/*.sql` and `sql/linkage/*.sql`, whose `COMMENT ON` "
+             "statements are the text below.", ""]
     for table, (description, columns) in metric_comments().items():
         lines += [f"## `{table}`", "", description, "", "| column | description |",
                   "|---|---|"]

@@ -64,7 +64,8 @@ def warehouse_checks() -> dg.AssetCheckResult:
                 asset_key=WAREHOUSE,
                 passed=outcome.passed,
                 description=outcome.summary,
-                metadata={k: dg.MetadataValue.json(v) for k, v in outcome.metadata.items()},
+                metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict | list) else v
+                          for k, v in outcome.metadata.items()},
             )
     finally:
         con.close()

@@ -99,6 +99,26 @@ def _contract_schema(con) -> CheckOutcome:
                         {"problems": problems})
 
 
+def _linkage(con) -> CheckOutcome:
+    """Every source record belongs to exactly one incident, and every incident exists."""
+    unlinked, multiple, orphans = con.execute("""
+        SELECT
+            (SELECT count(*) FROM source_records r ANTI JOIN incident_links l
+             USING (source, source_record_id)),
+            (SELECT count(*) FROM (SELECT 1 FROM incident_links
+             GROUP BY source, source_record_id HAVING count(*) > 1)),
+            (SELECT count(*) FROM incident_links l ANTI JOIN incidents i USING (incident_id))
+    """).fetchone()
+    passed = unlinked == multiple == orphans == 0
+    return CheckOutcome(
+        passed,
+        "every record in exactly one incident" if passed else
+        f"{unlinked} records in no incident, {multiple} in several, "
+        f"{orphans} links to missing incidents",
+        {"unlinked": unlinked, "in_several": multiple, "orphan_links": orphans},
+    )
+
+
 def _sources_fresh(con) -> CheckOutcome:
     stale = dict(con.execute(
         "SELECT source, stale_reason FROM sources WHERE stale ORDER BY source").fetchall())
@@ -114,6 +134,8 @@ CHECKS = (
     WarehouseCheck("unique_keys", "Keys are unique in every keyed table.", _unique_keys),
     WarehouseCheck("valid_state_codes", "Every state is a USPS code, or NULL with a reject "
                    "or an empty raw value.", _state_codes),
+    WarehouseCheck("linkage", "Every source record belongs to exactly one linked incident.",
+                   _linkage),
     WarehouseCheck("sources_fresh", "Every source was refreshed by the last run; a stale "
                    "source was published from its last good snapshot.", _sources_fresh,
                    blocking=False),

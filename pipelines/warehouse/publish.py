@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.linkage.link import build_links
 from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql, create_table_sql
 from pipelines.normalize.states import STATE_BOUNDS
 from pipelines.paths import ProjectPaths, read_sql
@@ -128,6 +129,9 @@ def build(
                 for statement in comment_sql(table):
                     con.execute(statement)
             build_metrics(con)
+            # The previous warehouse (not yet replaced) lends its incident ids, so an
+            # incident keeps its id across refreshes while its records do.
+            build_links(con, paths.warehouse)
             checks = run_checks(con)
             blocking = {c.name for c in CHECKS if c.blocking}
             failed = {k: v.summary for k, v in checks.items() if not v.passed and k in blocking}
