@@ -61,6 +61,19 @@ def test_sources_that_cannot_tell_yield_no_rows(warehouse) -> None:
     assert duration == 0  # no shipped source has durations; the table says so
 
 
+def test_linked_incidents_are_counted_once(warehouse) -> None:
+    linked, records, incidents = warehouse.execute(
+        "SELECT sum(n) FILTER (source = 'linked'), sum(n) FILTER (source <> 'linked'), "
+        "(SELECT count(*) FROM incidents) FROM metric_incidents_by_year").fetchone()
+    assert linked == incidents < records
+    overlap = warehouse.execute("SELECT sum(n) FROM metric_source_overlap").fetchone()[0]
+    assert overlap == incidents
+    both = warehouse.execute(
+        "SELECT sum(n) FROM metric_source_overlap WHERE combination LIKE '%alerrt%' "
+        "AND combination LIKE '%fbi%'").fetchone()[0]
+    assert both > 400  # most FBI active shootings are also ALERRT active attacks
+
+
 def test_every_metric_is_exported(published) -> None:
     con = duckdb.connect(str(published.warehouse), read_only=True)
     metrics = [r[0] for r in con.execute(
@@ -107,6 +120,13 @@ def tiny():
         "(?, ?, ?::DATE, ?::TIME, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         RECORDS,
     )
+    # Linked incidents: r1 and s1 are one attack; the rest stand alone.
+    con.execute("CREATE TABLE incidents (incident_id VARCHAR, incident_date DATE, "
+                "killed INTEGER, injured INTEGER, sources VARCHAR[])")
+    con.execute("INSERT INTO incidents VALUES "
+                "('i1', DATE '2001-01-01', 4, 1, ['b', 'a']), "
+                "('i2', DATE '2001-06-02', 0, 3, ['a']), "
+                "('i3', DATE '2011-05-05', 6, 2, ['b'])")
     build_metrics(con)
     yield con
     con.close()
@@ -120,6 +140,16 @@ def test_tiny_incidents_by_year(tiny) -> None:
     assert rows(tiny, "SELECT year, n, killed_n_known, killed, injured FROM "
                       "metric_incidents_by_year WHERE source = 'a' ORDER BY year") == [
         (2001, 2, 2, 2, 4), (2003, 1, 0, None, None), (2006, 1, 1, 5, 0), (None, 1, 1, 1, 1)]
+
+
+def test_tiny_linked_counts_each_incident_once(tiny) -> None:
+    assert rows(tiny, "SELECT year, n, killed FROM metric_incidents_by_year "
+                      "WHERE source = 'linked' ORDER BY year") == [(2001, 2, 4), (2011, 1, 6)]
+    assert rows(tiny, "SELECT combination, n_sources, n FROM metric_source_overlap "
+                      "ORDER BY combination") == [("a", 1, 1), ("a + b", 2, 1), ("b", 1, 1)]
+    summary = rows(tiny, "SELECT value, n_known, n FROM metric_summary "
+                         "WHERE figure = 'incidents' AND source = 'linked'")
+    assert summary == [(3.0, 3, 3)]
 
 
 def test_tiny_police_arrival(tiny) -> None:

@@ -128,10 +128,10 @@ def build(
             for table in TABLES.values():
                 for statement in comment_sql(table):
                     con.execute(statement)
-            build_metrics(con)
             # The previous warehouse (not yet replaced) lends its incident ids, so an
             # incident keeps its id across refreshes while its records do.
             build_links(con, paths.warehouse)
+            build_metrics(con)
             checks = run_checks(con)
             blocking = {c.name for c in CHECKS if c.blocking}
             failed = {k: v.summary for k, v in checks.items() if not v.passed and k in blocking}

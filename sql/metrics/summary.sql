@@ -14,6 +14,12 @@ WITH figures AS (
     SELECT 'injured', source, sum(injured), count(injured), count(*), NULL, NULL, 'victims'
     FROM source_records GROUP BY source
     UNION ALL
+    SELECT 'incidents', 'linked', count(*), count(*), count(*), NULL, NULL, 'incidents'
+    FROM incidents
+    UNION ALL
+    SELECT 'killed', 'linked', sum(killed), count(killed), count(*), NULL, NULL, 'victims'
+    FROM incidents
+    UNION ALL
     SELECT 'share_ended_before_police', source, share, n_known, n, ci_low, ci_high, 'share'
     FROM metric_police_arrival WHERE grouping = 'overall'
     UNION ALL
@@ -25,13 +31,16 @@ WITH figures AS (
     FROM metric_duration GROUP BY source HAVING any_value(n_known) > 0
 )
 SELECT f.figure, f.source, f.value, f.n_known, f.n, f.ci_low, f.ci_high, f.unit,
-       s.definition, s.last_date AS as_of
-FROM figures AS f JOIN sources AS s USING (source)
+       coalesce(s.definition, 'Linked incidents: every source''s records linked into '
+                || 'real-world incidents, each counted once (see docs/linkage.md).')
+           AS definition,
+       coalesce(s.last_date, (SELECT max(incident_date) FROM incidents)) AS as_of
+FROM figures AS f LEFT JOIN sources AS s USING (source)
 ORDER BY f.figure, f.source;
 
 COMMENT ON TABLE metric_summary IS 'Every headline figure shown on the dashboards, one row each, with the records it rests on (n_known of n) and the definition of the source it comes from.';
 COMMENT ON COLUMN metric_summary.figure IS 'Name of the figure: incidents, killed, injured, share_ended_before_police, share_stopped_by_civilians, median_duration_min.';
-COMMENT ON COLUMN metric_summary.source IS 'Source slug.';
+COMMENT ON COLUMN metric_summary.source IS 'Source slug, or linked for figures over linked incidents.';
 COMMENT ON COLUMN metric_summary.value IS 'The figure.';
 COMMENT ON COLUMN metric_summary.n_known IS 'Records where the underlying field is known.';
 COMMENT ON COLUMN metric_summary.n IS 'Records considered.';
