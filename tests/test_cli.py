@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.paths import ProjectPaths
+from pipelines.warehouse.checks import CHECKS
 
 from .conftest import run_cli, scratch_root
 
@@ -21,8 +22,10 @@ def test_status_lists_every_source(published: ProjectPaths) -> None:
 
 def test_checks_pass_on_the_published_warehouse(published: ProjectPaths) -> None:
     result = run_cli(published, "checks")
-    assert result.returncode == 0
-    assert "5 passed, 0 failed" in result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(CHECKS)} passed, 0 failed" in result.stdout
+    for check in CHECKS:
+        assert f"pass  {check.name}" in result.stdout
 
 
 def test_nothing_published_yet(tmp_path: Path) -> None:
