@@ -32,6 +32,11 @@ class ProjectPaths:
         return self.root / "data" / "staging"
 
     @property
+    def history(self) -> Path:
+        """Revision history of each source (kept across refreshes, never rebuilt)."""
+        return self.root / "data" / "history"
+
+    @property
     def curated(self) -> Path:
         """The published warehouse and its Parquet export."""
         return self.root / "data" / "curated"

@@ -29,6 +29,7 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
     def _normalized(context: dg.AssetExecutionContext):
         from pipelines.normalize import staging
         from pipelines.normalize.checks import run_source_checks
+        from pipelines.normalize.revisions import record_revision
         from pipelines.normalize.runner import SourceError, normalize
 
         paths = project_paths()
@@ -49,6 +50,14 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
             staging.write_status(paths, source.slug, error=str(exc), stage="normalize")
             yield from _keep_last_good(context, str(exc))
             return
+        if staging.has_snapshots(paths, source.slug):
+            revised = record_revision(
+                paths, source.slug, staging.read_snapshots(paths, source.slug), candidate,
+                staging.source_dir(paths, source.slug) / "source_records.parquet",
+                tables["source_records"],
+            )
+            if revised:
+                context.log.info(f"{source.slug}: new snapshot, {revised} revision rows")
         staging.write_tables(paths, source.slug, tables)
         staging.write_snapshots(paths, source.slug, candidate)
         staging.write_status(paths, source.slug)

@@ -236,9 +236,31 @@ RECORD_DEFINITIONS = Table(
     key=("source", "source_record_id"),
 )
 
+SOURCE_REVISIONS = Table(
+    "source_revisions",
+    "What changed when a source's new snapshot replaced the previous one (sources such "
+    "as GVA revise past records): records added and removed, and each changed field "
+    "with its old and new value. Both snapshots stay in data/raw.",
+    (
+        SOURCE,
+        Column("revised_at", "TIMESTAMP WITH TIME ZONE", "When the refresh saw the change.",
+               required=True),
+        Column("old_sha256", "VARCHAR", "sha256 of the previous raw file(s), comma-separated."),
+        Column("new_sha256", "VARCHAR", "sha256 of the new raw file(s), comma-separated."),
+        Column("change", "VARCHAR", "added, removed or changed.",
+               ("added", "removed", "changed"), required=True),
+        Column("source_record_id", "VARCHAR", "The record.", required=True),
+        Column("field", "VARCHAR", "For changed: the source_records column that changed."),
+        Column("old_value", "VARCHAR", "For changed: the previous value, as text."),
+        Column("new_value", "VARCHAR", "For changed: the new value, as text."),
+    ),
+)
+
 DETAIL_TABLES = (ATTACKERS, WEAPONS, VICTIMS)
 NORMALIZED_TABLES = (SOURCE_RECORDS, REJECTS, *DETAIL_TABLES)
-TABLES = {t.name: t for t in (SOURCES, *NORMALIZED_TABLES, RECORD_DEFINITIONS)}
+TABLES = {
+    t.name: t for t in (SOURCES, *NORMALIZED_TABLES, RECORD_DEFINITIONS, SOURCE_REVISIONS)
+}
 
 
 class ContractError(ValueError):

@@ -103,6 +103,9 @@ def build(
                             f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)",
                             [str(parquet)],
                         )
+            for history in sorted(paths.history.glob("*/revisions.parquet")):
+                con.execute("INSERT INTO source_revisions BY NAME SELECT * FROM read_parquet(?)",
+                            [str(history)])
             con.executemany(
                 "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
                 " definition, repo, pinned_commit, tags, files, stale, stale_reason,"
