@@ -19,6 +19,7 @@ run: $(STAMP)  ## set up, then run the whole pipeline (pinned, offline)
 	$(BIN)/incidents refresh
 
 test: $(STAMP)  ## set up, then run lint and the tests
+	@scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.dashboards.assets import overview_page
+from pipelines.dashboards.assets import dashboard_site
 from pipelines.ingest.assets import raw_assets
 from pipelines.normalize.assets import normalized_assets
 from pipelines.operations import (
@@ -22,7 +22,7 @@ from pipelines.progress import step_progress
 from pipelines.warehouse.assets import warehouse, warehouse_checks
 
 defs = dg.Definitions(
-    assets=[*raw_assets, *normalized_assets, warehouse, overview_page],
+    assets=[*raw_assets, *normalized_assets, warehouse, dashboard_site],
     asset_checks=[warehouse_checks],
     jobs=[refresh_job, daily_job],
     schedules=[weekly_refresh, daily_refresh],

@@ -108,3 +108,6 @@ def test_failing_source_keeps_last_good_snapshot(refreshed_once, tmp_path: Path,
     assert [s for s, _ in stale] == [slug] and mentions in stale[0][1]
     checks = run_cli(paths, "checks")
     assert checks.returncode == 1 and "FAIL  sources_fresh" in checks.stdout
+    page = (paths.dashboards / "sources.html").read_text(encoding="utf-8")
+    listed = page.split('id="stale-sources" data-stale="1"', 1)[1].split("</div>", 1)[0]
+    assert mentions in listed  # the dashboards say which source is stale and why

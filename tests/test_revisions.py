@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import duckdb
@@ -66,5 +67,12 @@ def test_new_snapshot_changes_are_recorded(tmp_path: Path) -> None:
     ]
     assert other == 0  # unchanged sources record no revision
     assert records == 597  # one removed, one added
+    page = (paths.dashboards / "sources.html").read_text(encoding="utf-8")
+    summary = page.split('<table id="revision-summary">', 1)[1].split("</table>", 1)[0]
+    assert "<td>ALERRT</td>" in summary and summary.count("<tr>") == 2  # head + ALERRT
+    numbers = re.findall(r'<td class="num">(\d+)</td>', summary)
+    assert numbers == ["1", "1", "1", "1"]  # added, removed, changed records, fields
+    changed = page.split('<table id="revision-changes">', 1)[1].split("</table>", 1)[0]
+    assert f"<td>killed</td><td>{killed}</td><td>{killed + 1}</td>" in changed
     snapshots = sorted(p.parent.name for p in (paths.raw / "alerrt").glob("*/manifest.json"))
     assert len(snapshots) == 2 and _alerrt_sha()[:16] in snapshots  # both kept

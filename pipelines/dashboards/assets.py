@@ -1,4 +1,10 @@
-"""Dashboard assets: static pages written from the published warehouse."""
+"""Dashboard assets: the static site written from the published warehouse.
+
+One asset writes every page: the pages share the Vega bundle, the source
+registry and one read-only connection, and the whole site takes about as long
+as one page's figures. Heavy libraries (duckdb, polars, altair, vl-convert)
+load inside the asset so that importing the code location stays light.
+"""
 
 import dagster as dg
 
@@ -11,12 +17,23 @@ from pipelines.warehouse.assets import WAREHOUSE
     deps=[WAREHOUSE],
     group_name="dashboards",
     kinds={"altair", "html"},
-    description="dashboards/index.html: incidents per year by source, offline (the Vega "
-    "JavaScript is shipped in dashboards/assets/).",
+    description="dashboards/: the offline static site (index.html overview, endings, time, "
+    "where, sources, incidents pages), chart data as CSV in data/, figures as PNG and SVG "
+    "in figures/; the Vega JavaScript is shipped once in assets/.",
 )
-def overview_page(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from pipelines.dashboards.charts import incidents_by_year_page
+def dashboard_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.dashboards.build import build_site
 
-    page = incidents_by_year_page(project_paths())
-    context.log.info(f"wrote {page}")
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(page))})
+    paths = project_paths()
+    report = build_site(paths)
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
+    context.log.info(f"wrote {len(report.pages)} pages, {len(report.charts)} charts to "
+                     f"{paths.dashboards} in {report.seconds:.2f}s ({timings})")
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(paths.dashboards / "index.html")),
+        "pages": dg.MetadataValue.json(report.pages),
+        "charts": len(report.charts),
+        "figures_converted": len(report.figures_converted),
+        "seconds": round(report.seconds, 3),
+        "timings": dg.MetadataValue.json({k: round(v, 3) for k, v in report.timings.items()}),
+    })

@@ -1,77 +1,131 @@
-"""Charts, each pre-aggregated by a SQL file in ``sql/dashboards/``."""
+"""Altair helpers every page shares: colours, the look of the charts, and specs.
+
+Charts are built from rows a SQL file in ``sql/dashboards/`` already
+aggregated, passed inline (``alt.Data(values=...)``), so a spec holds only the
+rows it draws.
+"""
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from pipelines.dashboards.site import PALETTE, ChartBlock, write_page
-from pipelines.paths import ProjectPaths, read_sql
+from pipelines.dashboards.site import PALETTE
 
-
-def _coverage_table(coverage) -> str:
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
-            r["source"], r["title"], r["definition"], f'{r["dated"]} of {r["records"]}',
-            f'{r["killed_known"]} of {r["records"]}', f'{r["first_date"]} to {r["last_date"]}',
-            r["attribution"], r["licence"],
-        )) + "</tr>"
-        for r in coverage.iter_rows(named=True)
-    )
-    head = "".join(f"<th>{h}</th>" for h in (
-        "Source", "Title", "Definition (what it counts)", "Records with a date",
-        "Records with killed", "Incident dates", "Attribution", "Licence"))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-
-
-def incidents_by_year_page(paths: ProjectPaths) -> Path:
-    """Overview page: incidents per year, one line per source definition."""
+if TYPE_CHECKING:
     import altair as alt
-    import duckdb
+    import polars as pl
 
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
-        data = con.sql(read_sql("dashboards/incidents_by_year.sql")).pl()
-        coverage = con.sql(read_sql("dashboards/source_coverage.sql")).pl()
-    finally:
-        con.close()
-    site = paths.dashboards
-    (site / "data").mkdir(parents=True, exist_ok=True)
-    data.drop("definition").write_csv(site / "data" / "incidents_by_year.csv")
+    from pipelines.dashboards.data import DashboardData
 
-    slugs = coverage["source"].to_list()
-    chart = (
-        alt.Chart(alt.Data(values=data.drop("definition").to_dicts()))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title="Year"),
-            y=alt.Y("incidents:Q", title="Incidents (as each source defines them)"),
-            color=alt.Color("source:N", title="Source",
-                            scale=alt.Scale(domain=slugs, range=list(PALETTE[: len(slugs)]))),
-            tooltip=[
-                alt.Tooltip("title:N", title="Source"),
-                alt.Tooltip("year:O", title="Year"),
-                alt.Tooltip("incidents:Q", title="Incidents"),
-                alt.Tooltip("killed:Q", title="Killed"),
-                alt.Tooltip("injured:Q", title="Injured"),
-            ],
-        )
-        .properties(title="Incidents per year, by source", width="container", height=380)
-    )
-    total = int(coverage["records"].sum())
-    dated = int(coverage["dated"].sum())
-    as_of = max(d for d in coverage["last_date"].to_list() if d is not None)
-    caption = (
-        f"Sources: {', '.join(html.escape(s) for s in coverage['title'].to_list())}. "
-        "Each line counts what its source counts (definitions below), so lines are not "
-        f"comparable as one series. Coverage: {dated} of {total} records have a date. "
-        f"Latest incident in the data: {as_of}."
-    )
-    block = ChartBlock("incidents-by-year", chart.to_dict(), caption, "incidents_by_year.csv")
-    intro = (
-        "<p>Public incident lists, each under its own definition, loaded into one "
-        "warehouse (<code>data/curated/incidents.duckdb</code>).</p>"
-    )
-    outro = "<h2>Sources, definitions and coverage</h2>" + _coverage_table(coverage)
-    return write_page(site, "index.html", "US active-shooter incidents: overview", intro,
-                      [block], outro)
+DATASET = "rows"
+
+# Width of a full-width chart in pixels: the page's content column.
+FULL_WIDTH = 900
+
+# Category colours that keep their meaning across charts (Okabe-Ito).
+OUTCOME_COLOURS = {
+    "killed_by_police": PALETTE[0],
+    "apprehended": PALETTE[5],
+    "surrendered": PALETTE[2],
+    "suicide": PALETTE[4],
+    "fled": PALETTE[1],
+    "killed_by_civilian": PALETTE[3],
+    "subdued_by_civilian": PALETTE[6],
+}
+STOPPED_BY_COLOURS = {
+    "police": PALETTE[0],
+    "security": PALETTE[5],
+    "civilian": PALETTE[3],
+    "self": PALETTE[4],
+    "none": PALETTE[1],
+}
+MEASURE_COLOURS = {"incidents": PALETTE[0], "killed": PALETTE[3], "injured": PALETTE[1]}
+
+
+def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-ready rows (dates are already strings in the SQL; decimals, which
+    DuckDB sums of integers give, become floats)."""
+    import polars as pl
+
+    decimals = [c for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+    if decimals:
+        frame = frame.with_columns(pl.col(decimals).cast(pl.Float64))
+    return frame.to_dicts()
+
+
+def values() -> alt.NamedData:
+    """The chart's data, by name: ``finish`` puts the rows in the spec's ``datasets``.
+
+    Altair deep-copies and validates inline rows at every step (about a second
+    for the state map); referring to them by name keeps building a spec cheap.
+    """
+    import altair as alt
+
+    return alt.NamedData(name=DATASET)
+
+
+def source_colours(data: DashboardData, sources: Sequence[str]) -> alt.Scale:
+    """Colour scale keyed by short source name, the same colour for a source on every page."""
+    import altair as alt
+
+    chosen = [data.sources[s] for s in sources if s in data.sources]
+    return alt.Scale(domain=[s.label for s in chosen], range=[s.colour for s in chosen])
+
+
+def category_colours(colours: dict[str, str], present: Sequence[str]) -> alt.Scale:
+    """Colour scale for a fixed vocabulary, in its own order, limited to what is drawn."""
+    import altair as alt
+
+    domain = [c for c in colours if c in present]
+    domain += sorted(c for c in present if c not in colours)
+    rng = [colours.get(c, PALETTE[-1]) for c in domain]
+    return alt.Scale(domain=domain, range=rng)
+
+
+def share_tooltips(category_title: str | None = None, category: str = "category"
+                   ) -> list[alt.Tooltip]:
+    """Tooltips of a share: source, its category, the share with its interval and counts."""
+    import altair as alt
+
+    tips = [alt.Tooltip("source_label:N", title="Source")]
+    if category_title:
+        tips.append(alt.Tooltip(f"{category}:N", title=category_title))
+    return [
+        *tips,
+        alt.Tooltip("share:Q", title="Share", format=".1%"),
+        alt.Tooltip("ci_low:Q", title="95% CI from", format=".1%"),
+        alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
+        alt.Tooltip("count:Q", title="Records", format=","),
+        alt.Tooltip("n_known:Q", title="Records where known", format=","),
+        alt.Tooltip("n:Q", title="Records in group", format=","),
+    ]
+
+
+# The common look, set once in each spec's ``config`` (Altair's configure_* methods
+# deep-copy the whole chart per call, which costs more than building it).
+CONFIG: dict[str, Any] = {
+    "font": "sans-serif",
+    "background": "white",
+    "view": {"stroke": None},
+    "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555",
+              "subtitleFontSize": 12},
+    "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
+             "labelColor": "#333", "titleColor": "#333", "gridColor": "#e6e6e6"},
+    "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal"},
+    "header": {"labelFontSize": 12, "titleFontSize": 12},
+}
+
+
+def finish(chart: Any, frame: pl.DataFrame) -> dict[str, Any]:
+    """The spec of a top-level chart in the common look, with ``frame`` as its data."""
+    spec = chart.to_dict()
+    config = spec.get("config", {})
+    for key, value in CONFIG.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            config[key] = {**config[key], **value}
+        else:
+            config[key] = value
+    spec["config"] = config
+    spec["datasets"] = {DATASET: rows(frame)}
+    return spec

@@ -2,7 +2,8 @@
 
 Pages load the shared bundle with a relative ``<script src>``, which browsers
 allow from ``file://``, so a page opened from a shared drive or an email
-attachment draws its charts with no network.
+attachment draws its charts with no network. Chart specs are inlined in the
+page; every chart's data is also written as CSV next to it.
 """
 
 from __future__ import annotations
@@ -10,94 +11,216 @@ from __future__ import annotations
 import html
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
            "#F0E442", "#000000", "#999999")
 
+SITE_TITLE = "US active-shooter incidents"
+
+# (file, navigation label): the order of the navigation bar.
+NAV = (
+    ("index.html", "Overview"),
+    ("endings.html", "How attacks end"),
+    ("time.html", "Time"),
+    ("where.html", "Where"),
+    ("sources.html", "Sources"),
+    ("incidents.html", "Incidents"),
+)
+
 
 def vega_bundle(site: Path) -> str:
-    """Relative path of the shared Vega/Vega-Lite/Vega-Embed bundle, written once per version."""
+    """Relative path of the shared Vega/Vega-Lite/Vega-Embed bundle, written once per version.
+
+    Building the bundle costs vl-convert about four seconds, so it is kept
+    across runs under a name that changes with the library versions.
+    """
     import vl_convert as vlc
 
     name = f"vega-{vlc.get_vega_version()}-embed-{vlc.get_vega_embed_version()}.js"
     target = site / "assets" / name
     if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{name}.tmp-{os.getpid()}")
-        tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
-        os.replace(tmp, target)
+        write_atomic(target, vlc.javascript_bundle())
     return f"assets/{name}"
 
 
-@dataclass(frozen=True)
-class ChartBlock:
-    """A chart with the caption every figure carries."""
+def write_atomic(target: Path, content: str | bytes) -> None:
+    """Write a file through a temporary name, so a reader never sees half a page."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, target)
 
-    id: str
-    spec: dict
+
+@dataclass
+class Chart:
+    """A chart with its caption and the rows it draws.
+
+    ``name`` names every file of the chart: ``sql/dashboards/<name>.sql`` (the
+    query behind it, by convention), ``data/<name>.csv`` and
+    ``figures/<name>.png|svg``; the page element is ``<name>`` with dashes.
+    """
+
+    name: str
+    spec: dict[str, Any]
     caption_html: str
-    csv_name: str
+    table: Any  # polars.DataFrame: what the chart draws, written as CSV
+
+    @property
+    def element_id(self) -> str:
+        return self.name.replace("_", "-")
 
 
-PAGE = """<!doctype html>
+@dataclass
+class Page:
+    """One page: an introduction, then HTML fragments and charts in order."""
+
+    filename: str
+    title: str
+    intro_html: str
+    body: list[str | Chart] = field(default_factory=list)
+    extra_head: str = ""
+    # More CSVs to write to data/<name>.csv, e.g. the rows behind a note or a table.
+    files: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [part for part in self.body if isinstance(part, Chart)]
+
+
+STYLE = """
+ :root { --ink: #222; --muted: #555; --rule: #ddd; --accent: #0072B2; }
+ body { font-family: system-ui, sans-serif; margin: 0; color: var(--ink); line-height: 1.45; }
+ header.site { background: #f4f6f8; border-bottom: 1px solid var(--rule); }
+ header.site div, main { max-width: 1100px; margin: 0 auto; padding: 0 1rem; }
+ header.site .name { font-weight: 600; padding-top: .6rem; display: block; color: var(--ink);
+   text-decoration: none; }
+ nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .3rem 0 0;
+   padding: 0 0 .6rem; }
+ nav a { color: var(--accent); text-decoration: none; }
+ nav a[aria-current="page"] { color: var(--ink); font-weight: 600;
+   border-bottom: 2px solid var(--accent); }
+ h1 { margin: 1.2rem 0 .4rem; } h2 { margin-top: 2.2rem; }
+ figure { margin: 1.5rem 0 2.2rem; }
+ .chart { max-width: 100%; overflow-x: auto; }
+ figcaption { font-size: .88rem; color: #333; max-width: 62rem; }
+ figcaption p { margin: .35rem 0; }
+ figcaption details summary { cursor: pointer; color: var(--muted); }
+ figcaption ul { margin: .3rem 0; padding-left: 1.2rem; }
+ .downloads a { margin-right: .6rem; }
+ .note { border-left: 4px solid #E69F00; background: #fff8eb; padding: .6rem .9rem;
+   max-width: 62rem; }
+ table { border-collapse: collapse; font-size: .85rem; }
+ td, th { border-bottom: 1px solid var(--rule); padding: .25rem .5rem; text-align: left;
+   vertical-align: top; }
+ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+ .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
+   gap: .8rem; margin: 1rem 0; }
+ .tile { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem .8rem; }
+ .tile h3 { font-size: .95rem; margin: 0 0 .1rem; }
+ .tile .def { font-size: .75rem; color: var(--muted); margin: 0 0 .4rem; }
+ .tile .big { font-size: 1.7rem; font-weight: 600; line-height: 1.1; margin-bottom: .3rem; }
+ .tile .big small { font-size: .8rem; font-weight: normal; color: var(--muted); }
+ .tile .fig { font-size: .88rem; margin: .25rem 0; }
+ .tile .fig .label { color: var(--muted); }
+ .tile .fig .value { font-weight: 600; }
+ .tile .note-line { display: block; font-size: .75rem; color: var(--muted); }
+ .tile .asof { font-size: .75rem; color: var(--muted); margin-top: .4rem; }
+ .pages { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+ .pages dt { font-weight: 600; } .pages dd { margin: 0; color: #333; }
+ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 2rem; }
+"""
+
+EMBED = """<script>
+const specs = JSON.parse(document.getElementById('chart-specs').textContent);
+for (const [id, spec] of Object.entries(specs)) {
+  const el = document.getElementById(id);
+  vegaEmbed(el, spec, {renderer: 'svg', actions: {export: true, source: false,
+                       compiled: false, editor: false}})
+    .then(() => { el.dataset.rendered = 'true'; })
+    .catch(err => {
+      el.textContent = 'Chart failed to draw: ' + err;
+      console.error('chart ' + id + ' failed to draw', err);
+    });
+}
+</script>"""
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element (no ``</script>`` can close it early)."""
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def figure_html(chart: Chart) -> str:
+    """A chart container, its caption and links to its data and figure files."""
+    name = html.escape(chart.name)
+    links = (
+        f'<p class="downloads">Data: <a href="data/{name}.csv">CSV</a> '
+        f'Figure: <a href="figures/{name}.png">PNG</a> '
+        f'<a href="figures/{name}.svg">SVG</a></p>'
+    )
+    return (
+        f'<figure><div id="{chart.element_id}" class="chart" data-chart="{name}"></div>'
+        f"<figcaption>{chart.caption_html}{links}</figcaption></figure>"
+    )
+
+
+def nav_html(current: str) -> str:
+    """The navigation bar, with the current page marked for screen readers and the eye."""
+    current_mark = ' aria-current="page"'
+    items = "".join(
+        f'<li><a href="{href}"{current_mark if href == current else ""}>'
+        f"{html.escape(label)}</a></li>"
+        for href, label in NAV
+    )
+    return f'<nav aria-label="Dashboards"><ul>{items}</ul></nav>'
+
+
+def render_page(page: Page, bundle: str, footer_html: str = "") -> str:
+    """The page's HTML; the Vega bundle is only referenced where a chart needs it."""
+    parts = [figure_html(p) if isinstance(p, Chart) else p for p in page.body]
+    charts = page.charts
+    scripts = ""
+    if charts:
+        specs = {c.element_id: c.spec for c in charts}
+        scripts = (
+            f'<script src="{html.escape(bundle)}"></script>\n'
+            f'<script type="application/json" id="chart-specs">{_json_for_script(specs)}'
+            f"</script>\n{EMBED}"
+        )
+    return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>{title}</title>
+<title>{html.escape(page.title)} | {SITE_TITLE}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
- body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px;
-        color: #222; line-height: 1.45; padding: 0 1rem; }}
- figure {{ margin: 1.5rem 0; }}
- figcaption {{ font-size: .9rem; color: #444; }}
- table {{ border-collapse: collapse; font-size: .85rem; }}
- td, th {{ border-bottom: 1px solid #ddd; padding: .25rem .5rem; text-align: left;
-          vertical-align: top; }}
- .chart {{ width: 100%; }}
-</style>
-<script src="{bundle}"></script>
+<style>{STYLE}</style>
+{page.extra_head}
 </head>
 <body>
-<h1>{title}</h1>
-{intro}
-{blocks}
-{outro}
-<script>
-const specs = {specs};
-for (const [id, spec] of Object.entries(specs)) {{
-  vegaEmbed('#' + id, spec, {{actions: {{export: true, source: false, compiled: false,
-            editor: false}}, renderer: 'svg'}}).catch(err => {{
-    document.getElementById(id).textContent = 'Chart failed to draw: ' + err;
-  }});
-}}
-</script>
+<header class="site"><div><a class="name" href="index.html">{SITE_TITLE}</a>
+{nav_html(page.filename)}</div></header>
+<main>
+<h1>{html.escape(page.title)}</h1>
+{page.intro_html}
+{"".join(parts)}
+<footer>{footer_html}</footer>
+</main>
+{scripts}
 </body>
 </html>
 """
 
 
-def write_page(site: Path, filename: str, title: str, intro_html: str,
-               blocks: list[ChartBlock], outro_html: str = "") -> Path:
-    """Write one page; charts draw from specs inlined in the page."""
-    bundle = vega_bundle(site)
-    body = "\n".join(
-        f'<figure><div id="{b.id}" class="chart"></div><figcaption>{b.caption_html} '
-        f'<a href="data/{html.escape(b.csv_name)}">Data (CSV)</a></figcaption></figure>'
-        for b in blocks
-    )
-    text = PAGE.format(
-        title=html.escape(title),
-        intro=intro_html,
-        outro=outro_html,
-        blocks=body,
-        bundle=bundle,
-        specs=json.dumps({b.id: b.spec for b in blocks}).replace("</", "<\\/"),
-    )
-    target = site / filename
-    tmp = target.with_name(f".{filename}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+def write_page(site: Path, page: Page, footer_html: str = "") -> Path:
+    """Write one page next to the shared Vega bundle; returns its path."""
+    bundle = vega_bundle(site) if page.charts else ""
+    target = site / page.filename
+    write_atomic(target, render_page(page, bundle, footer_html))
     return target

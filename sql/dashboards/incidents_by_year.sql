@@ -1,20 +1,27 @@
--- Incidents, killed and injured per year per source, with how many records had
--- each field, so the chart can state its coverage. Records without a date are
--- counted in `undated` rather than dropped.
-WITH per_year AS (
-    SELECT
-        source,
-        year(incident_date) AS year,
-        count(*) AS incidents,
-        sum(killed)::INTEGER AS killed,
-        count(killed) AS killed_known,
-        sum(injured)::INTEGER AS injured,
-        count(injured) AS injured_known
-    FROM source_records
-    WHERE incident_date IS NOT NULL
-    GROUP BY ALL
+-- Overview chart: incidents, killed and injured per year per source, from
+-- metric_incidents_by_year. Years inside a source's span with no record are
+-- filled with 0 (so a line does not bridge a gap); undated records are left
+-- out here and counted in the caption. The source's last year is flagged as
+-- partial: the list stops at its as-of date.
+WITH span AS (
+    SELECT source, min(year) AS first_year, max(year) AS last_year
+    FROM metric_incidents_by_year
+    WHERE year IS NOT NULL
+    GROUP BY source
+),
+years AS (
+    SELECT source, unnest(range(first_year, last_year + 1)) AS year FROM span
 )
-SELECT p.*, s.title, s.definition
-FROM per_year AS p
+SELECT
+    y.source,
+    y.year::INTEGER AS year,
+    coalesce(m.n, 0) AS incidents,
+    coalesce(m.killed, 0) AS killed,
+    coalesce(m.killed_n_known, 0) AS killed_n_known,
+    coalesce(m.injured, 0) AS injured,
+    coalesce(m.injured_n_known, 0) AS injured_n_known,
+    y.year = year(s.last_date) AS partial_year
+FROM years AS y
 JOIN sources AS s USING (source)
-ORDER BY source, year
+LEFT JOIN metric_incidents_by_year AS m USING (source, year)
+ORDER BY y.source, y.year

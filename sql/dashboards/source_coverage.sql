@@ -1,6 +1,8 @@
--- One line per source for chart captions: definition, coverage and as-of dates.
+-- One line per source for captions and the sources table: definition,
+-- coverage (records with a date, with killed known) and as-of dates.
 SELECT
     s.source, s.title, s.publisher, s.definition, s.licence, s.attribution,
+    s.homepage, array_to_string(s.tags, ', ') AS tags,
     s.records,
     count(r.incident_date) AS dated,
     count(r.killed) AS killed_known,

@@ -1,0 +1,187 @@
+"""Incidents: every record in a table the reader can search and sort, with no library.
+
+The rows ship inside the page as compact JSON arrays (sources and outcomes as
+indexes into short lists), which keeps ~16,000 records near 0.8 MB; the page
+renders only the first rows that match, so typing stays quick.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING
+
+from pipelines.dashboards.captions import fmt_int
+from pipelines.dashboards.site import Page
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from pipelines.dashboards.data import DashboardData
+
+# Columns the linked `incidents` table must have for the page to use it.
+INCIDENT_COLUMNS = {"incident_id", "incident_date", "incident_name", "city", "state", "killed",
+                    "injured", "attacker_outcome"}
+SHOWN = 100  # rows rendered at once; the count says how many match
+
+SCRIPT = """<script>
+(() => {
+  const D = JSON.parse(document.getElementById('incident-data').textContent);
+  const q = document.getElementById('incident-search');
+  const pick = document.getElementById('incident-source');
+  const body = document.querySelector('#incident-table tbody');
+  const count = document.getElementById('incident-count');
+  const more = document.getElementById('incident-more');
+  const cell = (r, c) => c === 5 ? D.outcomes[r[5]] : c === 6 ? D.sources[r[6]] : r[c];
+  const rows = D.rows.map(r => ({r, text: [0, 1, 2, 5, 6].map(c => cell(r, c)).join(' ')
+                                              .toLowerCase()}));
+  let col = 0, dir = -1, limit = %(shown)d;
+  function render() {
+    const terms = q.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    const hits = rows.filter(x => (pick.value === ''
+                                   || (D.members[x.r[6]] || []).includes(+pick.value))
+                                  && terms.every(t => x.text.includes(t)));
+    hits.sort((a, b) => {
+      const u = cell(a.r, col), v = cell(b.r, col);
+      if (u === v) return 0;
+      if (u === null) return 1;
+      if (v === null) return -1;
+      return (u < v ? -1 : 1) * dir;
+    });
+    const out = document.createDocumentFragment();
+    for (const x of hits.slice(0, limit)) {
+      const tr = document.createElement('tr');
+      for (let c = 0; c < 7; c++) {
+        const td = document.createElement('td');
+        const v = cell(x.r, c);
+        td.textContent = v === null ? '\\u2013' : v;
+        if (c === 3 || c === 4) td.className = 'num';
+        tr.appendChild(td);
+      }
+      out.appendChild(tr);
+    }
+    body.replaceChildren(out);
+    const shown = Math.min(limit, hits.length);
+    count.textContent = `Showing ${shown.toLocaleString('en-US')} of `
+      + `${hits.length.toLocaleString('en-US')} matching records `
+      + `(${rows.length.toLocaleString('en-US')} in all).`;
+    count.dataset.matching = hits.length;
+    more.hidden = shown >= hits.length;
+    document.querySelectorAll('#incident-table th').forEach((th, c) => th.setAttribute(
+      'aria-sort', c === col ? (dir > 0 ? 'ascending' : 'descending') : 'none'));
+  }
+  q.addEventListener('input', () => { limit = %(shown)d; render(); });
+  pick.addEventListener('change', () => { limit = %(shown)d; render(); });
+  more.addEventListener('click', () => { limit = Infinity; render(); });
+  document.querySelectorAll('#incident-table th button').forEach(b => {
+    b.addEventListener('click', () => {
+      const c = +b.dataset.col;
+      dir = c === col ? -dir : (c === 3 || c === 4 || c === 0 ? -1 : 1);
+      col = c;
+      render();
+    });
+  });
+  render();
+})();
+</script>"""
+
+STYLE = """<style>
+ #incident-controls { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: center;
+   margin: 1rem 0 .5rem; }
+ #incident-search { font: inherit; padding: .3rem .5rem; min-width: 20rem; }
+ #incident-source { font: inherit; padding: .25rem; max-width: 20rem; }
+ #incident-table { width: 100%; }
+ #incident-table th button { font: inherit; font-weight: 600; background: none; border: 0;
+   padding: 0; cursor: pointer; color: inherit; }
+ #incident-table th[aria-sort="ascending"] button::after { content: " ▲"; }
+ #incident-table th[aria-sort="descending"] button::after { content: " ▼"; }
+ #incident-table tbody tr:nth-child(even) { background: #f7f8fa; }
+ #incident-table td:first-child { white-space: nowrap; }
+ #incident-more { font: inherit; margin: .8rem 0; }
+</style>"""
+
+HEADERS = ("Date", "Place", "State", "Killed", "Injured", "Outcome", "Source")
+
+
+def table_rows(data: DashboardData) -> tuple[pl.DataFrame, str]:
+    """The table's rows and a sentence saying where they come from.
+
+    Uses the linked ``incidents`` table when the warehouse has one with the
+    expected columns; otherwise one row per source record, and says why.
+    """
+    if data.has_table("incidents"):
+        missing = INCIDENT_COLUMNS - data.columns("incidents")
+        if not missing and data.has_table("incident_links"):
+            return (data.query("incident_table_linked"),
+                    "One row per incident from the linked <code>incidents</code> table; "
+                    "Source lists every source that records it. Place is the city, else the "
+                    "incident's name.")
+        why = (f"it lacks {', '.join(sorted(missing))}" if missing
+               else "there is no incident_links table")
+        note = (f"The warehouse has an <code>incidents</code> table, but {html.escape(why)}, "
+                "so this table shows source records instead. ")
+    else:
+        note = ""
+    return (data.query("incident_table"),
+            note + "One row per record per source (<code>source_records</code>): records "
+            "are not linked across sources yet, so an attack in several lists appears once "
+            "per list. Place is the city, else the county, else the source's name for the "
+            "incident.")
+
+
+def compact(data: DashboardData, frame: pl.DataFrame) -> dict:
+    """Rows as short arrays: outcome and source as indexes into lists shipped once.
+
+    ``source`` may name several sources ("fbi + gva", for linked incidents):
+    ``members`` lists, for each such value, the single sources the filter offers.
+    """
+    outcomes = sorted({o for o in frame["outcome"].to_list() if o is not None})
+    sources = sorted({s for s in frame["source"].to_list() if s is not None})
+    singles = sorted({p for s in sources for p in s.split(" + ")})
+    o_index = {o: i for i, o in enumerate(outcomes)}
+    s_index = {s: i for i, s in enumerate(sources)}
+    members = [[singles.index(p) for p in s.split(" + ")] for s in sources]
+    rows = [
+        [r[0], r[1], r[2], r[3], r[4], o_index.get(r[5]), s_index.get(r[6])]
+        for r in frame.select("date", "place", "state", "killed", "injured", "outcome",
+                              "source").iter_rows()
+    ]
+    labels = [" + ".join(data.label(p) for p in s.split(" + ")) for s in sources]
+    return {"outcomes": [o.replace("_", " ") for o in outcomes], "sources": labels,
+            "singles": [data.label(s) for s in singles], "members": members, "rows": rows}
+
+
+def page(data: DashboardData) -> Page:
+    """The Incidents page: search box, source filter, sortable headers, first rows shown."""
+    frame, origin = table_rows(data)
+    packed = compact(data, frame)
+    options = "".join(f'<option value="{i}">{html.escape(s)}</option>'
+                      for i, s in enumerate(packed["singles"]))
+    heads = "".join(
+        f'<th{" class=num" if i in (3, 4) else ""}><button type="button" data-col="{i}">'
+        f"{h}</button></th>" for i, h in enumerate(HEADERS))
+    as_of = "; ".join(f"{html.escape(s.label)} {s.last_date}" for s in data.loaded)
+    blob = json.dumps(packed, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+    intro = (
+        f"<p>{origin} Killed and injured are victims (attackers not counted); &ndash; means the "
+        "source does not say.</p>"
+        f'<p class="provenance">{fmt_int(frame.height)} rows. Data as of: {as_of}. '
+        'All rows as <a href="data/incidents.csv">CSV</a>; definitions on the '
+        '<a href="sources.html">Sources</a> page.</p>'
+    )
+    body: list = [
+        '<div id="incident-controls">'
+        '<label>Search <input id="incident-search" type="search" '
+        'placeholder="place, state, date, outcome or source" autocomplete="off"></label>'
+        f'<label>Source <select id="incident-source"><option value="">All sources</option>'
+        f"{options}</select></label></div>",
+        '<p id="incident-count" aria-live="polite"></p>',
+        f'<table id="incident-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>',
+        '<button type="button" id="incident-more" hidden>Show all matching records</button>',
+        "<noscript><p>The table needs JavaScript; the same rows are in "
+        '<a href="data/incidents.csv">data/incidents.csv</a>.</p></noscript>',
+        f'<script type="application/json" id="incident-data">{blob}</script>',
+        SCRIPT % {"shown": SHOWN},
+    ]
+    return Page("incidents.html", "Incidents", intro, body, extra_head=STYLE,
+                files={"incidents": frame})

@@ -1,0 +1,210 @@
+"""Where: incidents and casualties per state on a tile grid, and kinds of places.
+
+The map shows one source at a time (a drop-down under it): adding sources up
+would count an attack once per list that has it.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
+from pipelines.dashboards.charts import finish, values
+from pipelines.dashboards.site import PALETTE, Chart, Page
+from pipelines.dashboards.state_grid import STATE_GRID, STATE_NAMES
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from pipelines.dashboards.data import DashboardData
+
+# The map opens on this source when it is loaded: the FBI's active-shooter
+# definition is the one this warehouse is named after.
+DEFAULT_MAP_SOURCE = "fbi"
+TILE = 34  # pixels per tile
+# Sequential ramps from a pale tint to an Okabe-Ito hue (blue for records,
+# vermillion for victims), so zero stays visible against the page.
+BLUES = ("#eef2f6", PALETTE[0])
+REDS = ("#fbeee6", PALETTE[3])
+LOCATION_ORDER = ("commerce", "education", "government", "health_care", "house_of_worship",
+                  "open_space", "residence", "military", "other", "unknown")
+
+
+def state_tiles(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every grid state for every source (0 where it lists nothing), and the rows off the grid.
+
+    Also adds each tile's value relative to its source's largest, which picks a
+    readable text colour on dark tiles.
+    """
+    import polars as pl
+
+    grid = pl.DataFrame(
+        [{"state": s, "row": r, "col": c, "state_name": STATE_NAMES.get(s, s)}
+         for s, (r, c) in STATE_GRID.items()])
+    sources = frame.select("source").unique(maintain_order=True)
+    counts = ["incidents", "killed", "injured", "casualties"]
+    tiles = (
+        sources.join(grid, how="cross")
+        .join(frame, on=["source", "state"], how="left")
+        .with_columns(pl.col(counts).fill_null(0))
+        .with_columns([
+            (pl.col(c) / pl.col(c).max().over("source").clip(lower_bound=1)).round(3)
+            .alias(f"{c}_rel") for c in ("incidents", "casualties")
+        ])
+    )
+    off_grid = frame.filter(pl.col("state").is_null() | ~pl.col("state").is_in(list(STATE_GRID)))
+    return tiles, off_grid
+
+
+def _tile_map(base, field: str, title: str, legend: str, colours: tuple[str, str]):
+    """One tile map: a square per state coloured by ``field``, its code written on it."""
+    import altair as alt
+
+    enc = {
+        "x": alt.X("col:O", axis=None, scale=alt.Scale(paddingInner=0.1)),
+        "y": alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0.1)),
+    }
+    tips = [
+        alt.Tooltip("state_name:N", title="State"),
+        alt.Tooltip("source_label:N", title="Source"),
+        alt.Tooltip("incidents:Q", title="Records", format=","),
+        alt.Tooltip("killed:Q", title="Killed", format=","),
+        alt.Tooltip("injured:Q", title="Injured", format=","),
+    ]
+    squares = base.mark_rect(cornerRadius=3).encode(
+        **enc,
+        color=alt.Color(f"{field}:Q", title=legend,
+                        scale=alt.Scale(range=list(colours), domainMin=0),
+                        legend=alt.Legend(orient="bottom", gradientLength=200)),
+        tooltip=tips,
+    )
+    labels = base.mark_text(fontSize=10, fontWeight="bold").encode(
+        **enc,
+        text="state:N",
+        color=alt.condition(f"datum.{field}_rel > 0.55", alt.value("white"), alt.value("#222")),
+        tooltip=tips,
+    )
+    return (squares + labels).properties(
+        width=TILE * 12, height=TILE * 8, title=alt.Title(title, fontSize=13))
+
+
+def state_map(data: DashboardData) -> Chart:
+    """Two tile maps (records, victims killed + injured) sharing one source drop-down."""
+    import altair as alt
+
+    frame = data.query("state_map")
+    tiles, off_grid = state_tiles(frame)
+    tiles = data.with_labels(tiles)
+    labels = [data.label(s) for s in tiles["source"].unique(maintain_order=True).to_list()]
+    default = data.label(DEFAULT_MAP_SOURCE) if DEFAULT_MAP_SOURCE in data.sources else labels[0]
+    if default not in labels:
+        default = labels[0]
+    pick = alt.param(name="map_source", value=default,
+                     bind=alt.binding_select(options=labels, name="Source shown: "))
+    base = alt.Chart(values()).transform_filter(alt.datum.source_label == pick)
+    chart = alt.hconcat(
+        _tile_map(base, "incidents", "Records (incidents as the source defines them)",
+                  "Records", BLUES),
+        _tile_map(base, "casualties", "Victims killed or injured", "Victims", REDS),
+        spacing=30,
+    ).add_params(pick).resolve_scale(color="independent").properties(
+        title=alt.Title("Incidents and victims per state, one source at a time",
+                        subtitle=f"Choose the source under the map (it opens on {default}). "
+                                 "Counts, not rates: populous states have more of everything."))
+    coverage = _state_coverage(frame)
+    casualties_known = int(frame["casualties_n_known"].sum())
+    notes = [
+        f"Victims are counted over the {fmt_int(casualties_known)} records with both killed "
+        "and injured known. Each tile is one state (DC and the territories the sources use "
+        "included), placed roughly where it lies."
+    ]
+    if off_grid.height:
+        notes.append(f"{fmt_int(off_grid['incidents'].sum())} records have no state or one "
+                     "off the grid and are not drawn.")
+    text = caption(
+        data, "Records per state for the chosen source, from <code>source_records</code> "
+        "(<code>sql/dashboards/state_map.sql</code>). The PNG and SVG show the opening source.",
+        coverage, "with a state on the map", notes)
+    return Chart("state_map", finish(chart, tiles), text, tiles)
+
+
+def _state_coverage(frame: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    """(records with a state on the grid, records) per source."""
+    import polars as pl
+
+    rows = frame.group_by("source", maintain_order=True).agg(
+        pl.col("incidents").filter(pl.col("state").is_in(list(STATE_GRID))).sum().alias("k"),
+        pl.col("incidents").sum().alias("n"))
+    return {r["source"]: (int(r["k"]), int(r["n"])) for r in rows.iter_rows(named=True)}
+
+
+def location_types(data: DashboardData) -> Chart:
+    """Heatmaps per source and location type: share of records, and killed per incident."""
+    import altair as alt
+    import polars as pl
+
+    frame = data.with_labels(data.query("location_types")).with_columns(
+        pl.col("location_type").str.replace_all("_", " ").alias("location"))
+    rows = frame["source_label"].unique(maintain_order=True).to_list()
+    places = [p.replace("_", " ") for p in LOCATION_ORDER]
+    places += sorted(set(frame["location"].to_list()) - set(places))
+    top_kpi = float(frame["killed_per_incident"].max() or 1)
+    base = alt.Chart(values()).encode(
+        y=alt.Y("source_label:N", title=None, sort=rows),
+        x=alt.X("location:N", title="Location type", sort=places,
+                axis=alt.Axis(labelAngle=-35, orient="top")),
+        tooltip=[
+            alt.Tooltip("source_label:N", title="Source"),
+            alt.Tooltip("location:N", title="Location type"),
+            alt.Tooltip("incidents:Q", title="Records", format=","),
+            alt.Tooltip("share_of_source:Q", title="Share of the source's records", format=".1%"),
+            alt.Tooltip("killed:Q", title="Killed", format=","),
+            alt.Tooltip("injured:Q", title="Injured", format=","),
+            alt.Tooltip("killed_per_incident:Q", title="Killed per incident", format=".2f"),
+            alt.Tooltip("killed_n_known:Q", title="Records with killed known", format=","),
+        ],
+    )
+    share = base.mark_rect().encode(
+        color=alt.Color("share_of_source:Q", title="Share of records",
+                        scale=alt.Scale(range=list(BLUES), domain=[0, 1]),
+                        legend=alt.Legend(format="%", orient="bottom", gradientLength=180)))
+    share_text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("share_of_source:Q", format=".0%"),
+        color=alt.condition("datum.share_of_source > 0.55", alt.value("white"),
+                            alt.value("#222")))
+    killed = base.mark_rect().encode(
+        color=alt.Color("killed_per_incident:Q", title="Killed per incident",
+                        scale=alt.Scale(range=list(REDS), domainMin=0),
+                        legend=alt.Legend(orient="bottom", gradientLength=180)))
+    killed_text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("killed_per_incident:Q", format=".1f"),
+        color=alt.condition(f"datum.killed_per_incident > {top_kpi * 0.55:.3f}",
+                            alt.value("white"), alt.value("#222")))
+    size = {"width": alt.Step(40), "height": alt.Step(24)}
+    chart = alt.hconcat(
+        (share + share_text).properties(title="Share of each source's records", **size),
+        (killed + killed_text).properties(title="Victims killed per incident", **size),
+        spacing=24,
+    ).resolve_scale(color="independent").properties(title=alt.Title(
+        "Kinds of places attacked",
+        subtitle="Location types mapped onto one vocabulary; GVA does not record the place "
+                 "type, so all its records are unknown."))
+    text = caption(
+        data,
+        "From <code>metric_casualties_by_location</code>. Places differ in who is there and "
+        "how many, not only in how attacks unfold: killed per incident is descriptive.",
+        coverage_by_source(frame, "incidents", "killed_n_known", how="sum"),
+        "with killed known (shares count every record)")
+    return Chart("location_types", finish(chart, frame), text, frame)
+
+
+def page(data: DashboardData) -> Page:
+    """The Where page."""
+    intro = ("<p>Where attacks happened: states on a tile grid (one equal square each, no map "
+             "download), and the kinds of places. " + html.escape(
+                 "Counts are per source; an attack in several lists is in each of them.")
+             + "</p>")
+    body: list = ["<h2>States</h2>", state_map(data), "<h2>Location types</h2>",
+                  location_types(data)]
+    return Page("where.html", "Where", intro, body)

@@ -1,0 +1,169 @@
+"""Sources: which list covers which years under which definition, what they share,
+and what the last refresh changed.
+
+The shared-incidents section counts linked incidents per combination of sources
+(a placeholder note when a warehouse has no ``incident_links``).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from pipelines.dashboards import changes
+from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
+from pipelines.dashboards.charts import FULL_WIDTH, finish, values
+from pipelines.dashboards.site import PALETTE, Chart, Page
+
+if TYPE_CHECKING:
+    from pipelines.dashboards.data import DashboardData
+
+TABLE_STYLE = """<style>
+ #source-table { font-size: .8rem; }
+ #source-table td.src { min-width: 9rem; }
+ #source-table td.defn { min-width: 16rem; }
+ #source-table td.rights { min-width: 14rem; }
+ #source-table td.dates { min-width: 6rem; }
+ .table-wrap { overflow-x: auto; }
+</style>"""
+
+# Combinations drawn in the shared-incidents chart; the CSV has them all.
+TOP_COMBINATIONS = 25
+
+
+def records_by_year(data: DashboardData) -> Chart:
+    """Heatmap of records per source per year: the years each source covers."""
+    import altair as alt
+
+    frame = data.with_labels(data.query("records_by_year"))
+    rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    chart = alt.Chart(values()).mark_rect().encode(
+        x=alt.X("year:O", title="Year", scale=alt.Scale(domain=list(range(first, last + 1))),
+                axis=alt.Axis(labelExpr="datum.value % 5 == 0 ? datum.value : ''",
+                              labelAngle=0, ticks=False)),
+        y=alt.Y("source_label:N", title=None, sort=rows),
+        color=alt.Color("records:Q", title="Records in the year",
+                        scale=alt.Scale(type="log", range=["#dbe9f4", PALETTE[0]]),
+                        legend=alt.Legend(orient="bottom", gradientLength=220)),
+        tooltip=[
+            alt.Tooltip("source_label:N", title="Source"),
+            alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("records:Q", title="Records", format=","),
+            alt.Tooltip("first_date:N", title="First incident"),
+            alt.Tooltip("last_date:N", title="Last incident (as of)"),
+        ],
+    ).properties(
+        width=alt.Step(max(6, min(16, (FULL_WIDTH - 140) // (last - first + 1)))),
+        height=alt.Step(24),
+        title=alt.Title("Records per source per year",
+                        subtitle="Which years each list covers, and how many records it "
+                                 "holds for each (colour on a log scale)."))
+    coverage = {
+        r["source"]: (int(r["dated"]), int(r["records"]))
+        for r in data.coverage.iter_rows(named=True) if r["records"]
+    }
+    text = caption(
+        data, "From <code>metric_incidents_by_year</code>: one square per source and year "
+        "with at least one record.", coverage, "with a date (undated records are not drawn)")
+    return Chart("records_by_year", finish(chart, frame), text, frame)
+
+
+def source_table(data: DashboardData) -> str:
+    """Every registered source: definition, tags, years, records, licence and attribution."""
+    head = "".join(f"<th{cls}>{h}</th>" for h, cls in (
+        ("Source", ""), ("Definition (what it counts)", ""), ("Kind", ""),
+        ("Incident dates", ""), ("Records", ' class="num"'), ("With a date", ' class="num"'),
+        ("Killed known", ' class="num"'), ("Licence and attribution", "")))
+    rows = []
+    for r in data.coverage.iter_rows(named=True):
+        name = html.escape(data.label(r["source"]))
+        title = html.escape(r["title"] or "")
+        if r["homepage"]:
+            title = f'<a href="{html.escape(r["homepage"])}" rel="noopener">{title}</a>'
+        dates = (f'{r["first_date"]} to {r["last_date"]}' if r["first_date"] else
+                 "not loaded")
+        cells = [
+            ("src", f"<b>{name}</b><br>{title}"), ("defn", html.escape(r["definition"] or "")),
+            ("tags", html.escape(r["tags"] or "").replace(", ", "<br>")), ("dates", dates),
+        ]
+        nums = [fmt_int(r["records"]), fmt_int(r["dated"]), fmt_int(r["killed_known"])]
+        rights = (f'{html.escape(r["licence"] or "")}<br><i>Attribution:</i> '
+                  f'{html.escape(r["attribution"] or "")}')
+        rows.append(
+            "<tr>" + "".join(f'<td class="{cls}">{c}</td>' for cls, c in cells)
+            + "".join(f'<td class="num">{c}</td>' for c in nums)
+            + f'<td class="rights">{rights}</td></tr>'
+        )
+    return (f'<div class="table-wrap"><table id="source-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def shared_incidents(data: DashboardData) -> list[str | Chart]:
+    """The shared-incidents section: a placeholder, or incidents per combination of sources."""
+    if not data.has_table("incident_links"):
+        if data.has_table("incidents"):
+            text = ("The warehouse has an <code>incidents</code> table but no "
+                    "<code>incident_links</code> (incident_id, source, source_record_id), so "
+                    "which sources list the same incident cannot be counted yet.")
+        else:
+            text = ("Linking is not built yet: the warehouse has no <code>incidents</code> "
+                    "table, so records of the same attack in different sources are not "
+                    "matched. Until then, each source's records are shown separately and "
+                    "must not be added up.")
+        return [f'<p class="note" id="shared-incidents-status" data-linked="false">{text}</p>']
+    return [_shared_chart(data)]
+
+
+def _shared_chart(data: DashboardData) -> Chart:
+    """Bars: incidents per combination of sources that list them (largest first)."""
+    import altair as alt
+    import polars as pl
+
+    frame = data.query("shared_incidents").with_columns(
+        pl.col("sources").map_elements(
+            lambda combo: " + ".join(data.label(s) for s in combo.split(" + ")),
+            return_dtype=pl.String).alias("sources_label"))
+    drawn = frame.head(TOP_COMBINATIONS)
+    order = drawn["sources_label"].to_list()
+    base = alt.Chart(values()).encode(
+        y=alt.Y("sources_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=420)),
+        x=alt.X("incidents:Q", title="Incidents"),
+        tooltip=[alt.Tooltip("sources_label:N", title="Listed by"),
+                 alt.Tooltip("source_count:Q", title="Sources"),
+                 alt.Tooltip("incidents:Q", title="Incidents", format=",")],
+    )
+    bars = base.mark_bar(color=PALETTE[0])
+    counts = base.mark_text(align="left", dx=3, fontSize=10).encode(
+        text=alt.Text("incidents:Q", format=","))
+    chart = (bars + counts).properties(
+        width=FULL_WIDTH - 420, height=alt.Step(18),
+        title=alt.Title("Incidents shared across sources",
+                        subtitle="How many incidents each combination of sources lists "
+                                 "(sources joined by +; a single name: in that source only)."))
+    coverage = coverage_by_source(data.query("shared_incidents_coverage"))
+    total = int(frame["incidents"].sum())
+    shared = int(frame.filter(frame["source_count"] > 1)["incidents"].sum())
+    notes = [f"{fmt_int(shared)} of {fmt_int(total)} linked incidents are in two or more "
+             f"sources. The chart shows the {min(TOP_COMBINATIONS, frame.height)} largest of "
+             f"{frame.height} combinations; the CSV has them all."]
+    text = caption(data, "From <code>incident_links</code>.", coverage,
+                   "linked to an incident", notes)
+    return Chart("shared_incidents", finish(chart, drawn), text, frame)
+
+
+def page(data: DashboardData) -> Page:
+    """The Sources page."""
+    intro = ("<p>Each source is a list compiled by someone else under its own definition of "
+             "an incident. This page shows which years and definitions each covers, and "
+             "which incidents several lists share, and what the last refresh changed.</p>")
+    change_parts, change_files = changes.section(data)
+    body: list = [
+        "<h2>Coverage by year</h2>", records_by_year(data),
+        "<h2>Definitions, coverage and licences</h2>", source_table(data),
+        '<h2 id="shared">Shared incidents across sources</h2>',
+        *shared_incidents(data),
+        *change_parts,
+    ]
+    return Page("sources.html", "Sources", intro, body, extra_head=TABLE_STYLE,
+                files=change_files)

@@ -1,0 +1,268 @@
+"""Dashboards without a browser: pages, sizes, offline references, chart files, branches.
+
+The browser checks (charts drawn, no console errors, no requests) are in
+tests/test_dashboards_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.dashboards.site import NAV
+from pipelines.paths import ProjectPaths
+
+PAGES = [href for href, _ in NAV]
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class References(HTMLParser):
+    """Every URL a page would load by itself (not links a reader may click), and chart ids."""
+
+    LOADING = frozenset({("script", "src"), ("link", "href"), ("img", "src"), ("source", "src"),
+               ("iframe", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"),
+               ("object", "data")})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.anchors: list[str] = []
+        self.charts: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if (tag, name) in self.LOADING and value:
+                self.loads.append(value)
+            if tag == "a" and name == "href" and value:
+                self.anchors.append(value)
+            if name == "data-chart" and value:
+                self.charts.append(value)
+            if name == "id" and value:
+                self.ids.append(value)
+
+
+def parse(page: Path) -> References:
+    refs = References()
+    refs.feed(page.read_text(encoding="utf-8"))
+    return refs
+
+
+def chart_specs(page: Path) -> dict[str, dict]:
+    """The Vega-Lite specs inlined in a page, by element id."""
+    found = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>',
+                      page.read_text(encoding="utf-8"), re.S)
+    return json.loads(found.group(1).replace("<\\/", "</")) if found else {}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_written_and_under_2_mb(published: ProjectPaths, name: str) -> None:
+    page = published.dashboards / name
+    assert page.is_file(), f"{name} was not written"
+    assert page.stat().st_size < MAX_PAGE_BYTES, f"{name}: {page.stat().st_size} bytes"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_nothing_from_the_network(published: ProjectPaths, name: str) -> None:
+    page = published.dashboards / name
+    refs = parse(page)
+    remote = [u for u in refs.loads if re.match(r"^(https?:)?//", u, re.I)]
+    assert remote == [], f"{name} loads {remote}"
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page.read_text(encoding="utf-8"))
+    missing = [u for u in refs.loads if not (published.dashboards / u).is_file()]
+    assert missing == [], f"{name} refers to files that do not exist: {missing}"
+
+
+def test_one_shared_vega_bundle(published: ProjectPaths) -> None:
+    bundles = list((published.dashboards / "assets").glob("vega-*.js"))
+    assert len(bundles) == 1
+    bundle = f"assets/{bundles[0].name}"
+    for name in PAGES:
+        scripts = [u for u in parse(published.dashboards / name).loads if u.endswith(".js")]
+        if (published.dashboards / name).read_text(encoding="utf-8").count('data-chart="'):
+            assert scripts == [bundle], f"{name} scripts: {scripts}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_element_ids_are_unique(published: ProjectPaths, name: str) -> None:
+    ids = parse(published.dashboards / name).ids
+    assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_navigation_links_every_page(published: ProjectPaths, name: str) -> None:
+    anchors = set(parse(published.dashboards / name).anchors)
+    assert set(PAGES) <= anchors
+    local = [a for a in anchors if not re.match(r"^[a-z]+:", a) and not a.startswith("#")]
+    assert all((published.dashboards / a.split("#")[0]).is_file() for a in local), local
+
+
+def test_every_chart_has_csv_png_svg_and_a_caption(published: ProjectPaths) -> None:
+    site = published.dashboards
+    charts = []
+    for name in PAGES:
+        text = (site / name).read_text(encoding="utf-8")
+        refs = parse(site / name)
+        for chart in refs.charts:
+            charts.append(chart)
+            csv = site / "data" / f"{chart}.csv"
+            assert csv.is_file() and len(csv.read_text().splitlines()) >= 2, chart
+            assert (site / "figures" / f"{chart}.png").read_bytes()[:8] == PNG_MAGIC, chart
+            assert (site / "figures" / f"{chart}.svg").read_text()[:200].lstrip().startswith(
+                "<svg"), chart
+            for link in (f"data/{chart}.csv", f"figures/{chart}.png", f"figures/{chart}.svg"):
+                assert link in refs.anchors, f"{name}: no link to {link}"
+        for caption in re.findall(r"<figcaption>(.*?)</figcaption>", text, re.S):
+            assert "Sources:" in caption and "Coverage:" in caption
+            assert "Data as of" in caption and "What each source counts" in caption
+    assert {"incidents_by_year", "attacker_outcome", "stopped_by", "police_arrival_by_year",
+            "police_arrival_by_location", "start_hour", "weekday", "state_map",
+            "location_types", "records_by_year"} <= set(charts)
+
+
+def test_charts_embed_aggregates_not_records(published: ProjectPaths, warehouse) -> None:
+    records = warehouse.execute("SELECT count(*) FROM source_records").fetchall()[0][0]
+    for name in PAGES:
+        for chart_id, spec in chart_specs(published.dashboards / name).items():
+            rows = sum(len(v) for v in spec.get("datasets", {}).values())
+            csv = published.dashboards / "data" / f"{chart_id.replace('-', '_')}.csv"
+            csv_rows = len(csv.read_text().splitlines()) - 1
+            assert 0 < rows <= csv_rows, f"{chart_id}: {rows} rows in the spec, {csv_rows} in CSV"
+            assert rows < records / 10, f"{chart_id} embeds {rows} rows"
+            assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+
+
+def test_no_durations_says_so_instead_of_an_empty_chart(published: ProjectPaths) -> None:
+    text = (published.dashboards / "time.html").read_text(encoding="utf-8")
+    assert ("No source with durations is loaded: supply the Violence Project file "
+            "(see README).") in text
+    assert 'data-empty-chart="duration"' in text and 'data-chart="duration"' not in text
+    assert re.search(r"Durations are known for 0 of [\d,]+ records", text)
+    assert (published.dashboards / "data" / "duration.csv").is_file()
+    assert not (published.dashboards / "figures" / "duration.png").exists()
+
+
+def _tables(warehouse) -> set[str]:
+    return {r[0] for r in warehouse.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def test_shared_incidents_section_follows_linking(published: ProjectPaths, warehouse) -> None:
+    text = (published.dashboards / "sources.html").read_text(encoding="utf-8")
+    assert "Shared incidents across sources" in text
+    assert "incident_links" in _tables(warehouse)
+    assert 'data-chart="shared_incidents"' in text
+    assert "Linking is not built yet" not in text
+
+
+def test_changes_section_on_a_first_refresh(published: ProjectPaths) -> None:
+    """Nothing revised, nothing stale: the page says so rather than showing empty tables.
+
+    A new snapshot's changes and a stale source are in test_revisions and test_faults."""
+    text = (published.dashboards / "sources.html").read_text(encoding="utf-8")
+    assert 'id="changes"' in text
+    assert 'id="stale-sources" data-stale="0"' in text
+    assert 'id="revision-summary" data-revisions="0"' in text
+
+
+def test_incident_table_ships_every_record_compactly(published: ProjectPaths, warehouse) -> None:
+    text = (published.dashboards / "incidents.html").read_text(encoding="utf-8")
+    blob = re.search(r'<script type="application/json" id="incident-data">(.*?)</script>',
+                     text, re.S).group(1)
+    data = json.loads(blob.replace("<\\/", "</"))
+    records = warehouse.execute("SELECT count(*) FROM incidents").fetchall()[0][0]
+    assert len(data["rows"]) == records
+    assert all(len(r) == 7 for r in data["rows"][:100])
+    assert (published.dashboards / "data" / "incidents.csv").is_file()
+
+
+def test_rebuild_converts_no_unchanged_figure(published: ProjectPaths) -> None:
+    from pipelines.dashboards.build import build_site
+
+    before = (published.dashboards / "index.html").read_bytes()
+    report = build_site(published)
+    assert report.figures_converted == []
+    assert (published.dashboards / "index.html").read_bytes() == before
+    assert set(report.pages) == set(PAGES)
+
+
+# --- branches the shipped data does not reach, on a copy of the warehouse ---------------
+
+@pytest.fixture
+def warehouse_copy(published: ProjectPaths, tmp_path: Path):
+    """A writable copy of the published warehouse, to add tables the pipeline does not build."""
+    target = tmp_path / "copy.duckdb"
+    shutil.copy(published.warehouse, target)
+    con = duckdb.connect(str(target))
+    yield con
+    con.close()
+
+
+def test_shared_incidents_counts_each_combination(warehouse_copy) -> None:
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages.sources import shared_incidents
+    from pipelines.dashboards.site import Chart
+
+    warehouse_copy.execute("""
+        CREATE OR REPLACE TABLE incident_links AS
+        SELECT * FROM (VALUES
+            (1, 'fbi', 'a'), (1, 'alerrt', 'b'), (1, 'gva', 'c'),
+            (2, 'fbi', 'd'), (2, 'alerrt', 'e'),
+            (3, 'fbi', 'f'), (3, 'alerrt', 'g'),
+            (4, 'gva', 'h')
+        ) AS t(incident_id, source, source_record_id)
+    """)
+    parts = shared_incidents(DashboardData(warehouse_copy))
+    assert len(parts) == 1 and isinstance(parts[0], Chart)
+    counts = {r["sources"]: r["incidents"] for r in parts[0].table.iter_rows(named=True)}
+    assert counts == {"alerrt + fbi": 2, "alerrt + fbi + gva": 1, "gva": 1}
+    assert "3 of 4 linked incidents" in parts[0].caption_html
+
+
+def test_incidents_table_prefers_linked_incidents(warehouse_copy) -> None:
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages.incidents import table_rows
+
+    warehouse_copy.execute("""
+        CREATE OR REPLACE TABLE incidents AS
+            SELECT 1 AS incident_id, DATE '2022-05-24' AS incident_date,
+            'Robb Elementary School' AS incident_name, 'Uvalde' AS city, 'TX' AS state,
+            21 AS killed, 17 AS injured, 'killed_by_police' AS attacker_outcome;
+        CREATE OR REPLACE TABLE incident_links AS
+            SELECT * FROM (VALUES (1, 'fbi', 'x'), (1, 'gva', 'y'))
+            AS t(incident_id, source, source_record_id);
+    """)
+    frame, origin = table_rows(DashboardData(warehouse_copy))
+    assert frame.to_dicts() == [{"date": "2022-05-24", "place": "Uvalde", "state": "TX",
+                                 "killed": 21, "injured": 17, "outcome": "killed_by_police",
+                                 "source": "fbi + gva"}]
+    assert "linked" in origin
+
+
+def test_durations_draw_a_chart_when_a_source_has_them(warehouse_copy) -> None:
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages import timing
+
+    warehouse_copy.execute("""
+        DELETE FROM metric_duration WHERE source = 'fbi';
+        INSERT INTO metric_duration (source, bucket, bucket_order, n, n_known, count, share,
+                                     ci_low, ci_high, median_min, q1_min, q3_min)
+        VALUES ('fbi', '<= 2 min', 1, 532, 20, 5, 0.25, 0.11, 0.47, 4.0, 2.0, 9.0),
+               ('fbi', '2-5 min', 2, 532, 20, 15, 0.75, 0.53, 0.89, 4.0, 2.0, 9.0),
+               ('fbi', 'unknown', 6, 532, 20, 512, NULL, NULL, NULL, 4.0, 2.0, 9.0);
+    """)
+    page = timing.page(DashboardData(warehouse_copy))
+    names = [c.name for c in page.charts]
+    assert "duration" in names and "duration" not in page.files
+    chart = page.charts[names.index("duration")]
+    assert chart.table.height == 2
+    assert "median 4.0 min" in chart.caption_html
+    html = "".join(p for p in page.body if isinstance(p, str))
+    assert "Durations are known for 20 of" in html and "data-empty-chart" not in html

@@ -1,0 +1,207 @@
+"""Dashboards as a person sees them: each page opened from file:// in headless Chromium.
+
+Every page must load with no console error and no request other than file://,
+draw every chart (an SVG or canvas inside each chart container), and show the
+headline figures of metric_summary. A screenshot of each page is saved to the
+test's tmp dir and, when DASHBOARD_SCREENSHOTS names a folder, there too.
+
+Uses Debian's /usr/bin/chromium (never ``playwright install``). If it is
+missing the tests FAIL, never skip: CI installs it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.dashboards.site import NAV
+from pipelines.paths import ProjectPaths
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync"]
+PAGES = [href for href, _ in NAV]
+# Every chart container holds a drawn SVG (or canvas) with at least one mark.
+ALL_DRAWN = """() => [...document.querySelectorAll('.chart')].every(
+    el => el.dataset.rendered === 'true'
+          && el.querySelector('svg .mark-rect, svg .mark-symbol, svg .mark-line, svg .mark-area,'
+                              + ' svg .mark-rule, svg .mark-text, canvas'))"""
+DRAW_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright, or why it cannot start.
+
+    The reason is returned rather than raised so that each test FAILS with it
+    (a fixture error would be reported as an error, and nothing here may skip).
+    """
+    if not CHROMIUM.is_file():
+        yield (f"{CHROMIUM} is missing: the dashboard browser tests need Debian's chromium "
+               "(apt-get install chromium). They never skip; CI installs it.")
+        return
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        yield ("playwright is not installed: .venv/bin/pip install 'playwright>=1.65' "
+               "(never `playwright install`: the tests use /usr/bin/chromium)")
+        return
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page opened from disk, with every request and console problem recorded."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        if isinstance(browser, str):
+            pytest.fail(browser)
+        self.requests: list[str] = []
+        self.problems: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1200, "height": 900})
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        # Anything not on disk is refused, so a stray request fails fast instead of hanging.
+        self.page.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
+        self.page.goto(path.as_uri(), wait_until="load")
+        self.page.wait_for_function(ALL_DRAWN, timeout=DRAW_TIMEOUT_MS)
+
+    def _console(self, message: Any) -> None:
+        # Errors, and Vega's warnings (a chart drawn other than it was designed).
+        if message.type == "error" or (message.type == "warning" and "WARN" in message.text):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def screenshot(self, name: str, folder: Path) -> Path:
+        target = folder / f"{Path(name).stem}.png"
+        self.page.screenshot(path=str(target), full_page=True)
+        extra = os.environ.get("DASHBOARD_SCREENSHOTS")
+        if extra:
+            Path(extra).mkdir(parents=True, exist_ok=True)
+            shutil.copy(target, Path(extra) / target.name)
+        return target
+
+    def assert_clean(self) -> None:
+        assert self.problems == [], "\n".join(self.problems)
+        remote = [u for u in self.requests if not u.startswith("file://")]
+        assert remote == [], f"requests outside file://: {remote}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_draws_offline_without_errors(browser, published: ProjectPaths, name: str,
+                                           tmp_path: Path) -> None:
+    visit = Visit(browser, published.dashboards / name)
+    try:
+        shot = visit.screenshot(name, tmp_path)
+        charts = visit.page.locator(".chart").count()
+        drawn = visit.page.locator(".chart[data-rendered=true]").count()
+        assert drawn == charts, f"{drawn} of {charts} charts finished drawing"
+        if name != "incidents.html":
+            assert charts >= 1
+        visit.assert_clean()
+        assert shot.stat().st_size > 10_000
+    finally:
+        visit.page.close()
+
+
+def _shown_number(text: str) -> float:
+    """The number a reader sees in a tile: '6,127' -> 6127, '57%' -> 57, '4.5 min' -> 4.5."""
+    return float(re.sub(r"[^\d.]", "", text))
+
+
+def test_headline_tiles_show_metric_summary(browser, published: ProjectPaths, warehouse) -> None:
+    visit = Visit(browser, published.dashboards / "index.html")
+    try:
+        shown = visit.page.eval_on_selector_all(
+            "#headline-tiles [data-figure]",
+            "els => els.map(e => ({...e.dataset, text: e.textContent, "
+            "visible: e.offsetParent !== null}))")
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+    expected = {
+        (figure, source): (value, n_known, n, unit)
+        for figure, source, value, n_known, n, unit in warehouse.execute(
+            "SELECT figure, source, value, n_known, n, unit FROM metric_summary").fetchall()
+    }
+    found = {(t["figure"], t["source"]): t for t in shown}
+    assert set(found) == set(expected)
+    for key, (value, n_known, n, unit) in expected.items():
+        tile = found[key]
+        assert tile["visible"], f"{key} is not visible"
+        assert int(tile["nKnown"]) == n_known and int(tile["n"]) == n, key
+        assert math.isclose(float(tile["value"]), value, rel_tol=1e-12), key
+        seen = _shown_number(tile["text"])
+        if unit == "share":
+            assert seen == round(value * 100), (key, tile["text"])
+        elif unit == "minutes":
+            assert seen == round(value, 1), (key, tile["text"])
+        else:
+            assert seen == round(value), (key, tile["text"])
+
+
+def test_incident_table_searches_and_sorts(browser, published: ProjectPaths) -> None:
+    visit = Visit(browser, published.dashboards / "incidents.html")
+    page = visit.page
+    try:
+        total = int(page.get_attribute("#incident-count", "data-matching"))
+        page.fill("#incident-search", "uvalde tx")
+        page.wait_for_function(
+            f"document.getElementById('incident-count').dataset.matching < {total}")
+        rows = page.eval_on_selector_all("#incident-table tbody tr",
+                                         "trs => trs.map(tr => tr.textContent.toLowerCase())")
+        assert rows and all("uvalde" in r and "tx" in r for r in rows)
+
+        page.fill("#incident-search", "")
+        page.click("#incident-table th button[data-col='3']")  # killed, largest first
+        killed = page.eval_on_selector_all(
+            "#incident-table tbody tr td:nth-child(4)",
+            "tds => tds.map(td => td.textContent)")
+        numbers = [int(k.replace(",", "")) for k in killed if k.strip().isdigit()]
+        assert numbers == sorted(numbers, reverse=True) and numbers[0] >= 50
+        assert page.get_attribute("#incident-table th:nth-child(4)", "aria-sort") == "descending"
+
+        page.select_option("#incident-source", label="FBI")
+        page.wait_for_function("document.querySelectorAll('#incident-table tbody tr').length > 0")
+        sources = page.eval_on_selector_all("#incident-table tbody tr td:nth-child(7)",
+                                            "tds => [...new Set(tds.map(td => td.textContent))]")
+        # One source per row, or every source of a linked incident ("ALERRT + FBI").
+        assert sources and all("FBI" in s.split(" + ") for s in sources), sources
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_state_map_switches_source(browser, published: ProjectPaths) -> None:
+    visit = Visit(browser, published.dashboards / "where.html")
+    page = visit.page
+    try:
+        picker = page.locator("#state-map select")
+        assert picker.count() == 1, "the state map has no source drop-down"
+        picker.select_option(label="GVA")
+        page.wait_for_timeout(300)  # Vega redraws on the next animation frame
+        assert page.locator("#state-map svg .mark-rect path").count() >= 50
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_missing_durations_note_is_visible(browser, published: ProjectPaths) -> None:
+    visit = Visit(browser, published.dashboards / "time.html")
+    try:
+        note = visit.page.locator("[data-empty-chart=duration]")
+        assert note.is_visible()
+        assert "supply the Violence Project file (see README)" in note.inner_text()
+        visit.assert_clean()
+    finally:
+        visit.page.close()
