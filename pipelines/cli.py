@@ -28,8 +28,12 @@ def _dagster_home() -> str:
     return home
 
 
-def refresh(latest: bool = False, source: str | None = None, wait: bool = False) -> int:
-    """Run the refresh job under the refresh lock (one refresh at a time)."""
+def refresh(latest: bool = False, source: str | None = None, wait: bool = False,
+            force: bool = False) -> int:
+    """Run the refresh job under the refresh lock (one refresh at a time).
+
+    ``force`` rebuilds every step even when its inputs are unchanged.
+    """
     from pipelines.lock import RefreshRunning, refresh_lock
 
     try:
@@ -144,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     p_refresh.add_argument("--source", help="refresh one source (slug) and what depends on it")
     p_refresh.add_argument("--wait", action="store_true",
                            help="wait for a running refresh to finish instead of refusing")
+    p_refresh.add_argument("--force", action="store_true",
+                           help="rebuild everything even when no input changed")
     p_seed = sub.add_parser("seed", help="store local byte-exact copies of the pinned files")
     p_seed.add_argument("directory")
     sub.add_parser("docs", help="regenerate docs/data-dictionary.md and data/raw/LICENSES.md")
@@ -162,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  wrote {path}")
         return 0
     if args.command == "refresh":
-        return refresh(latest=args.latest, source=args.source, wait=args.wait)
+        return refresh(latest=args.latest, source=args.source, wait=args.wait,
+                       force=args.force)
     if args.command == "seed":
         return seed(args.directory)
     return 2
