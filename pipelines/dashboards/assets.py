@@ -13,7 +13,7 @@ from pipelines.warehouse.assets import WAREHOUSE
 
 
 @dg.asset(
-    key=["dashboards", "overview"],
+    key=["dashboards", "site"],
     deps=[WAREHOUSE],
     group_name="dashboards",
     kinds={"altair", "html"},
@@ -23,14 +23,30 @@ from pipelines.warehouse.assets import WAREHOUSE
 )
 def dashboard_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from pipelines.dashboards.build import build_site
+    from pipelines.fingerprint import (
+        FORCE_TAG,
+        dashboards_fingerprint,
+        published_fingerprint,
+        write_dashboards_stamp,
+    )
 
     paths = project_paths()
+    source = published_fingerprint(paths)
+    if (context.run.tags.get(FORCE_TAG) != "true" and source is not None
+            and dashboards_fingerprint(paths) == source):
+        context.log.info(f"unchanged: {paths.dashboards} was drawn from this warehouse "
+                         f"(fingerprint {source[:12]}) with this code")
+        return dg.MaterializeResult(metadata={"unchanged": True, "fingerprint": source})
     report = build_site(paths)
+    if source is not None:
+        write_dashboards_stamp(paths, source)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
     context.log.info(f"wrote {len(report.pages)} pages, {len(report.charts)} charts to "
                      f"{paths.dashboards} in {report.seconds:.2f}s ({timings})")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(paths.dashboards / "index.html")),
+        "unchanged": False,
+        "fingerprint": source or "",
         "pages": dg.MetadataValue.json(report.pages),
         "charts": len(report.charts),
         "figures_converted": len(report.figures_converted),

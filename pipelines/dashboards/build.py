@@ -62,6 +62,17 @@ def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:
 
 def build_site(paths: ProjectPaths) -> SiteReport:
     """Write every page, its CSVs and figures under ``paths.dashboards``."""
+    from pipelines.dashboards.figures import converter_pool
+
+    pool = converter_pool()
+    try:
+        return _build_site(paths, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _build_site(paths: ProjectPaths, pool) -> SiteReport:
     from pipelines.dashboards.figures import prune, write_csv, write_figures
     from pipelines.dashboards.site import vega_bundle, write_atomic
 
@@ -90,7 +101,7 @@ def build_site(paths: ProjectPaths) -> SiteReport:
 
     started = time.perf_counter()
     charts = [c for p in pages for c in p.charts]
-    report.figures_converted = write_figures(site, charts)
+    report.figures_converted = write_figures(site, charts, pool)
     figures = {f"{c.name}.{ext}" for c in charts for ext in ("png", "svg")}
     prune(site / "figures", figures, (".png", ".svg"))
     report.timings["figures png+svg"] = time.perf_counter() - started

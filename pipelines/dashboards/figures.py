@@ -1,19 +1,21 @@
 """Files beside each chart: its data as CSV and the figure as PNG and SVG for reports.
 
-Converting a spec costs vl-convert about 0.1 s per format per chart, plus about
-1.2 s to start its JavaScript runtime the first time in a process: more than
-the rest of the site together. So figures are converted on a few threads, and
-only when the spec changed since the last run (its hash is kept in
-``figures/.specs.json``); an unchanged refresh converts nothing.
+Converting a spec costs vl-convert 0.1-0.4 s per chart, plus about 0.8 s to
+start its JavaScript runtime the first time in a process: more than the rest
+of the site together. vl-convert holds the GIL (threads do not help), so a
+site's figures are converted in a few worker processes, and only when the spec
+changed since the last run (its hash is kept in ``figures/.specs.json``); an
+unchanged refresh converts nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +53,36 @@ def _convert(spec: dict) -> tuple[str, bytes]:
     return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
 
 
-def write_figures(site: Path, charts: Iterable[Chart], workers: int | None = None) -> list[str]:
-    """Write ``figures/<chart>.svg|png`` for charts whose spec changed; returns their names."""
+def _warm() -> None:
+    """Start vl-convert's JavaScript runtime in a worker before any figure is due."""
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+
+
+def converter_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for figure conversion, already warming up, or None on one CPU.
+
+    Started before the pages are built so the runtimes start while the main
+    process queries the warehouse. Spawned, not forked: the parent may be
+    running Dagster's threads.
+    """
+    workers = min(4, len(os.sched_getaffinity(0)))
+    if workers < 2:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(workers):
+        pool.submit(_warm)
+    return pool
+
+
+def write_figures(site: Path, charts: Iterable[Chart],
+                  pool: ProcessPoolExecutor | None = None) -> list[str]:
+    """Write ``figures/<chart>.svg|png`` for charts whose spec changed; returns their names.
+
+    With ``pool`` (see :func:`converter_pool`) the figures are converted in its
+    worker processes, otherwise one after another in this one."""
     folder = site / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     index = folder / SPEC_HASHES
@@ -69,9 +99,11 @@ def write_figures(site: Path, charts: Iterable[Chart], workers: int | None = Non
         if known.get(chart.name) != digest or not fresh:
             todo.append(chart)
     if todo:
-        workers = workers or min(4, os.cpu_count() or 1, len(todo))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_convert, [c.spec for c in todo]))
+        specs = [c.spec for c in todo]
+        if pool is None:
+            results = [_convert(spec) for spec in specs]
+        else:
+            results = list(pool.map(_convert, specs))
         for chart, (svg, png) in zip(todo, results, strict=True):
             write_atomic(folder / f"{chart.name}.svg", svg)
             write_atomic(folder / f"{chart.name}.png", png)

@@ -32,18 +32,38 @@ NAV = (
 )
 
 
+def bundle_cache() -> Path:
+    """Where built Vega bundles are kept between sites: ``$XDG_CACHE_HOME`` (or
+    ``~/.cache``) ``/incidents-warehouse``. A bundle depends only on the installed
+    vl-convert, so like pip's cache it outlives any one project folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "incidents-warehouse"
+
+
 def vega_bundle(site: Path) -> str:
     """Relative path of the shared Vega/Vega-Lite/Vega-Embed bundle, written once per version.
 
-    Building the bundle costs vl-convert about four seconds, so it is kept
-    across runs under a name that changes with the library versions.
+    Building the bundle costs vl-convert three to four seconds, so it is built
+    once per library version into :func:`bundle_cache` and copied into the site.
     """
+    import shutil
+
     import vl_convert as vlc
 
+    version = getattr(vlc, "__version__", "unknown")
     name = f"vega-{vlc.get_vega_version()}-embed-{vlc.get_vega_embed_version()}.js"
     target = site / "assets" / name
     if not target.is_file():
-        write_atomic(target, vlc.javascript_bundle())
+        cached = bundle_cache() / f"vl-convert-{version}-{name}"
+        try:
+            if not cached.is_file():
+                write_atomic(cached, vlc.javascript_bundle())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            shutil.copyfile(cached, tmp)
+            os.replace(tmp, target)
+        except OSError:  # an unwritable cache folder: build straight into the site
+            write_atomic(target, vlc.javascript_bundle())
     return f"assets/{name}"
 
 

@@ -256,10 +256,28 @@ SOURCE_REVISIONS = Table(
     ),
 )
 
+BUILD_INFO = Table(
+    "build_info",
+    "One row: when this warehouse was built and from what. The fingerprint covers the "
+    "raw snapshots (sha256), the revision history, which sources were stale, and the "
+    "code and library versions; a refresh whose inputs give the same fingerprint "
+    "rebuilds nothing.",
+    (
+        Column("built_at", "TIMESTAMP WITH TIME ZONE", "When the build finished.",
+               required=True),
+        Column("fingerprint", "VARCHAR", "sha256 of everything the build read.",
+               required=True),
+        Column("code_sha256", "VARCHAR", "sha256 of pipelines/, sql/ and library versions.",
+               required=True),
+        Column("snapshots", "VARCHAR", "JSON: per source, the sha256 of each raw file used."),
+    ),
+)
+
 DETAIL_TABLES = (ATTACKERS, WEAPONS, VICTIMS)
 NORMALIZED_TABLES = (SOURCE_RECORDS, REJECTS, *DETAIL_TABLES)
 TABLES = {
-    t.name: t for t in (SOURCES, *NORMALIZED_TABLES, RECORD_DEFINITIONS, SOURCE_REVISIONS)
+    t.name: t
+    for t in (SOURCES, *NORMALIZED_TABLES, RECORD_DEFINITIONS, SOURCE_REVISIONS, BUILD_INFO)
 }
 
 

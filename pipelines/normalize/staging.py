@@ -25,6 +25,8 @@ CANDIDATE_FILE = "candidate.json"
 """The raw snapshots this run's raw step landed, before they are parsed."""
 STATUS_FILE = "status.json"
 """Whether this run could refresh the source, and if not, why."""
+BUILT_WITH_FILE = "built_with.json"
+"""The snapshots and code digest the staged tables were parsed with (written last)."""
 
 
 def source_dir(paths: ProjectPaths, slug: str) -> Path:
@@ -78,6 +80,33 @@ def read_status(paths: ProjectPaths, slug: str) -> dict:
     if not target.is_file():
         return {"stale": False, "stage": None, "error": None, "at": None}
     return json.loads(target.read_text("utf-8"))
+
+
+def _shas(snapshots: dict[str, Snapshot]) -> list[str]:
+    return sorted(s.sha256 for s in snapshots.values())
+
+
+def forget_built_with(paths: ProjectPaths, slug: str) -> None:
+    """Before rewriting the staged tables: until the new stamp, nothing may reuse them."""
+    (source_dir(paths, slug) / BUILT_WITH_FILE).unlink(missing_ok=True)
+
+
+def write_built_with(paths: ProjectPaths, slug: str, snapshots: dict[str, Snapshot],
+                     code: str) -> None:
+    """Stamp the staged tables as parsed from ``snapshots`` by code ``code``."""
+    body = {"snapshots": _shas(snapshots), "code": code}
+    _atomic_write_text(source_dir(paths, slug) / BUILT_WITH_FILE, json.dumps(body))
+
+
+def built_with(paths: ProjectPaths, slug: str, snapshots: dict[str, Snapshot],
+               code: str) -> bool:
+    """Whether the staged tables were parsed from exactly these snapshots by this code."""
+    target = source_dir(paths, slug) / BUILT_WITH_FILE
+    try:
+        body = json.loads(target.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return body == {"snapshots": _shas(snapshots), "code": code}
 
 
 def write_tables(

@@ -22,12 +22,18 @@ WAREHOUSE = dg.AssetKey(["curated", "warehouse"])
     "renamed into place. Every table is also exported to data/curated/parquet/.",
 )
 def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.fingerprint import FORCE_TAG, published_fingerprint, staged_fingerprint
     from pipelines.normalize import staging
     from pipelines.normalize.staging import read_snapshots, staged_tables
     from pipelines.warehouse.publish import build
 
     paths = project_paths()
     registry = sources()
+    wanted = staged_fingerprint(paths, list(registry))
+    if context.run.tags.get(FORCE_TAG) != "true" and published_fingerprint(paths) == wanted:
+        context.log.info(f"unchanged: {paths.warehouse} was built from these snapshots "
+                         f"with this code (fingerprint {wanted[:12]}); nothing to rebuild")
+        return dg.MaterializeResult(metadata={"unchanged": True, "fingerprint": wanted})
     staged = {slug: staged_tables(paths, slug) for slug in registry}  # empty until parsed
     manifests = {
         slug: [s.manifest() for s in read_snapshots(paths, slug).values()]
@@ -40,6 +46,8 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(published.path)),
+            "unchanged": False,
+            "fingerprint": wanted,
             **{f"rows_{k}": v for k, v in published.counts.items()},
         }
     )

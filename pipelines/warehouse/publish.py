@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.fingerprint import build_fingerprint, code_digest
 from pipelines.linkage.link import build_links
 from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql, create_table_sql
 from pipelines.normalize.states import STATE_BOUNDS
@@ -106,6 +107,14 @@ def build(
             for history in sorted(paths.history.glob("*/revisions.parquet")):
                 con.execute("INSERT INTO source_revisions BY NAME SELECT * FROM read_parquet(?)",
                             [str(history)])
+            shas = {slug: [m["sha256"] for m in used] for slug, used in snapshots.items()}
+            stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
+                     if st.get("stale")}
+            con.execute(
+                "INSERT INTO build_info VALUES (now(), ?, ?, ?)",
+                [build_fingerprint(paths, shas, stale), code_digest(),
+                 json.dumps(shas, sort_keys=True)],
+            )
             con.executemany(
                 "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
                 " definition, repo, pinned_commit, tags, files, stale, stale_reason,"
