@@ -6,6 +6,11 @@ Run as ``.venv/bin/python benchmarks/refresh.py [--runs N]``. In a scratch root
 * a full offline refresh from a cold root (staging, curated, dashboards and the
   Dagster instance deleted before each run), N times;
 * a no-op refresh (run again right after a full one, nothing deleted), N times;
+* one source changed: ``refresh --latest`` against a local HTTP mirror where
+  only GVA has a new incident each time, N times;
+* the same read, normalize and link work without Dagster and dashboards, N times;
+* ten researcher queries (``queries.py``), growth at 1x/4x/16x (``growth.py``)
+  and the plain pandas script (``pandas_baseline.py``), each run as a child;
 * the start-up cost: ``python -c "import pipelines.definitions"``, N times.
 
 It prints a table and writes ``benchmarks/RESULTS.md``; it exits non-zero, with
@@ -16,6 +21,7 @@ the child's output, if any refresh fails. Not a test: speed targets live in
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -86,6 +92,7 @@ class Scenario:
 
     name: str
     runs: list[RefreshRun]
+    note: str = ""
 
     @property
     def wall(self) -> Spread:
@@ -188,9 +195,11 @@ def parse_refresh(finished: Finished) -> RefreshRun:
     return RefreshRun(finished.wall, steps, job, finished.maxrss_kib)
 
 
-def refresh(root: Path, label: str) -> RefreshRun:
+def refresh(root: Path, label: str, args: Sequence[str] = (),
+            env: dict[str, str] | None = None) -> RefreshRun:
     """One whole-process ``python -m pipelines refresh``; raises if it fails."""
-    finished = run_process([sys.executable, "-m", "pipelines", "refresh"], child_env(root))
+    finished = run_process([sys.executable, "-m", "pipelines", "refresh", *args],
+                           env or child_env(root))
     if finished.returncode != 0:
         raise RefreshFailed(
             f"{label} exited {finished.returncode}\n--- stdout ---\n{finished.stdout}"
@@ -216,6 +225,105 @@ def time_noop(root: Path, runs: int) -> Scenario:
         refresh(root, "full (to warm the root)")
     return Scenario("no-op refresh", [refresh(root, f"no-op {i + 1}/{runs}")
                                       for i in range(runs)])
+
+
+def _gva_with_new_incident(run: int) -> bytes:
+    """The shipped GVA file with one new incident on top, different for each run: the
+    daily change this source really sees."""
+    from pipelines.ingest.snapshots import find
+    from pipelines.registry import sources
+
+    pinned = sources()["gva"].files[0]
+    body = Path(find(REPO_ROOT / "data" / "raw", "gva", pinned.sha256).path).read_bytes()
+    header, rest = body.split(b"\n", 1)
+    new = (f'{99_000_000 + run},"July 23, 2026",Georgia,Atlanta,{run} Peachtree St,'
+           "0,4,0,0,0,N/A,33.749,-84.388").encode()
+    return header + b"\n" + new + b"\n" + rest
+
+
+def time_one_source(root: Path, runs: int) -> Scenario:
+    """``refresh --latest`` against a local mirror where only GVA changed (a new
+    incident each run): GVA is re-parsed, the other sources are reused, the
+    warehouse and dashboards are rebuilt."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.support.http_server import LocalServer
+    from tests.test_faults import serve_latest
+
+    if not (root / "data" / "curated").exists():
+        refresh(root, "full (to warm the root)")
+    timed, reparsed = [], set()
+    with LocalServer() as server:
+        env = {**child_env(root), "INCIDENTS_MIRROR": f"http://127.0.0.1:{server.port}",
+               "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+        for i in range(runs + 1):  # the first run also moves every source to "latest"
+            serve_latest(server, {"gva": {"body": _gva_with_new_incident(i)}})
+            before = _staged_mtimes(root)
+            run = refresh(root, f"one source {i}/{runs}" if i else "latest (warm-up)",
+                          ("--latest",), env)
+            if i:
+                timed.append(run)
+                after = _staged_mtimes(root)
+                reparsed |= {slug for slug in after if after[slug] != before.get(slug)}
+    return Scenario("one source changed (GVA)", timed,
+                    "re-parsed: " + (", ".join(sorted(reparsed)) or "none"))
+
+
+def _staged_mtimes(root: Path) -> dict[str, int]:
+    """When each source's staged records were last written: which sources a run parsed."""
+    return {p.parent.name: p.stat().st_mtime_ns
+            for p in (root / "data" / "staging").glob("*/source_records.parquet")}
+
+
+def core_child(root: Path) -> None:
+    """The pipeline's read, normalize and link work alone: every source parsed and
+    normalized (Polars, DuckDB), then the warehouse built (load, linkage, metrics,
+    checks, export), with no Dagster and no dashboards: the same work as the pandas
+    script, plus the contract, rejects, detail tables and metrics it lacks."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from pipelines.ingest.snapshots import find
+    from pipelines.normalize import staging
+    from pipelines.normalize.runner import normalize
+    from pipelines.paths import ProjectPaths
+    from pipelines.registry import discover, sources
+    from pipelines.warehouse.publish import build
+
+    paths = ProjectPaths(root)
+    registry = sources()
+    manifests: dict[str, list[dict]] = {}
+    for slug, module in discover().items():
+        source = registry[slug]
+        if source.user_supplied_env:
+            manifests[slug] = []
+            continue
+        snaps = {f.key: find(paths.raw, slug, f.sha256) for f in source.data_files}
+        staging.write_tables(paths, slug, normalize(module, snaps))
+        staging.write_snapshots(paths, slug, snaps)
+        manifests[slug] = [s.manifest() for s in snaps.values()]
+    staged = {slug: staging.staged_tables(paths, slug) for slug in registry}
+    build(paths, staged, registry, manifests, {})
+
+
+def time_core(root: Path, runs: int) -> Spread:
+    """Whole processes doing :func:`core_child` in a cold root."""
+    walls = []
+    for i in range(runs):
+        make_cold(root)
+        finished = run_process([sys.executable, __file__, "--core-child", str(root)],
+                               child_env(root))
+        if finished.returncode != 0:
+            raise RefreshFailed(f"core work failed:\n{finished.stdout}\n{finished.stderr}")
+        walls.append(finished.wall)
+        print(f"  core {i + 1}/{runs}            {finished.wall:7.2f}s", flush=True)
+    return Spread.of(walls)
+
+
+def run_json(script: str, *args: str, env: dict[str, str] | None = None) -> dict | list:
+    """Run another benchmark script with ``--json``; its last stdout line, parsed."""
+    finished = run_process([sys.executable, str(REPO_ROOT / "benchmarks" / script), *args,
+                            "--json"], env or {**os.environ})
+    if finished.returncode != 0:
+        raise RefreshFailed(f"{script} failed:\n{finished.stdout}\n{finished.stderr}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
 
 
 def time_startup(root: Path, runs: int) -> Spread:
@@ -350,20 +458,12 @@ def notes(full: Scenario, noop: Scenario, startup: Spread) -> list[str]:
         + ", ".join(f"{name} {secs:.2f}s ({percent(secs, wall)})"
                     for name, secs in stages[:3] if secs > 0) + ".",
         "Largest steps: " + ", ".join(f"`{k}` {v:.2f}s" for k, v in steps) + ".",
-        f"A no-op refresh takes {noop.wall.mid:.1f}s, {percent(noop.wall.mid, wall)} of a full "
-        f"one: {len(noop.step_medians())} of {len(full.step_medians())} steps ran again "
-        f"although no raw file changed, adding up to {noop.steps_total:.1f}s; the fixed "
-        f"overhead ({noop.overhead:.1f}s) is {percent(noop.overhead, noop.wall.mid)} of it.",
+        f"A no-op refresh takes {noop.wall.mid:.2f}s: every raw file is re-hashed and "
+        "compared with the fingerprint stored in the warehouse (`build_info`) before "
+        f"Dagster is imported; {len(noop.step_medians())} steps ran.",
         f"Peak resident memory: {full.peak_mib:.0f} MiB (full), {noop.peak_mib:.0f} MiB "
         "(no-op).",
     ]
-    gap = full.stage_sums()["dashboards"] - noop.stage_sums()["dashboards"]
-    if gap > 0.5:
-        lines.append(
-            f"Dashboards are {gap:.1f}s slower from a cold root than on a no-op run: "
-            "consistent with vl-convert generating the shared Vega JavaScript bundle "
-            "(`dashboards/assets/`), which happens only when it is missing."
-        )
     return lines
 
 
@@ -377,19 +477,110 @@ def load_note(loads: tuple[float, float]) -> list[str]:
             f"on {cpus} CPUs): treat these numbers as upper bounds and compare min columns."]
 
 
-def report(full: Scenario, noop: Scenario, startup: Spread, runs: int,
-           loads: tuple[float, float]) -> str:
+@dataclass(frozen=True)
+class Measured:
+    """Everything one benchmark run measured."""
+
+    full: Scenario
+    noop: Scenario
+    one: Scenario
+    startup: Spread
+    core: Spread
+    pandas: dict
+    queries: dict
+    growth: list
+
+
+def targets_table(m: Measured) -> str:
+    """Each target of the performance issue, what was measured, and whether it held."""
+    slowest = max(m.queries["queries"], key=lambda q: q["median_ms"])
+    base, big = m.growth[0], m.growth[-1]
+    per_record = (big["total_s"] / big["records"]) / (base["total_s"] / base["records"])
+    end_to_end = m.pandas["total_s"] / m.full.wall.mid
+    same_work = m.pandas["total_s"] / m.core.mid
+    rows = [
+        ("full refresh, median wall", "<= 12 s", seconds(m.full.wall.mid),
+         m.full.wall.mid <= 12),
+        ("no-op refresh, median wall", "<= 3 s", seconds(m.noop.wall.mid),
+         m.noop.wall.mid <= 3),
+        ("one source changed (GVA), median wall", "only it rebuilt",
+         f"{seconds(m.one.wall.mid)} ({m.one.note})", None),
+        ("peak memory, full refresh", "<= 1024 MiB", f"{m.full.peak_mib:.0f} MiB",
+         m.full.peak_mib <= 1024),
+        ("slowest of 10 queries, median", "<= 50 ms",
+         f"{slowest['median_ms']:.1f} ms ({slowest['name']})", slowest["median_ms"] <= 50),
+        ("pandas script / full refresh", ">= 5x", f"{end_to_end:.1f}x", end_to_end >= 5),
+        ("pandas script / same work without Dagster and dashboards", ">= 5x",
+         f"{same_work:.1f}x", same_work >= 5),
+        (f"growth {big['copies']}x: time per record vs 1x", "<= 1 (linear)",
+         f"{per_record:.2f}", per_record <= 1.05),
+    ]
+    return table(["target", "wanted", "measured", "held"],
+                 [(a, b, c, "-" if ok is None else "yes" if ok else "NO")
+                  for a, b, c, ok in rows])
+
+
+def comparison_table(m: Measured) -> str:
+    """The pandas script beside the pipeline, whole processes, median seconds."""
+    p = m.pandas
+    rows = [
+        ("pandas + openpyxl script (read, row-by-row normalize, all-pairs link)",
+         seconds(p["total_min_s"]), seconds(p["total_s"]), seconds(p["total_max_s"]),
+         f"{p['peak_rss_mib']:.0f}"),
+        ("  of which read / normalize / link", "",
+         f"{p['read_s']:.2f} / {p['normalize_s']:.2f} / {p['link_s']:.2f}", "", ""),
+        ("pipeline, same work (parse, normalize, link, metrics; no Dagster, no dashboards)",
+         seconds(m.core.low), seconds(m.core.mid), seconds(m.core.high), "-"),
+        ("pipeline, full refresh (all of the above, plus Dagster and dashboards)",
+         seconds(m.full.wall.low), seconds(m.full.wall.mid), seconds(m.full.wall.high),
+         f"{m.full.peak_mib:.0f}"),
+    ]
+    return table(["process", "min s", "median s", "max s", "peak RSS MiB"], rows)
+
+
+def queries_table(queries: dict) -> str:
+    rows = [(q["name"], q["question"], str(q["rows"]), f"{q['first_ms']:.1f}",
+             f"{q['median_ms']:.1f}", f"{q['max_ms']:.1f}") for q in queries["queries"]]
+    return table(["query", "question", "rows", "first ms", "median ms", "max ms"], rows)
+
+
+def growth_table(growth: list) -> str:
+    base = growth[0]
+    rows = []
+    for r in growth:
+        per_k = 1000 * r["total_s"] / r["records"]
+        rows.append((f"{r['copies']}x", f"{r['records']:,}", f"{r['incidents']:,}",
+                     f"{r['warehouse_s']:.2f}", f"{r['dashboards_s']:.2f}",
+                     f"{r['total_s']:.2f}", f"{per_k:.3f}",
+                     f"{per_k / (1000 * base['total_s'] / base['records']):.2f}",
+                     f"{r['peak_rss_mib']:.0f}"))
+    return table(["size", "records", "incidents", "warehouse s", "dashboards s", "total s",
+                  "s per 1k records", "per record vs 1x", "peak RSS MiB"], rows)
+
+
+def report(m: Measured, runs: int, loads: tuple[float, float]) -> str:
     """The Markdown body shared by stdout and RESULTS.md."""
-    scenarios = [full, noop]
+    scenarios = [m.full, m.noop, m.one]
     return "\n\n".join([
-        f"## Results ({runs} runs each, wall-clock seconds of whole processes)",
-        wall_table(scenarios, startup),
+        "## Targets",
+        targets_table(m),
+        f"## Refreshes ({runs} runs each, wall-clock seconds of whole processes)",
+        wall_table(scenarios, m.startup),
         "### Where the time goes (medians)",
-        breakdown_table(scenarios, startup),
+        breakdown_table(scenarios, m.startup),
         "### Steps (median seconds, from the progress lines)",
         steps_table(scenarios),
+        "## Against a plain pandas script",
+        comparison_table(m),
+        f"## Researcher queries ({m.queries['repeats']} repeats, fresh read-only "
+        "connection each)",
+        queries_table(m.queries),
+        "## Growth: everything after parsing at 1x, 4x, 16x synthetic records "
+        "(benchmarks/growth.py)",
+        growth_table(m.growth),
         "## Notes",
-        "\n".join(f"- {line}" for line in [*notes(full, noop, startup), *load_note(loads)]),
+        "\n".join(f"- {line}" for line in [*notes(m.full, m.noop, m.startup),
+                                           *load_note(loads)]),
     ])
 
 
@@ -411,9 +602,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write results")
+    parser.add_argument("--core-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.core_child:
+        core_child(args.core_child)
+        return 0
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="incidents-bench-") as base:
         root = make_scratch_root(Path(base))
@@ -421,12 +616,24 @@ def main(argv: list[str] | None = None) -> int:
         try:
             full = time_full(root, args.runs)
             noop = time_noop(root, args.runs)
+            one = time_one_source(root, args.runs)
             startup = time_startup(root, args.runs)
+            print("  queries ...", flush=True)
+            queries = run_json("queries.py", "--warehouse", str(root / "data" / "curated" /
+                                                                "incidents.duckdb"))
+            print("  growth 1x, 4x, 16x ...", flush=True)
+            growth = run_json("growth.py")
+            core = time_core(root, args.runs)
+            print("  pandas baseline ...", flush=True)
+            pandas = run_json("pandas_baseline.py", "--runs", str(min(args.runs, 3)),
+                              "--warehouse", str(root / "data" / "curated" /
+                                                 "incidents.duckdb"))
         except RefreshFailed as failed:
             print(f"benchmark FAILED: {failed}", file=sys.stderr)
             return 1
     loads = (load_start, os.getloadavg()[0])
-    body = report(full, noop, startup, args.runs, loads)
+    measured = Measured(full, noop, one, startup, core, pandas, queries, growth)
+    body = report(measured, args.runs, loads)
     print(f"\n{body}")
     args.output.write_text(results_file(body, loads), encoding="utf-8")
     print(f"\nwrote {args.output}")
