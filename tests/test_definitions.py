@@ -15,14 +15,14 @@ def test_definitions_load_with_every_layer() -> None:
     for slug in sources():
         assert f"raw/{slug}" in keys
     assert {"normalized/fbi", "normalized/alerrt", "curated/warehouse",
-            "dashboards/overview"} <= keys
+            "dashboards/site"} <= keys
     groups = {
         spec.key.to_user_string(): spec.group_name for spec in defs.resolve_all_asset_specs()
     }
     assert groups["raw/fbi"] == "raw"
     assert groups["normalized/fbi"] == "normalized"
     assert groups["curated/warehouse"] == "curated"
-    assert groups["dashboards/overview"] == "dashboards"
+    assert groups["dashboards/site"] == "dashboards"
     assert all(spec.kinds for spec in defs.resolve_all_asset_specs())
 
 
