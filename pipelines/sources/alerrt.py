@@ -2,7 +2,10 @@
 
 One row per active attack, 2000-2024, firearm or not. Quirks handled: the case
 code is text ("231a"), zip codes keep their leading zeros, attacker
-demographics are spread over ``_1/_2/_3`` columns in random order.
+demographics are spread over ``_1/_2/_3`` columns in random order. The case code
+is the record id: none is repeated or missing in v2024, but a later file that
+repeats one keeps both rows (the 2nd gets "#2", both are flagged
+``duplicate_id_in_source``) and a row without one gets "row <n>".
 """
 
 from __future__ import annotations
@@ -51,16 +54,25 @@ COLUMNS = (
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
-    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_int
+    from pipelines.normalize.parsing import (
+        clean_text,
+        read_csv_text,
+        rejects_for,
+        state_code,
+        to_int,
+        unique_ids,
+    )
 
     path = files["data"]
-    raw = pl.read_csv(path, infer_schema_length=0)
+    raw = read_csv_text(path, "alerrt")
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         raise ValueError(f"alerrt: {path.name}: missing columns {missing}")
+    record_id, duplicated = unique_ids(clean_text("case_code"), pl.col("source_row"))
     staged = raw.with_row_index("source_row", offset=1).with_columns(
         pl.lit(path.name).alias("source_file"),
-        clean_text("case_code").alias("source_record_id"),
+        record_id.alias("source_record_id"),
+        duplicated.alias("duplicate_id"),
         clean_text("date").str.to_date("%Y-%m-%d", strict=False).alias("incident_date"),
         to_int("hour").alias("start_hour"),
         state_code("state").alias("state_code"),

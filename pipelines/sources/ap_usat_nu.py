@@ -76,7 +76,9 @@ def read_table(key: str, path: Path):
     """
     import polars as pl
 
-    frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8")
+    from pipelines.normalize.parsing import read_csv_text
+
+    frame = read_csv_text(path, SLUG)
     frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
     missing = [c for c in COLUMNS[key] if c not in frame.columns]
     if missing:
@@ -85,18 +87,6 @@ def read_table(key: str, path: Path):
         pl.col("source_row").cast(pl.Int32),
         pl.lit(path.name).alias("source_file"),
     )
-
-
-def unique_ids(ids):
-    """The source's ids made unique: a repeated id gets "#2", "#3"... in file order.
-
-    Returns ``(id expression, duplicated expression)`` for ``with_columns``.
-    """
-    import polars as pl
-
-    n = pl.int_range(1, pl.len() + 1).over(ids)
-    unique = pl.when(n == 1).then(ids).otherwise(pl.concat_str(ids, pl.lit("#"), n))
-    return unique, (pl.len().over(ids) > 1) & ids.is_not_null()
 
 
 def link_to_incidents(frame, incidents, id_col: str):
@@ -142,10 +132,11 @@ def parse(files: dict[str, Path]) -> Parsed:
         state_code,
         to_float,
         to_int,
+        unique_ids,
     )
 
     tables = {key: read_table(key, files[key]) for key in COLUMNS}
-    record_id, duplicated = unique_ids(clean_text("incident_id"))
+    record_id, duplicated = unique_ids(clean_text("incident_id"), pl.col("source_row"))
     incidents = tables["incidents"].with_columns(
         clean_text("incident_id").alias("incident_raw"),
         record_id.alias("source_record_id"),

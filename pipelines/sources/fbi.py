@@ -4,7 +4,10 @@ from the FBI's PDF reports by GitHub user yurelle (one workbook per report).
 Quirks handled: the header row sits under a summary block at a different row in
 each workbook, so it is found by its first cell; multi-shooter values are joined
 with " & "; "?" means unknown; 2019 is split across two files; the casualty
-total column changes name after 2018.
+total column changes name after 2018. There is no id column: the id is the ISO
+date and the incident name (the date as written when it is not a date, "<file key>
+row <n>" when both are missing); a repeated id gets "#2" in file order and every
+copy is flagged ``duplicate_id_in_source``.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def _read(key: str, path: Path):
 
     from pipelines.normalize.parsing import read_xlsx_table
 
-    table = read_xlsx_table(path, "Incident Name")
+    table = read_xlsx_table(path, "Incident Name", "fbi")
     missing = [c for c in FIELDS if c not in table.columns]
     if missing:
         raise ValueError(f"fbi: {path.name}: missing columns {missing}")
@@ -88,6 +91,7 @@ def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
     from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_int
+    from pipelines.sources.wapo import unique_record_ids
 
     raw = pl.concat([_read(key, files[key]) for key in sorted(files)])
     date_ = clean_text("date_raw").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
@@ -108,9 +112,15 @@ def parse(files: dict[str, Path]) -> Parsed:
         pl.max_horizontal(e.list.len() for e in parts.values()).alias("attackers"),
         *(e.alias(f"{c}_list") for c, e in parts.items()),
     ).with_columns(
-        pl.concat_str(pl.col("incident_date").cast(pl.String), pl.lit(" "),
-                      pl.col("incident_name")).alias("source_record_id"),
+        pl.coalesce(
+            pl.concat_str(
+                pl.coalesce(pl.col("incident_date").cast(pl.String), clean_text("date_raw")),
+                pl.lit(" "), pl.col("incident_name"),
+            ),
+            pl.format("{} row {}", pl.col("file_key"), pl.col("source_row")),
+        ).alias("source_record_id"),
     )
+    staged = unique_record_ids(staged)
     attackers = (
         staged.select(
             "source_record_id",

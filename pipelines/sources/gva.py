@@ -62,7 +62,9 @@ def read_fields(path: Path, fields: dict[str, str], slug: str):
     """The CSV as text, only ``fields`` (renamed), with ``source_file`` and ``source_row``."""
     import polars as pl
 
-    raw = pl.read_csv(path, infer_schema_length=0)
+    from pipelines.normalize.parsing import read_csv_text
+
+    raw = read_csv_text(path, slug)
     missing = [c for c in fields if c not in raw.columns]
     if missing:
         raise ValueError(f"{slug}: {path.name}: missing columns {missing}")
@@ -71,17 +73,6 @@ def read_fields(path: Path, fields: dict[str, str], slug: str):
         pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("source_row"),
         *(pl.col(src).alias(dst) for src, dst in fields.items()),
     )
-
-
-def unique_ids(ids, row):
-    """GVA's incident id made unique: a repeated id gets "#2", "#3"... in file order,
-    a missing one "row <n>". Returns ``(id expression, duplicated expression)``."""
-    import polars as pl
-
-    n = pl.int_range(1, pl.len() + 1).over(ids)
-    unique = pl.when(n == 1).then(ids).otherwise(pl.concat_str(ids, pl.lit("#"), n))
-    unique = pl.coalesce(unique, pl.concat_str(pl.lit("row "), row.cast(pl.String)))
-    return unique, (pl.len().over(ids) > 1) & ids.is_not_null()
 
 
 def place_columns(city_raw: str, state: str):
@@ -122,7 +113,13 @@ def coordinates(lat_raw: str, lon_raw: str):
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
-    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_int
+    from pipelines.normalize.parsing import (
+        clean_text,
+        rejects_for,
+        state_code,
+        to_int,
+        unique_ids,
+    )
 
     path = files["data"]
     staged = read_fields(path, FIELDS, SLUG)

@@ -55,14 +55,14 @@ COUNTS = ("victims_killed", "victims_injured", "suspects_killed")
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
-    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_int
-    from pipelines.sources.gva import (
-        DATE_FORMAT,
-        coordinates,
-        place_columns,
-        read_fields,
+    from pipelines.normalize.parsing import (
+        clean_text,
+        rejects_for,
+        state_code,
+        to_int,
         unique_ids,
     )
+    from pipelines.sources.gva import DATE_FORMAT, coordinates, place_columns, read_fields
 
     path = files["data"]
     staged = read_fields(path, FIELDS, SLUG)

@@ -72,10 +72,9 @@ VICTIM_INJURIES = ("Fatal", "Wounded", "Minor Injuries", "None")
 
 def read_workbook(path: Path) -> dict[str, pl.DataFrame]:
     """The four data sheets as text columns, every row kept (numbered later)."""
-    import polars as pl
+    from pipelines.normalize.parsing import read_xlsx
 
-    sheets = pl.read_excel(path, sheet_name=list(SHEETS), engine="calamine",
-                           infer_schema_length=0, drop_empty_rows=False)
+    sheets = read_xlsx(path, "k12ssdb", sheet_name=list(SHEETS), drop_empty_rows=False)
     for sheet, frame in sheets.items():
         missing = [c for c in COLUMNS[sheet] if c not in frame.columns]
         if missing:
@@ -136,7 +135,8 @@ def incidents(raw: pl.DataFrame, file_name: str) -> tuple[pl.DataFrame, pl.DataF
         state_code("State").alias("state"),
         pl.col("State").alias("state_raw"),
         clean_text("Location_Type").alias("location_type_raw"),
-        to_float("duration_raw").alias("duration_min"),
+        pl.when(to_float("duration_raw") >= 0).then(to_float("duration_raw"))
+        .alias("duration_min"),
         clean_text("Officer_Involved").alias("officer_involved"),  # " No" -> "No"
     )
     checks = {

@@ -111,16 +111,27 @@ def summary_outcome(col: str):
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
-    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_float, to_int
+    from pipelines.normalize.parsing import (
+        clean_text,
+        read_csv_text,
+        rejects_for,
+        state_code,
+        to_int,
+    )
+    from pipelines.sources.gva import coordinates
     from pipelines.sources.wapo import unique_record_ids, weapon_rows
 
     path = files["data"]
-    grid = pl.read_csv(path, has_header=False, infer_schema_length=0)
+    grid = read_csv_text(path, "mother_jones", has_header=False)
     header = tuple((v or "").strip() for v in grid.row(0))
     if header != HEADER:
-        raise ValueError(f"mother_jones: {path.name}: unexpected header {header}")
+        missing = sorted({n for n in HEADER if header.count(n) < HEADER.count(n)})
+        extra = sorted({n for n in header if header.count(n) > HEADER.count(n)})
+        raise ValueError(f"mother_jones: {path.name}: unexpected header (missing columns "
+                         f"{missing}, unexpected columns {extra}): {header}")
     raw = grid.slice(1).rename(dict(zip(grid.columns, NAMES, strict=True)))
     kind, phrase = summary_outcome("summary")
+    latitude, longitude = coordinates("latitude", "longitude")
     location = clean_text("location")
     genders = clean_text("gender").str.split(" & ")
     staged = raw.with_row_index("source_row", offset=1).with_columns(
@@ -133,17 +144,20 @@ def parse(files: dict[str, Path]) -> Parsed:
         clean_text("venue").alias("venue_clean"),
         to_int("fatalities").alias("killed"),
         to_int("injured").alias("injured_n"),
-        to_float("latitude").alias("latitude_n"),
-        to_float("longitude").alias("longitude_n"),
+        latitude.alias("latitude_n"),
+        longitude.alias("longitude_n"),
         to_int("age_of_shooter").alias("age"),
         genders.alias("gender_list"),
         kind.alias("outcome_kind"),
         phrase.alias("outcome_phrase"),
     ).with_columns(
         state_code("state_raw").alias("state"),
-        pl.concat_str(
-            pl.coalesce(pl.col("incident_date").cast(pl.String), clean_text("date")),
-            pl.lit(" "), pl.col("incident_name"),
+        pl.coalesce(
+            pl.concat_str(
+                pl.coalesce(pl.col("incident_date").cast(pl.String), clean_text("date")),
+                pl.lit(" "), pl.col("incident_name"),
+            ),
+            pl.format("row {}", pl.col("source_row")),
         ).alias("source_record_id"),
         pl.when(pl.col("gender_list").list.len() > 1)
         .then(pl.col("gender_list").list.len()).cast(pl.Int32).alias("attackers"),
@@ -182,8 +196,8 @@ def parse(files: dict[str, Path]) -> Parsed:
                 "location": ("location", "state", "no US state after the last comma"),
                 "fatalities": ("fatalities", "killed", "not a whole number"),
                 "injured": ("injured", "injured_n", "not a whole number"),
-                "latitude": ("latitude", "latitude_n", "not a number"),
-                "longitude": ("longitude", "longitude_n", "not a number"),
+                "latitude": ("latitude", "latitude_n", "not a latitude"),
+                "longitude": ("longitude", "longitude_n", "not a longitude"),
                 "age_of_shooter": ("age_of_shooter", "age", "not a whole number"),
             },
         ),

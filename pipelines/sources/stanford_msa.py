@@ -86,18 +86,6 @@ def normalize_label(col: str):
     )
 
 
-def unique_ids(ids):
-    """The source's ids made unique: a repeated id gets "#2", "#3"... in file order.
-
-    Returns ``(id expression, duplicated expression)`` for ``with_columns``.
-    """
-    import polars as pl
-
-    n = pl.int_range(1, pl.len() + 1).over(ids)
-    unique = pl.when(n == 1).then(ids).otherwise(pl.concat_str(ids, pl.lit("#"), n))
-    return unique, (pl.len().over(ids) > 1) & ids.is_not_null()
-
-
 def split_attackers(staged):
     """One row per shooter: ``attacker_no``, ``age_raw``, ``age``, ``sex_raw``.
 
@@ -146,18 +134,20 @@ def parse(files: dict[str, Path]) -> Parsed:
 
     from pipelines.normalize.parsing import (
         clean_text,
+        read_csv_text,
         rejects_for,
         state_code,
         to_float,
         to_int,
+        unique_ids,
     )
 
     path = files["data"]
-    raw = pl.read_csv(path, infer_schema_length=0)
+    raw = read_csv_text(path, SLUG)
     missing = [c for c in FIELDS if c not in raw.columns]
     if missing:
         raise ValueError(f"{SLUG}: {path.name}: missing columns {missing}")
-    record_id, duplicated = unique_ids(clean_text("case_id"))
+    record_id, duplicated = unique_ids(clean_text("case_id"), pl.col("source_row"))
     staged = raw.select(
         pl.lit(path.name).alias("source_file"),
         pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("source_row"),

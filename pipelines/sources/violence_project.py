@@ -7,7 +7,8 @@ of your CSV export and refresh. Without it the source is simply absent.
 
 Quirks of the CSV export handled here: the header's first cell is empty (the
 case number), a second line is a group sub-header (not data), and one header
-has an embedded newline ("Start to End Time\\n(in Minutes)").
+has an embedded newline ("Start to End Time\\n(in Minutes)"). A repeated case
+number keeps both rows (the 2nd gets "#2", both flagged ``duplicate_id_in_source``).
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ def read_export(path: Path):
     """The export's data rows under their real names, sub-header lines removed."""
     import polars as pl
 
-    grid = pl.read_csv(path, has_header=False, infer_schema_length=0, truncate_ragged_lines=True)
+    from pipelines.normalize.parsing import read_csv_text, to_int
+
+    grid = read_csv_text(path, "violence_project", has_header=False)
     header_at = next(
         (i for i, row in enumerate(grid.head(5).iter_rows()) if "Full Date" in row), None
     )
@@ -73,11 +76,21 @@ def read_export(path: Path):
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise ValueError(f"violence_project: {path.name}: missing columns {missing}")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"violence_project: {path.name}: header names {repeated} "
+                         "more than once")
     body = grid.slice(header_at + 1).rename(dict(zip(grid.columns, names, strict=True)))
     body = body.with_row_index("source_row", offset=1)
-    # Group sub-header lines sit between the header and the first dated row.
-    is_date = pl.col("Full Date").str.strip_chars().str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$")
-    first_data = body.filter(is_date.fill_null(False))["source_row"].min() or 1
+    # Group sub-header lines (labels only) sit between the header and the first data
+    # row: the first row with a date in `Full Date` or a whole number as its case
+    # number or a count. (Looking for a date alone would drop a first data row whose
+    # date is damaged, and keep the sub-header of a file whose dates are.)
+    is_data = pl.any_horizontal(
+        pl.col("Full Date").str.strip_chars().str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$"),
+        *(to_int(c).is_not_null() for c in ("case_no", "Number Killed", "Total Injured")),
+    ).fill_null(False)
+    first_data = body.filter(is_data)["source_row"].min() or 1
     return body.filter(pl.col("source_row") >= first_data).select(
         "source_row", *(pl.col(src).alias(dst) for src, dst in COLUMNS.items())
     )
@@ -95,7 +108,14 @@ def _time(col: str):
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
-    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_float, to_int
+    from pipelines.normalize.parsing import (
+        clean_text,
+        rejects_for,
+        state_code,
+        to_float,
+        to_int,
+        unique_ids,
+    )
 
     path = files["data"]
     raw = read_export(path)
@@ -107,16 +127,21 @@ def parse(files: dict[str, Path]) -> Parsed:
         to_int("killed_raw").alias("killed"),
         to_int("injured_raw").alias("injured"),
         _time("start_raw").alias("start_time"),
-        to_float("duration_raw").alias("duration_min"),
+        pl.when(to_float("duration_raw") >= 0).then(to_float("duration_raw"))
+        .alias("duration_min"),
         to_int("outcome_raw").alias("outcome_code"),
         to_int("killer_raw").alias("killer_code"),
-    ).with_columns(
+    )
+    record_id, duplicated = unique_ids(
         pl.coalesce(
             clean_text("case_no"),
             pl.concat_str(pl.col("incident_date").cast(pl.String), pl.lit(" "),
                           clean_text("city")),
-        ).alias("source_record_id"),
+        ),
+        pl.col("source_row"),
     )
+    staged = staged.with_columns(record_id.alias("source_record_id"),
+                                 duplicated.alias("duplicate_id"))
     rejects = rejects_for(
         staged,
         "violence_project",

@@ -187,10 +187,17 @@ def parse_time(col: str) -> pl.Expr:
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
-    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_float, to_int
+    from pipelines.normalize.parsing import (
+        clean_text,
+        read_csv_text,
+        rejects_for,
+        state_code,
+        to_int,
+    )
+    from pipelines.sources.gva import coordinates
 
     path = files["data"]
-    raw = pl.read_csv(path, infer_schema_length=0)
+    raw = read_csv_text(path, "wapo")
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         raise ValueError(f"wapo: {path.name}: missing columns {missing}")
@@ -198,18 +205,20 @@ def parse(files: dict[str, Path]) -> Parsed:
         n: pl.any_horizontal(clean_text(f"{f}{n}").is_not_null() for f in SHOOTER_FIELDS)
         for n in (1, 2)
     }
+    latitude, longitude = coordinates("lat", "long")
     staged = raw.with_row_index("source_row", offset=1).with_columns(
         pl.col("source_row").cast(pl.Int32),
         pl.lit(path.name).alias("source_file"),
-        clean_text("uid").alias("source_record_id"),
+        pl.coalesce(clean_text("uid"), pl.format("row {}", pl.col("source_row")))
+        .alias("source_record_id"),
         clean_text("school_name").alias("incident_name"),
         clean_text("date").str.to_date("%m/%d/%Y", strict=False).alias("incident_date"),
         parse_time("time").alias("start_time"),
         clean_text("city").alias("city_clean"),
         state_code("state").alias("state_code"),
         clean_text("county").alias("county_clean"),
-        to_float("lat").alias("latitude"),
-        to_float("long").alias("longitude"),
+        latitude.alias("latitude"),
+        longitude.alias("longitude"),
         to_int("killed").alias("killed_n"),
         to_int("injured").alias("injured_n"),
         pl.when(present[2]).then(2).when(present[1]).then(1).cast(pl.Int32).alias("attackers"),
@@ -239,8 +248,8 @@ def parse(files: dict[str, Path]) -> Parsed:
         "time": ("time", "start_time", "not a time of day, or an hour before 7 with no "
                  "AM/PM (ambiguous)"),
         "state": ("state", "state_code", "not a US state or territory"),
-        "lat": ("lat", "latitude", "not a number"),
-        "long": ("long", "longitude", "not a number"),
+        "lat": ("lat", "latitude", "not a latitude"),
+        "long": ("long", "longitude", "not a longitude"),
         "killed": ("killed", "killed_n", "not a whole number"),
         "injured": ("injured", "injured_n", "not a whole number"),
     }

@@ -55,7 +55,8 @@ SELECT
     CASE resolved_pre_le WHEN 'Yes' THEN TRUE WHEN 'No' THEN FALSE END
         AS ended_before_police,
     NULL::DOUBLE AS duration_min,
-    []::VARCHAR[] AS quality_flags,
+    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
+        AS quality_flags,
     source_file,
     source_row
 FROM alerrt;

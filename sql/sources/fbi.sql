@@ -81,7 +81,9 @@ SELECT
         ELSE TRUE  -- fled, civilian or security intervention, attacker stopped on own
     END AS ended_before_police,
     NULL::DOUBLE AS duration_min,
-    CASE WHEN multi_state THEN ['multi_state'] ELSE [] END AS quality_flags,
+    list_filter([CASE WHEN multi_state THEN 'multi_state' END,
+                 CASE WHEN duplicate_id THEN 'duplicate_id_in_source' END],
+                lambda f: f IS NOT NULL) AS quality_flags,
     source_file,
     source_row
 FROM fbi_mapped;

@@ -42,7 +42,8 @@ SELECT
     END AS stopped_by,
     NULL::BOOLEAN AS ended_before_police,
     duration_min,
-    []::VARCHAR[] AS quality_flags,
+    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
+        AS quality_flags,
     source_file,
     source_row
 FROM violence_project;
