@@ -101,6 +101,17 @@ def published_fingerprint(paths: ProjectPaths) -> str | None:
 
 
 DASHBOARD_STAMP = ".built-from.json"
+EXPORT_STAMP = ".built-from"
+"""In ``data/curated/parquet/``: the fingerprint of the warehouse last exported there in full."""
+
+
+def exported_fingerprint(paths: ProjectPaths) -> str | None:
+    """The warehouse fingerprint ``data/curated/parquet/`` was last fully exported from, or
+    None: never, or an export cut short (a refresh killed after the warehouse rename)."""
+    try:
+        return (paths.curated / "parquet" / EXPORT_STAMP).read_text("utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def dashboards_fingerprint(paths: ProjectPaths) -> str | None:
@@ -156,10 +167,10 @@ def pinned_fingerprint(paths: ProjectPaths) -> str | None:
 
 
 def up_to_date(paths: ProjectPaths) -> bool:
-    """True when a pinned refresh would rebuild nothing: the published warehouse and
-    the dashboards were built from exactly these inputs and this code, and no source
-    is stale."""
+    """True when a pinned refresh would rebuild nothing: the published warehouse, its
+    Parquet export and the dashboards were built from exactly these inputs and this
+    code, and no source is stale."""
     wanted = pinned_fingerprint(paths)  # a pinned build has no stale source
     if wanted is None or published_fingerprint(paths) != wanted:
         return False
-    return dashboards_fingerprint(paths) == wanted
+    return dashboards_fingerprint(paths) == wanted and exported_fingerprint(paths) == wanted

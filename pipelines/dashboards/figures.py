@@ -60,6 +60,25 @@ def _warm() -> None:
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker once the process that started it is gone.
+
+    A refresh that is killed (SIGKILL, OOM) cannot shut its pool down, and each
+    worker holds both ends of the pool's queues, so it would wait for work forever
+    (an orphan keeping a JavaScript runtime in memory). Dagster's own log tailer
+    is watched the same way (``dagster/_core/execution/scripts/watch_orphans.py``).
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def converter_pool() -> ProcessPoolExecutor | None:
     """Worker processes for figure conversion, already warming up, or None on one CPU.
 
@@ -71,7 +90,8 @@ def converter_pool() -> ProcessPoolExecutor | None:
     if workers < 2:
         return None
     pool = ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"))
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
     for _ in range(workers):
         pool.submit(_warm)
     return pool

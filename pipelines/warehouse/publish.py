@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.fingerprint import build_fingerprint, code_digest
+from pipelines.fingerprint import EXPORT_STAMP, build_fingerprint, code_digest
 from pipelines.linkage.link import build_links
 from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql, create_table_sql
 from pipelines.normalize.states import STATE_BOUNDS
@@ -49,10 +49,14 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_builds(curated: Path) -> list[Path]:
-    """Delete temporary files left by a build that was killed (its process is gone)."""
+    """Delete temporary files left by a build or export that was killed (its process
+    is gone): the warehouse under its temporary name, its WAL, and half-written
+    exports ``parquet/.<table>.parquet.tmp-<pid>`` and ``csv/.<table>.csv.tmp-<pid>``."""
     removed = []
-    for tmp in curated.glob(f"{TMP_PREFIX}*"):
-        pid = tmp.name.removeprefix(TMP_PREFIX).split(".")[0]
+    leftovers = [*curated.glob(f"{TMP_PREFIX}*"), *curated.glob("parquet/.*.tmp-*"),
+                 *curated.glob("csv/.*.tmp-*")]
+    for tmp in leftovers:
+        pid = tmp.name.rpartition(".tmp-")[2].split(".")[0]
         if pid.isdigit() and not _pid_alive(int(pid)):
             tmp.unlink(missing_ok=True)
             removed.append(tmp)
@@ -155,6 +159,9 @@ def build(
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        # The export no longer matches the warehouse once it is replaced: withdraw its
+        # stamp first, so a refresh killed before the export ends is not up to date.
+        (paths.curated / "parquet" / EXPORT_STAMP).unlink(missing_ok=True)
         os.replace(tmp, paths.warehouse)
     finally:
         tmp.unlink(missing_ok=True)
@@ -165,7 +172,8 @@ def build(
 
 def export_parquet(paths: ProjectPaths) -> list[Path]:
     """Export every curated table to ``data/curated/parquet/<table>.parquet``, and
-    the metric tables also to ``data/curated/csv/<table>.csv``."""
+    the metric tables also to ``data/curated/csv/<table>.csv``; once all are written,
+    stamp ``parquet/`` with the warehouse's fingerprint (see ``exported_fingerprint``)."""
     import duckdb
 
     written = []
@@ -183,7 +191,14 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
             con.execute(f"COPY {table} TO '{tmp}' {options}")
             os.replace(tmp, final)
             written.append(final)
+        built = (con.execute("SELECT max(fingerprint) FROM build_info").fetchone()[0]
+                 if "build_info" in tables else None)
     finally:
         con.close()
+    if built:
+        stamp = paths.curated / "parquet" / EXPORT_STAMP
+        tmp = stamp.with_name(f"{stamp.name}.tmp-{os.getpid()}")
+        tmp.write_text(built, encoding="utf-8")
+        os.replace(tmp, stamp)
     return written
 
