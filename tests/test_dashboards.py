@@ -127,6 +127,25 @@ def test_every_chart_has_csv_png_svg_and_a_caption(published: ProjectPaths) -> N
             "location_types", "records_by_year"} <= set(charts)
 
 
+def test_every_published_spec_is_valid_vega_lite(published: ProjectPaths) -> None:
+    """The build skips Altair's validation for speed; this is where specs are validated."""
+    from jsonschema import ValidationError
+
+    from pipelines.dashboards.charts import validate
+
+    specs = {f"{name}#{key}": spec for name in PAGES
+             for key, spec in chart_specs(published.dashboards / name).items()}
+    assert len(specs) >= 10, sorted(specs)
+    for where, spec in specs.items():
+        try:
+            validate(spec)
+        except ValidationError as exc:
+            pytest.fail(f"{where}: {exc.message} at {list(exc.absolute_path)}")
+    marked = next(spec for spec in specs.values() if "mark" in spec)
+    with pytest.raises(ValidationError):
+        validate({**marked, "mark": "no-such-mark"})
+
+
 def test_charts_embed_aggregates_not_records(published: ProjectPaths, warehouse) -> None:
     records = warehouse.execute("SELECT count(*) FROM source_records").fetchall()[0][0]
     for name in PAGES:

@@ -45,14 +45,10 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
             context.log.error(f"{error} (keeping the last good snapshot)")
         staging.write_snapshots(paths, source.slug, snaps, staging.CANDIDATE_FILE)
         staging.write_status(paths, source.slug, error=error, stage="raw" if error else None)
-        context.log.info(
-            f"{source.slug}: {len(snaps)} file(s), "
-            + (f"downloaded {fetched}" if fetched else "all verified in the local cache")
-        )
         return dg.MaterializeResult(
             metadata={
                 "files": dg.MetadataValue.json({k: s.manifest() for k, s in snaps.items()}),
-                "downloaded": len(fetched),
+                "downloaded": dg.MetadataValue.json(fetched),  # [] = all verified in the cache
                 "mode": "latest" if config.latest else "pinned",
                 "stale": error is not None,
                 "error": error or "",

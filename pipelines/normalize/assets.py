@@ -4,7 +4,7 @@ from types import ModuleType
 
 import dagster as dg
 
-from pipelines.normalize.checks import SOURCE_CHECKS
+from pipelines.normalize.checks import SOURCE_QUALITY, quality_description
 from pipelines.paths import project_paths
 from pipelines.registry import discover
 
@@ -15,10 +15,8 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=key,
-        check_specs=[
-            dg.AssetCheckSpec(c.name, asset=key, description=c.description)
-            for c in SOURCE_CHECKS
-        ],
+        check_specs=[dg.AssetCheckSpec(SOURCE_QUALITY, asset=key,
+                                       description=quality_description())],
         deps=[dg.AssetKey(["raw", source.slug])],
         group_name="normalized",
         kinds={"polars", "duckdb", "parquet"},
@@ -42,7 +40,7 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
         candidate = staging.read_snapshots(paths, source.slug, staging.CANDIDATE_FILE)
         force = context.run.tags.get(FORCE_TAG) == "true"
         if not force and staging.built_with(paths, source.slug, candidate, code_digest()):
-            yield from _unchanged(context, paths)
+            yield from _unchanged(paths)
             return
         try:
             tables = normalize(module, candidate)
@@ -54,26 +52,26 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
             staging.write_status(paths, source.slug, error=str(exc), stage="normalize")
             yield from _keep_last_good(context, str(exc))
             return
+        revised = 0
         if staging.has_snapshots(paths, source.slug):
             revised = record_revision(
                 paths, source.slug, staging.read_snapshots(paths, source.slug), candidate,
                 staging.source_dir(paths, source.slug) / "source_records.parquet",
                 tables["source_records"],
             )
-            if revised:
-                context.log.info(f"{source.slug}: new snapshot, {revised} revision rows")
         staging.forget_built_with(paths, source.slug)
         staging.write_tables(paths, source.slug, tables)
         staging.write_snapshots(paths, source.slug, candidate)
         staging.write_status(paths, source.slug)
         staging.write_built_with(paths, source.slug, candidate, code_digest())
+        # What happened is in the metadata, not in info logs: each log line is one
+        # more event-log write per source.
         counts = {name: frame.height for name, frame in tables.items()}
-        context.log.info(f"{source.slug}: {counts}")
-        yield dg.MaterializeResult(metadata={"unchanged": False,
+        yield dg.MaterializeResult(metadata={"unchanged": False, "revision_rows": revised,
                                              **{f"rows_{k}": v for k, v in counts.items()}})
         yield from _check_results(tables["source_records"])
 
-    def _unchanged(context: dg.AssetExecutionContext, paths):
+    def _unchanged(paths):
         """The staged tables were parsed from these very snapshots by this code: reuse
         them (a no-op refresh re-parses nothing) and re-run the cheap checks on them."""
         import polars as pl
@@ -82,31 +80,27 @@ def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
 
         staged = staging.staged_tables(paths, source.slug)
         records = pl.read_parquet(staged["source_records"])
-        context.log.info(f"{source.slug}: unchanged snapshots and code, staged tables reused")
         yield dg.MaterializeResult(metadata={"unchanged": True,
                                              "rows_source_records": records.height})
         yield from _check_results(records)
 
     def _check_results(records):
-        from pipelines.normalize.checks import run_source_checks
+        from pipelines.normalize.checks import run_source_checks, summarize
 
-        outcomes = run_source_checks(source, records)
-        for check in SOURCE_CHECKS:
-            passed, metadata = outcomes[check.name]
-            yield dg.AssetCheckResult(
-                check_name=check.name,
-                passed=passed,
-                severity=dg.AssetCheckSeverity.WARN if check.warn_only
-                else dg.AssetCheckSeverity.ERROR,
-                metadata=metadata,
-            )
+        passed, blocking, metadata = summarize(run_source_checks(source, records))
+        yield dg.AssetCheckResult(
+            check_name=SOURCE_QUALITY,
+            passed=passed,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict) else v
+                      for k, v in metadata.items()},
+        )
 
     def _keep_last_good(context: dg.AssetExecutionContext, error: str):
         context.log.error(f"{error} (keeping the tables of the last good snapshot)")
         yield dg.MaterializeResult(metadata={"stale": True, "error": error})
-        for check in SOURCE_CHECKS:
-            yield dg.AssetCheckResult(check_name=check.name, passed=False,
-                                      metadata={"stale": True, "error": error})
+        yield dg.AssetCheckResult(check_name=SOURCE_QUALITY, passed=False,
+                                  metadata={"stale": True, "error": error})
 
     return _normalized
 

@@ -3,6 +3,11 @@
 The warehouse checks look at the published whole; these say which source went
 wrong: record count within the registry's range, keys unique, state codes
 valid, incident dates within the source's stated range.
+
+Dagster sees them as one asset check per source, ``source_quality``, whose
+metadata gives each test's outcome: every check result costs the run three
+event-log writes (about 60 ms in the SQLite instance), so four checks per source
+took more than two seconds of a refresh that checks 16,000 rows in milliseconds.
 """
 
 from __future__ import annotations
@@ -31,6 +36,30 @@ SOURCE_CHECKS = (
     SourceCheck("dates_in_range", "Incident dates fall within the source's stated range "
                 "(records outside are kept and flagged date_out_of_range).", warn_only=True),
 )
+
+
+SOURCE_QUALITY = "source_quality"
+"""The name of the one asset check on each normalized source."""
+
+
+def quality_description() -> str:
+    """What ``source_quality`` tests, for the Dagster UI."""
+    return "All must hold (the last only warns): " + " ".join(
+        f"{c.name}: {c.description}" for c in SOURCE_CHECKS)
+
+
+def summarize(outcomes: dict[str, tuple[bool, dict]]) -> tuple[bool, bool, dict]:
+    """(passed, blocking, metadata) of ``source_quality`` from :func:`run_source_checks`.
+
+    ``passed`` when every test passed; ``blocking`` when a test that is not warn-only
+    failed (the check's severity is then ERROR, otherwise WARN); ``metadata`` names the
+    failed tests and gives each test's outcome and details."""
+    failed = [c for c in SOURCE_CHECKS if not outcomes[c.name][0]]
+    metadata: dict = {"failed": ", ".join(c.name for c in failed) or "none"}
+    for check in SOURCE_CHECKS:
+        passed, details = outcomes[check.name]
+        metadata[check.name] = {"passed": passed, **details}
+    return not failed, any(not c.warn_only for c in failed), metadata
 
 
 def run_source_checks(source: Source, records: pl.DataFrame) -> dict[str, tuple[bool, dict]]:
