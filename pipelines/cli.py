@@ -78,9 +78,7 @@ def _refresh(latest: bool, source: str | None, force: bool = False) -> int:
     # One line per step as it finishes; the full logs stay in the Dagster UI.
     run_config: dict = {"loggers": {"step_progress": {}}}
     if latest:
-        from pipelines.registry import sources
-
-        run_config["ops"] = {f"raw__{slug}": {"config": {"latest": True}} for slug in sources()}
+        run_config["ops"] = {"raw": {"config": {"latest": True}}}
     selection = None
     if source:
         from pipelines.registry import sources
@@ -94,8 +92,6 @@ def _refresh(latest: bool, source: str | None, force: bool = False) -> int:
             .downstream()
             .resolve(defs.resolve_asset_graph())
         )
-        if run_config.get("ops"):
-            run_config["ops"] = {f"raw__{source}": run_config["ops"][f"raw__{source}"]}
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(

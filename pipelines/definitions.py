@@ -9,8 +9,8 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.dashboards.assets import dashboard_site
-from pipelines.ingest.assets import raw_assets
-from pipelines.normalize.assets import normalized_assets
+from pipelines.ingest.assets import raw
+from pipelines.normalize.assets import normalized
 from pipelines.operations import (
     daily_job,
     daily_refresh,
@@ -22,7 +22,7 @@ from pipelines.progress import step_progress
 from pipelines.warehouse.assets import warehouse, warehouse_checks
 
 defs = dg.Definitions(
-    assets=[*raw_assets, *normalized_assets, warehouse, dashboard_site],
+    assets=[raw, normalized, warehouse, dashboard_site],
     asset_checks=[warehouse_checks],
     jobs=[refresh_job, daily_job],
     schedules=[weekly_refresh, daily_refresh],

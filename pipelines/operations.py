@@ -28,8 +28,8 @@ daily_job = dg.define_asset_job(
 )
 
 
-def _latest(slugs) -> dict:
-    return {"ops": {f"raw__{slug}": {"config": {"latest": True}} for slug in slugs}}
+LATEST = {"ops": {"raw": {"config": {"latest": True}}}}
+"""Run config: land every selected source from its branch tip."""
 
 
 weekly_refresh = dg.ScheduleDefinition(
@@ -37,7 +37,7 @@ weekly_refresh = dg.ScheduleDefinition(
     job=refresh_job,
     cron_schedule="0 6 * * 1",
     execution_timezone="UTC",
-    run_config=_latest(s for s, src in sources().items() if not src.user_supplied_env),
+    run_config=LATEST,
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Every Monday 06:00 UTC: every source from its branch tip (latest mode). "
     "Off until turned on in the UI.",
@@ -47,7 +47,7 @@ daily_refresh = dg.ScheduleDefinition(
     job=daily_job,
     cron_schedule="0 5 * * *",
     execution_timezone="UTC",
-    run_config=_latest(DAILY_SOURCES),
+    run_config=LATEST,
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description="Every day 05:00 UTC: the daily-updated sources (GVA) from their branch "
     "tip. Off until turned on in the UI.",

@@ -1,5 +1,8 @@
 """A Dagster logger that prints one line per finished step, as it happens.
 
+A step that builds several assets (the normalized sources) also gets one
+indented line per asset, with the seconds and state its metadata reports.
+
 The command line uses it instead of Dagster's console logger, so a refresh
 shows live progress without pages of event logs; the full logs stay in the
 Dagster instance for the UI.
@@ -34,6 +37,9 @@ class _StepLines(logging.Handler):
         if event is None or not event.step_key:
             return
         kind = event.event_type_value
+        if kind == "ASSET_MATERIALIZATION":
+            self._asset_line(event)
+            return
         if kind == "STEP_START":
             self.started[event.step_key] = time.perf_counter()
             return
@@ -45,6 +51,22 @@ class _StepLines(logging.Handler):
         if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
             line += f"  {error_line(event.step_failure_data.error)}"
         print(line, file=sys.stdout, flush=True)
+
+    @staticmethod
+    def _asset_line(event) -> None:
+        """``       normalized/fbi   0.21s``, for an asset of a step that holds several."""
+        materialization = event.event_specific_data.materialization
+        name = materialization.asset_key.to_user_string()
+        if name.replace("/", "__") == event.step_key:
+            return  # a one-asset step: its step line says it all
+        meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
+        if meta.get("stale"):
+            state = f"  STALE  {meta.get('error', '')}"
+        else:
+            seconds = meta.get("seconds")
+            state = f" {seconds:6.2f}s" if isinstance(seconds, int | float) else ""
+            state += "  unchanged" if meta.get("unchanged") else ""
+        print(f"       {name:<28}{state}", file=sys.stdout, flush=True)
 
 
 @dg.logger(description="One line per finished step with its duration (used by the CLI).")

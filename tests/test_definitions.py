@@ -58,8 +58,7 @@ def test_schedules_follow_the_branch_tip_and_start_off() -> None:
         with dg.build_schedule_context() as context:
             return schedule.evaluate_tick(context).run_requests[0].run_config
 
-    assert set(run_config(daily)["ops"]) == {"raw__gva", "raw__gva_trace"}
-    assert all(op["config"]["latest"] for op in run_config(weekly)["ops"].values())
+    assert run_config(daily) == run_config(weekly) == {"ops": {"raw": {"config": {"latest": True}}}}
     daily_keys = {k.to_user_string() for k in
                   defs.resolve_job_def("refresh_daily_sources").asset_layer.executable_asset_keys}
     assert {"raw/gva", "raw/gva_trace", "curated/warehouse"} <= daily_keys
@@ -82,7 +81,7 @@ def test_failure_sensor_writes_a_summary(tmp_path, monkeypatch) -> None:
         result = defs.resolve_job_def("refresh").execute_in_process(
             instance=instance, raise_on_error=False,
             asset_selection=[dg.AssetKey(["raw", "alerrt"])],
-            run_config={"ops": {"raw__alerrt": {"config": {"latest": False}}}},
+            run_config={"ops": {"raw": {"config": {"latest": False}}}},
         )
         assert not result.success
         failure = next(e for e in result.all_events if e.is_run_failure)
@@ -93,4 +92,4 @@ def test_failure_sensor_writes_a_summary(tmp_path, monkeypatch) -> None:
         refresh_failure_summary(context)
         folder = Path(instance.root_directory) / "failures"
         summary = (folder / f"{result.run_id}.txt").read_text()
-    assert "FAILED" in summary and "raw__alerrt: alerrt: http://127.0.0.1:9/" in summary
+    assert "FAILED" in summary and "raw: alerrt: http://127.0.0.1:9/" in summary

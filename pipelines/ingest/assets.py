@@ -1,4 +1,12 @@
-"""Raw assets: one per source, each landing its files as verified snapshots."""
+"""Raw assets: one per source, each landing its files as verified snapshots.
+
+Every source is its own asset (``raw/<slug>``, with its own freshness policy),
+but one Dagster step lands them all: landing a pinned file that is already
+stored is a hash check, so ten steps cost more in Dagster's per-step
+bookkeeping than in work. The step is subsettable (``refresh --source``, the
+daily job land only what they select); its ``latest`` config applies to every
+selected source.
+"""
 
 from datetime import timedelta
 
@@ -7,15 +15,21 @@ import dagster as dg
 from pipelines.paths import project_paths
 from pipelines.registry import Source, sources
 
+SOURCES = sources()
+
 
 class RawConfig(dg.Config):
     latest: bool = False
     """Follow the branch tip instead of the pinned commit (new sha256s are recorded)."""
 
 
-def raw_asset(source: Source) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=["raw", source.slug],
+def raw_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", slug])
+
+
+def _spec(source: Source) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        raw_key(source.slug),
         group_name="raw",
         kinds={"python", "file"},
         description=f"{source.title} ({source.publisher}): raw files, byte-for-byte, "
@@ -28,35 +42,62 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
             fail_window=timedelta(days=2 if source.updates_daily else 35)
         ),
     )
-    def _raw(context: dg.AssetExecutionContext, config: RawConfig) -> dg.MaterializeResult:
-        from pipelines.ingest.download import DownloadError
-        from pipelines.normalize import staging
 
-        paths = project_paths()
+
+@dg.multi_asset(name="raw", specs=[_spec(s) for s in SOURCES.values()], can_subset=True)
+def raw(context: dg.AssetExecutionContext, config: RawConfig):
+    from pipelines.ingest.download import DownloadError
+
+    paths = project_paths()
+    slugs = [slug for slug in SOURCES if raw_key(slug) in context.selected_asset_keys]
+    failed: list[DownloadError] = []
+    for slug in slugs:
         try:
-            snaps, fetched = _land(source, paths.raw, latest=config.latest)
-            error = None
-        except DownloadError as exc:
-            # Keep the last good snapshot so the other sources still publish;
-            # with nothing to fall back on, the run fails here.
-            if not staging.has_snapshots(paths, source.slug):
-                raise
-            snaps, fetched, error = staging.read_snapshots(paths, source.slug), [], str(exc)
-            context.log.error(f"{error} (keeping the last good snapshot)")
-        staging.write_snapshots(paths, source.slug, snaps, staging.CANDIDATE_FILE)
-        staging.write_status(paths, source.slug, error=error, stage="raw" if error else None)
-        return dg.MaterializeResult(
-            metadata={
-                "files": dg.MetadataValue.json({k: s.manifest() for k, s in snaps.items()}),
-                "downloaded": dg.MetadataValue.json(fetched),  # [] = all verified in the cache
-                "mode": "latest" if config.latest else "pinned",
-                "stale": error is not None,
-                "error": error or "",
-            },
-            data_version=dg.DataVersion("-".join(s.sha256[:12] for s in snaps.values())),
-        )
+            yield land_source(context, SOURCES[slug], paths, latest=config.latest)
+        except DownloadError as exc:  # the other sources still land; raised below
+            failed.append(exc)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise DownloadError("; ".join(str(exc) for exc in failed)) from failed[0]
 
-    return _raw
+
+def land_source(context: dg.AssetExecutionContext, source: Source, paths, *,
+                latest: bool) -> dg.MaterializeResult:
+    """Land one source's files and record them as its candidate snapshots.
+
+    A download that fails keeps the last good snapshot (so the other sources
+    still publish and this one is marked stale); with nothing to fall back on,
+    the DownloadError is raised.
+    """
+    import time
+
+    from pipelines.ingest.download import DownloadError
+    from pipelines.normalize import staging
+
+    started = time.perf_counter()
+    try:
+        snaps, fetched = _land(source, paths.raw, latest=latest)
+        error = None
+    except DownloadError as exc:
+        if not staging.has_snapshots(paths, source.slug):
+            raise
+        snaps, fetched, error = staging.read_snapshots(paths, source.slug), [], str(exc)
+        context.log.error(f"{error} (keeping the last good snapshot)")
+    staging.write_snapshots(paths, source.slug, snaps, staging.CANDIDATE_FILE)
+    staging.write_status(paths, source.slug, error=error, stage="raw" if error else None)
+    return dg.MaterializeResult(
+        asset_key=raw_key(source.slug),
+        metadata={
+            "files": dg.MetadataValue.json({k: s.manifest() for k, s in snaps.items()}),
+            "downloaded": dg.MetadataValue.json(fetched),  # [] = all verified in the cache
+            "mode": "latest" if latest else "pinned",
+            "stale": error is not None,
+            "error": error or "",
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        data_version=dg.DataVersion("-".join(s.sha256[:12] for s in snaps.values())),
+    )
 
 
 def _land(source: Source, raw_root, *, latest: bool):
@@ -71,6 +112,3 @@ def _land(source: Source, raw_root, *, latest: bool):
         if downloaded:
             fetched.append(file.name)
     return snaps, fetched
-
-
-raw_assets = [raw_asset(source) for source in sources().values()]

@@ -1,110 +1,160 @@
-"""Normalized assets: one per source, parsed and mapped onto the contract."""
+"""Normalized assets: one per source, parsed and mapped onto the contract.
 
+Every source is its own asset (``normalized/<slug>``) with its own check, but
+one Dagster step builds them all, two sources at a time in threads (Polars and
+DuckDB release the GIL): ten separate steps cost ten times Dagster's per-step
+bookkeeping and ran one after another. The step is subsettable, so a run of one
+source (``incidents refresh --source gva``, the daily job) normalizes only it.
+"""
+
+import os
+import time
+from dataclasses import dataclass, field
 from types import ModuleType
 
 import dagster as dg
 
 from pipelines.normalize.checks import SOURCE_QUALITY, quality_description
-from pipelines.paths import project_paths
+from pipelines.paths import ProjectPaths, project_paths
 from pipelines.registry import discover
 
+WORKERS = 2
+"""Sources normalized at once: past two cores, threads only add contention."""
 
-def normalized_asset(module: ModuleType) -> dg.AssetsDefinition:
-    source = module.SOURCE
-    key = dg.AssetKey(["normalized", source.slug])
+MODULES = {slug: module for slug, module in discover().items() if hasattr(module, "parse")}
 
-    @dg.asset(
-        key=key,
-        check_specs=[dg.AssetCheckSpec(SOURCE_QUALITY, asset=key,
-                                       description=quality_description())],
-        deps=[dg.AssetKey(["raw", source.slug])],
-        group_name="normalized",
-        kinds={"polars", "duckdb", "parquet"},
-        description=f"{source.title}: records mapped onto the source_records contract "
-        f"(parsed in pipelines/sources/{source.slug}.py, mapped by "
-        f"sql/sources/{source.slug}.sql), with rejects and detail tables.",
-    )
-    def _normalized(context: dg.AssetExecutionContext):
-        from pipelines.fingerprint import FORCE_TAG, code_digest
-        from pipelines.normalize import staging
-        from pipelines.normalize.revisions import record_revision
-        from pipelines.normalize.runner import SourceError, normalize
 
-        paths = project_paths()
-        status = staging.read_status(paths, source.slug)
-        if status["stale"] and staging.staged_tables(paths, source.slug):
-            # The raw step could not land a new snapshot: the staged tables already
-            # hold the last good one, so there is nothing to re-parse.
-            yield from _keep_last_good(context, status["error"])
-            return
-        candidate = staging.read_snapshots(paths, source.slug, staging.CANDIDATE_FILE)
-        force = context.run.tags.get(FORCE_TAG) == "true"
-        if not force and staging.built_with(paths, source.slug, candidate, code_digest()):
-            yield from _unchanged(paths)
-            return
-        try:
-            tables = normalize(module, candidate)
-        except SourceError as exc:
-            # The new snapshot cannot be read (corrupt file, schema drift): keep the
-            # tables built from the last good one, and say so; with none, fail.
-            if not staging.staged_tables(paths, source.slug):
-                raise
-            staging.write_status(paths, source.slug, error=str(exc), stage="normalize")
-            yield from _keep_last_good(context, str(exc))
-            return
-        revised = 0
-        if staging.has_snapshots(paths, source.slug):
-            revised = record_revision(
-                paths, source.slug, staging.read_snapshots(paths, source.slug), candidate,
-                staging.source_dir(paths, source.slug) / "source_records.parquet",
-                tables["source_records"],
-            )
-        staging.forget_built_with(paths, source.slug)
-        staging.write_tables(paths, source.slug, tables)
-        staging.write_snapshots(paths, source.slug, candidate)
-        staging.write_status(paths, source.slug)
-        staging.write_built_with(paths, source.slug, candidate, code_digest())
-        # What happened is in the metadata, not in info logs: each log line is one
-        # more event-log write per source.
-        counts = {name: frame.height for name, frame in tables.items()}
-        yield dg.MaterializeResult(metadata={"unchanged": False, "revision_rows": revised,
-                                             **{f"rows_{k}": v for k, v in counts.items()}})
-        yield from _check_results(tables["source_records"])
+def normalized_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey(["normalized", slug])
 
-    def _unchanged(paths):
-        """The staged tables were parsed from these very snapshots by this code: reuse
-        them (a no-op refresh re-parses nothing) and re-run the cheap checks on them."""
-        import polars as pl
 
-        from pipelines.normalize import staging
+@dataclass
+class Outcome:
+    """What normalizing one source did: metadata for its materialization, and the
+    records its check runs on (None when the source kept its last good tables)."""
 
-        staged = staging.staged_tables(paths, source.slug)
-        records = pl.read_parquet(staged["source_records"])
-        yield dg.MaterializeResult(metadata={"unchanged": True,
-                                             "rows_source_records": records.height})
-        yield from _check_results(records)
+    metadata: dict = field(default_factory=dict)
+    records: object = None  # polars.DataFrame
+    error: str | None = None  # why the last good tables were kept
 
-    def _check_results(records):
-        from pipelines.normalize.checks import run_source_checks, summarize
 
-        passed, blocking, metadata = summarize(run_source_checks(source, records))
-        yield dg.AssetCheckResult(
-            check_name=SOURCE_QUALITY,
-            passed=passed,
-            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
-            metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict) else v
-                      for k, v in metadata.items()},
+def refresh_source(paths: ProjectPaths, module: ModuleType, *, force: bool,
+                   code: str) -> Outcome:
+    """Normalize one source's candidate snapshots into its staging folder.
+
+    Reuses the staged tables when they were built from these very snapshots by
+    this code (unless ``force``); keeps them, with the reason, when the raw step
+    could not land a new snapshot or the new one cannot be read. Raises
+    SourceError when a source fails with no last good tables to fall back on.
+    """
+    import polars as pl
+
+    from pipelines.normalize import staging
+    from pipelines.normalize.revisions import record_revision
+    from pipelines.normalize.runner import SourceError, normalize
+
+    slug = module.SOURCE.slug
+    started = time.perf_counter()
+    status = staging.read_status(paths, slug)
+    if status["stale"] and staging.staged_tables(paths, slug):
+        # The raw step could not land a new snapshot: the staged tables already
+        # hold the last good one, so there is nothing to re-parse.
+        return Outcome({"stale": True, "error": status["error"]}, error=status["error"])
+    candidate = staging.read_snapshots(paths, slug, staging.CANDIDATE_FILE)
+    if not force and staging.built_with(paths, slug, candidate, code):
+        records = pl.read_parquet(staging.staged_tables(paths, slug)["source_records"])
+        return Outcome({"unchanged": True, "rows_source_records": records.height,
+                        "seconds": round(time.perf_counter() - started, 3)}, records)
+    try:
+        tables = normalize(module, candidate)
+    except SourceError as exc:
+        # The new snapshot cannot be read (corrupt file, schema drift): keep the
+        # tables built from the last good one, and say so; with none, fail.
+        if not staging.staged_tables(paths, slug):
+            raise
+        staging.write_status(paths, slug, error=str(exc), stage="normalize")
+        return Outcome({"stale": True, "error": str(exc)}, error=str(exc))
+    revised = 0
+    if staging.has_snapshots(paths, slug):
+        revised = record_revision(
+            paths, slug, staging.read_snapshots(paths, slug), candidate,
+            staging.source_dir(paths, slug) / "source_records.parquet",
+            tables["source_records"],
         )
+    staging.forget_built_with(paths, slug)
+    staging.write_tables(paths, slug, tables)
+    staging.write_snapshots(paths, slug, candidate)
+    staging.write_status(paths, slug)
+    staging.write_built_with(paths, slug, candidate, code)
+    counts = {f"rows_{name}": frame.height for name, frame in tables.items()}
+    return Outcome({"unchanged": False, "revision_rows": revised, **counts,
+                    "seconds": round(time.perf_counter() - started, 3)},
+                   tables["source_records"])
 
-    def _keep_last_good(context: dg.AssetExecutionContext, error: str):
-        context.log.error(f"{error} (keeping the tables of the last good snapshot)")
-        yield dg.MaterializeResult(metadata={"stale": True, "error": error})
-        yield dg.AssetCheckResult(check_name=SOURCE_QUALITY, passed=False,
-                                  metadata={"stale": True, "error": error})
 
-    return _normalized
+def _check_result(slug: str, outcome: Outcome) -> dg.AssetCheckResult:
+    from pipelines.normalize.checks import run_source_checks, summarize
+
+    if outcome.error is not None:
+        return dg.AssetCheckResult(asset_key=normalized_key(slug), check_name=SOURCE_QUALITY,
+                                   passed=False, metadata={"stale": True,
+                                                           "error": outcome.error})
+    passed, blocking, metadata = summarize(
+        run_source_checks(MODULES[slug].SOURCE, outcome.records))
+    return dg.AssetCheckResult(
+        asset_key=normalized_key(slug),
+        check_name=SOURCE_QUALITY,
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+        metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict) else v
+                  for k, v in metadata.items()},
+    )
 
 
-normalized_assets = [
-    normalized_asset(module) for module in discover().values() if hasattr(module, "parse")
-]
+@dg.multi_asset(
+    name="normalized",
+    specs=[
+        dg.AssetSpec(
+            normalized_key(slug),
+            deps=[dg.AssetKey(["raw", slug])],
+            group_name="normalized",
+            kinds={"polars", "duckdb", "parquet"},
+            description=f"{module.SOURCE.title}: records mapped onto the source_records "
+            f"contract (parsed in pipelines/sources/{slug}.py, mapped by "
+            f"sql/sources/{slug}.sql), with rejects and detail tables.",
+        )
+        for slug, module in MODULES.items()
+    ],
+    check_specs=[dg.AssetCheckSpec(SOURCE_QUALITY, asset=normalized_key(slug),
+                                   description=quality_description()) for slug in MODULES],
+    can_subset=True,
+)
+def normalized(context: dg.AssetExecutionContext):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipelines.fingerprint import FORCE_TAG, code_digest
+    from pipelines.normalize.runner import SourceError
+
+    paths = project_paths()
+    force = context.run.tags.get(FORCE_TAG) == "true"
+    code = code_digest()
+    slugs = [slug for slug in MODULES if normalized_key(slug) in context.selected_asset_keys]
+    failed: list[Exception] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, os.cpu_count() or 1))) as pool:
+        futures = {slug: pool.submit(refresh_source, paths, MODULES[slug], force=force,
+                                     code=code) for slug in slugs}
+        for slug, future in futures.items():
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the other sources still finish; raised below
+                failed.append(exc)
+                continue
+            if outcome.error is not None:
+                context.log.error(f"{outcome.error} (keeping the tables of the last good "
+                                  "snapshot)")
+            yield dg.MaterializeResult(asset_key=normalized_key(slug), metadata=outcome.metadata)
+            yield _check_result(slug, outcome)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise SourceError("; ".join(str(exc) for exc in failed)) from failed[0]
