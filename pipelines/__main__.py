@@ -1,8 +1,6 @@
 """``python -m pipelines`` is the ``incidents`` command."""
 
-import sys
-
-from pipelines.cli import main
+from pipelines.cli import run
 
 if __name__ == "__main__":  # not when a spawned worker process imports this module
-    sys.exit(main())
+    run()

@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import time
+from typing import NoReturn
 
 from pipelines.paths import project_paths
 
@@ -156,6 +157,24 @@ def seed(directory: str) -> int:
             snap = seed_file(source, file, project_paths().raw, local)
             print(f"  {source.slug}/{file.name} -> {snap.path}")
     return 1 if missing else 0
+
+
+def run() -> NoReturn:
+    """The ``incidents`` command: :func:`main`, then exit without tearing down the
+    interpreter.
+
+    By the time ``main`` returns every output is written (atomically, connections and
+    the Dagster instance closed); what is left is Python freeing the modules of
+    Dagster, Polars, DuckDB and Altair one object at a time, which took 1.6 s of a
+    15 s refresh. Output streams and logging are flushed first.
+    """
+    import logging
+
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
