@@ -227,6 +227,17 @@ def time_noop(root: Path, runs: int) -> Scenario:
                                       for i in range(runs)])
 
 
+def time_forced(root: Path, runs: int) -> Scenario:
+    """``refresh --force`` in a root that already holds a refresh: every step rebuilds
+    (all sources parsed, warehouse, linkage, metrics, pages), in a Dagster instance
+    that exists, and figures whose spec is unchanged are kept rather than re-drawn."""
+    if not (root / "data" / "curated").exists():
+        refresh(root, "full (to warm the root)")
+    return Scenario("forced rebuild (warm root)",
+                    [refresh(root, f"forced {i + 1}/{runs}", ("--force",))
+                     for i in range(runs)])
+
+
 def _gva_with_new_incident(run: int) -> bytes:
     """The shipped GVA file with one new incident on top, different for each run: the
     daily change this source really sees."""
@@ -467,6 +478,30 @@ def notes(full: Scenario, noop: Scenario, startup: Spread) -> list[str]:
     return lines
 
 
+TRIED = [
+    "What was tried (profiled 2026-11-29 with cProfile and the run's event log; a forced "
+    "rebuild went from 18.3 s to 13-14 s): every Dagster event costs 10-30 ms in the "
+    "SQLite instance (a new SQLAlchemy engine per write), and a refresh wrote 279 of them. "
+    "Each source's four checks became one `source_quality` check (-90 events); info logs "
+    "that repeated the materialization metadata went (-20); the raw and the normalized "
+    "layers each became one subsettable multi-asset step (-40 events), normalizing two "
+    "sources at a time in threads (1.9 s of parsing became 1.3 s); Altair's validation of "
+    "every object moved into a test of the finished specs (-0.5 s); the command exits "
+    "without tearing down the interpreter once everything is written (-1.6 s freeing "
+    "Dagster's, Polars' and Altair's modules).",
+    "What remains is mostly fixed: importing Dagster (1.0 s) and opening its instance "
+    "(SQLAlchemy and Alembic, 1.1 s), planning the run (37 planned-asset and planned-check "
+    "events, about 0.9 s), linkage (1.1 s of DuckDB string work) and, from a cold root, "
+    "drawing 11 figures as SVG and PNG with vl-convert (about 2 s in two worker processes, "
+    "0.85 s of it starting each worker's JavaScript runtime).",
+    "Not done, on purpose: an in-memory Dagster instance would save about 3 s but runs "
+    "would vanish from `dagster dev` and the freshness policies; a machine-wide figure cache "
+    "would make repeated cold-root runs faster than any user's first run; fewer asset "
+    "checks would hide what the issue asks the UI to show.",
+]
+"""Fixed notes: what was tried to reach the full-refresh target, and what is left."""
+
+
 def load_note(loads: tuple[float, float]) -> list[str]:
     """A warning when other processes competed for the CPUs while timing."""
     cpus = usable_cpus()
@@ -483,6 +518,7 @@ class Measured:
 
     full: Scenario
     noop: Scenario
+    forced: Scenario
     one: Scenario
     startup: Spread
     core: Spread
@@ -499,8 +535,10 @@ def targets_table(m: Measured) -> str:
     end_to_end = m.pandas["total_s"] / m.full.wall.mid
     same_work = m.pandas["total_s"] / m.core.mid
     rows = [
-        ("full refresh, median wall", "<= 12 s", seconds(m.full.wall.mid),
+        ("full refresh from a cold root, median wall", "<= 12 s", seconds(m.full.wall.mid),
          m.full.wall.mid <= 12),
+        ("full rebuild in a warm root (--force), median wall", "<= 12 s",
+         seconds(m.forced.wall.mid), m.forced.wall.mid <= 12),
         ("no-op refresh, median wall", "<= 3 s", seconds(m.noop.wall.mid),
          m.noop.wall.mid <= 3),
         ("one source changed (GVA), median wall", "only it rebuilt",
@@ -560,7 +598,7 @@ def growth_table(growth: list) -> str:
 
 def report(m: Measured, runs: int, loads: tuple[float, float]) -> str:
     """The Markdown body shared by stdout and RESULTS.md."""
-    scenarios = [m.full, m.noop, m.one]
+    scenarios = [m.full, m.forced, m.noop, m.one]
     return "\n\n".join([
         "## Targets",
         targets_table(m),
@@ -580,7 +618,7 @@ def report(m: Measured, runs: int, loads: tuple[float, float]) -> str:
         growth_table(m.growth),
         "## Notes",
         "\n".join(f"- {line}" for line in [*notes(m.full, m.noop, m.startup),
-                                           *load_note(loads)]),
+                                           *load_note(loads), *TRIED]),
     ])
 
 
@@ -616,6 +654,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             full = time_full(root, args.runs)
             noop = time_noop(root, args.runs)
+            forced = time_forced(root, args.runs)
             one = time_one_source(root, args.runs)
             startup = time_startup(root, args.runs)
             print("  queries ...", flush=True)
@@ -632,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark FAILED: {failed}", file=sys.stderr)
             return 1
     loads = (load_start, os.getloadavg()[0])
-    measured = Measured(full, noop, one, startup, core, pandas, queries, growth)
+    measured = Measured(full, noop, forced, one, startup, core, pandas, queries, growth)
     body = report(measured, args.runs, loads)
     print(f"\n{body}")
     args.output.write_text(results_file(body, loads), encoding="utf-8")
