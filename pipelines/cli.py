@@ -170,7 +170,12 @@ def run() -> NoReturn:
     """
     import logging
 
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:
+        # The reader went away (``incidents status | head``): say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
