@@ -1,6 +1,6 @@
 """A Dagster logger that prints one line per finished step, as it happens.
 
-A step that builds several assets (the normalized sources) also gets one
+A step that builds several assets (the raw and the normalized layers) gets one
 indented line per asset, with the seconds and state its metadata reports.
 
 The command line uses it instead of Dagster's console logger, so a refresh
