@@ -59,6 +59,9 @@ def test_schedules_follow_the_branch_tip_and_start_off() -> None:
             return schedule.evaluate_tick(context).run_requests[0].run_config
 
     assert run_config(daily) == run_config(weekly) == {"ops": {"raw": {"config": {"latest": True}}}}
+    for schedule in (daily, weekly):  # the config fits the job the schedule launches
+        job = defs.resolve_job_def(schedule.job_name)
+        assert dg.validate_run_config(job, run_config(schedule))
     daily_keys = {k.to_user_string() for k in
                   defs.resolve_job_def("refresh_daily_sources").asset_layer.executable_asset_keys}
     assert {"raw/gva", "raw/gva_trace", "curated/warehouse"} <= daily_keys
