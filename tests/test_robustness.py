@@ -38,7 +38,7 @@ from pipelines.paths import REPO_ROOT, ProjectPaths
 from pipelines.warehouse.checks import run_checks
 from tests.support.warehouse_reader import observe, read_passes
 
-from .conftest import run_cli, scratch_root
+from .conftest import run_cli
 
 SEED = int(os.environ.get("ROBUSTNESS_SEED", "20240611"))
 MIN_KILLS = 20
@@ -222,21 +222,13 @@ def build_leftovers(paths: ProjectPaths) -> list[str]:
 
 # --- fixtures ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
-    """One real first refresh (offline, shipped raw data), copied by each test."""
-    paths = scratch_root(tmp_path_factory.mktemp("robustness"))
-    result = run_cli(paths, "refresh")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return paths
-
-
 @pytest.fixture
-def project(template: ProjectPaths, tmp_path: Path) -> ProjectPaths:
-    """A private copy of the published template root (warehouse, staging, Dagster home),
-    so each test starts from a published warehouse without paying a first refresh."""
+def project(published: ProjectPaths, tmp_path: Path) -> ProjectPaths:
+    """A private copy of the session's published root (warehouse, staging, Dagster home;
+    conftest's ``published``), so each test starts from a published warehouse without
+    paying a first refresh, and kills nothing another test reads."""
     root = tmp_path / "project"
-    shutil.copytree(template.root, root, symlinks=True)
+    shutil.copytree(published.root, root, symlinks=True)
     return ProjectPaths(root)
 
 
