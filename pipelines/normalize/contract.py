@@ -22,10 +22,17 @@ ATTACKER_OUTCOMES = (
     "killed_by_police", "killed_by_civilian", "suicide", "apprehended", "surrendered",
     "fled", "subdued_by_civilian", "unknown",
 )
-STOPPED_BY = ("police", "civilian", "security", "self", "none", "unknown")
+STOPPED_BY = ("police", "off_duty_police", "civilian", "security", "self", "none", "unknown")
+END_METHODS = (
+    "shot", "subdued", "suicide", "attempted_suicide", "surrendered", "apprehended", "fled",
+    "stopped_on_own", "unknown",
+)
+ATTACKER_FATES = ("died", "survived", "mixed", "unknown")
+FATE_BASES = ("stated", "derived", "inferred")
+LOCATION_BASES = ("stated", "derived")
 QUALITY_FLAGS = (
     "date_out_of_range", "casualties_over_bound", "state_not_matching_coordinates",
-    "duplicate_id_in_source", "multi_state", "value_rejected",
+    "duplicate_id_in_source", "multi_state", "value_rejected", "attacker_removed_from_killed",
 )
 
 
@@ -39,7 +46,9 @@ class Column:
     required: bool = False
     """Never NULL."""
     optional: bool = False
-    """A source's SQL may leave it out (it is then NULL): for fields few sources have."""
+    """A source's SQL may leave it out (it is then ``default``): for fields few sources have."""
+    default: str = "NULL"
+    """SQL value an optional column takes when a source's SQL leaves it out."""
 
 
 @dataclass(frozen=True)
@@ -86,19 +95,43 @@ SOURCE_RECORDS = Table(
         Column("location_type", "VARCHAR", "Kind of place, mapped onto a common vocabulary.",
                LOCATION_TYPES, required=True),
         Column("location_type_raw", "VARCHAR", "Kind of place exactly as the source wrote it."),
+        Column("location_type_basis", "VARCHAR", "Where `location_type` comes from: stated "
+               "(the source's own place category, mapped) or derived (from the place name or "
+               "narrative by the keyword table, see `derivations`); NULL when unknown.",
+               LOCATION_BASES, optional=True),
         Column("killed", "INTEGER", "Victims killed, not counting attackers; NULL when the "
                "source does not say (never 0 for unknown)."),
+        Column("killed_raw", "VARCHAR", "The source's own killed figure as written (some "
+               "sources count the attacker among the dead; `killed` does not).",
+               optional=True),
         Column("injured", "INTEGER", "Victims injured but not killed, not counting "
                "attackers; NULL when unknown."),
+        Column("injured_raw", "VARCHAR", "The source's own injured figure as written.",
+               optional=True),
         Column("attackers", "INTEGER", "Number of attackers; NULL when unknown."),
         Column("attacker_outcome", "VARCHAR", "How the attack ended for the attacker(s), "
                "mapped onto a common vocabulary; `unknown` when the source does not say "
                "or says something that does not fit (e.g. shot, without saying whether "
                "killed).", ATTACKER_OUTCOMES, required=True),
         Column("attacker_outcome_raw", "VARCHAR", "The source's own words for the outcome."),
-        Column("stopped_by", "VARCHAR", "Who ended the attack: police, civilian (including "
-               "off-duty officers acting as civilians), security, self (suicide or the "
-               "attacker stopping), none (fled), unknown.", STOPPED_BY, required=True),
+        Column("end_method", "VARCHAR", "How the attack ended: the attacker was shot, "
+               "subdued (physically restrained), died by suicide or attempted it, "
+               "surrendered, was apprehended, fled, or stopped on their own; unknown when "
+               "the source does not say. Who did it is `stopped_by`; whether the attacker "
+               "lived is `attacker_fate`.", END_METHODS, optional=True, default="'unknown'"),
+        Column("attacker_fate", "VARCHAR", "Whether the attacker(s) died or survived "
+               "(mixed: of several, some died); unknown when not stated.", ATTACKER_FATES,
+               optional=True, default="'unknown'"),
+        Column("attacker_fate_basis", "VARCHAR", "stated by the source's outcome field, "
+               "derived from its other fields or narrative, or inferred from a linked "
+               "record of another source (named in `attacker_fate_from`); NULL when the "
+               "fate is unknown.", FATE_BASES, optional=True),
+        Column("attacker_fate_from", "VARCHAR", "For an inferred fate: the linked record "
+               "that states it, as `source:source_record_id`.", optional=True),
+        Column("stopped_by", "VARCHAR", "Who ended the attack: police (on duty), "
+               "off_duty_police (an off-duty officer on the scene), civilian, security "
+               "(guards), self (suicide or the attacker stopping), none (fled), unknown.",
+               STOPPED_BY, required=True),
         Column("ended_before_police", "BOOLEAN", "TRUE when the attack was over before "
                "police arrived; NULL when the source cannot tell."),
         Column("duration_min", "DOUBLE", "Minutes from first shot to end; NULL when unknown."),
@@ -108,8 +141,12 @@ SOURCE_RECORDS = Table(
         Column("officers_injured", "INTEGER", "Law-enforcement officers injured, where the "
                "source counts them separately (included in `injured`); NULL otherwise.",
                optional=True),
-        Column("quality_flags", "VARCHAR[]", "Values kept but suspect: "
+        Column("quality_flags", "VARCHAR[]", "Values kept but suspect or corrected: "
                + ", ".join(QUALITY_FLAGS) + ". Empty when nothing is suspect."),
+        Column("derivations", "VARCHAR[]", "Every value in the record that was derived or "
+               "inferred rather than stated by the source, as `field: how, from what` (e.g. "
+               "`city: from the incident name`). Empty when every value is stated.",
+               optional=True, default="[]::VARCHAR[]"),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),

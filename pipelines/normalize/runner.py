@@ -44,10 +44,10 @@ class Parsed:
 
 
 def _typed_select(table: Table, view: str, present: set[str]) -> str:
-    """Cast every contract column; optional ones a source leaves out become NULL."""
+    """Cast every contract column; optional ones a source leaves out take their default."""
 
     def value(col) -> str:
-        return "NULL" if col.optional and col.name not in present else f'"{col.name}"'
+        return col.default if col.optional and col.name not in present else f'"{col.name}"'
 
     casts = ", ".join(f'CAST({value(c)} AS {c.type}) AS "{c.name}"' for c in table.columns)
     return f"SELECT {casts} FROM {view}"
