@@ -107,3 +107,78 @@ def test_header_row_is_found_by_content() -> None:
     assert find_header_row(grid, "Incident Name") == 3
     with pytest.raises(ValueError, match="no header row"):
         find_header_row(grid, "Nope")
+
+
+@pytest.mark.parametrize(
+    ("name", "city", "county"),
+    [
+        # The FBI's form from 2021 on: venue, city, state code or name.
+        ("Oxford High School, Oxford, MI", "Oxford", None),
+        ("University of Nevada, Las Vegas (UNLV), Las Vegas, Nevada", "Las Vegas", None),
+        ("Walmart Supercenter #2124, Beavercreek, Ohio", "Beavercreek", None),
+        ("Multiple Locations, New York, New York", "New York", None),
+        ("Edmund Burke School, Washington, D.C.", "Washington", None),
+        ("Washington, D.C. Department of Public Works", "Washington", None),
+        # Earlier names that state a place after "in" / "near" / "of".
+        ("Multiple Locations in Kalamazoo, Michigan", "Kalamazoo", None),
+        ("Highway 365 Near Whitehall Road in Gainesville, Georgia", "Gainesville", None),
+        ("Streets of Tulsa, Oklahoma", "Tulsa", None),
+        ("Copley Township Neighborhood, Ohio", "Copley Township", None),
+        # Several places, several states.
+        ("Multiple Locations in Midland and Odessa, Texas", "Midland; Odessa", None),
+        ("Multiple Locations in Ladera Ranch, Tustin, and Santa Ana, California",
+         "Ladera Ranch; Tustin; Santa Ana", None),
+        ("Brady, Texas and Jacksonville, North Carolina", "Brady; Jacksonville", None),
+        ("Various locations, Phenix City, AL and Columbus, GA", "Phenix City; Columbus", None),
+        ("Multiple Locations in Henderson, Nevada, and Parker, Arizona", "Henderson; Parker",
+         None),
+        ("Various locations; Richmond County, Wrens, GA; and Graniteville, SC",
+         "Wrens; Graniteville", None),
+        ("Excel Industries and Newton and Hesston, Kansas", "Newton; Hesston", None),
+        # Counties are counties, not cities.
+        ("Highways 101 and 146, Monterey County, California", None, "Monterey County"),
+        ("Coffee and Geneva Counties, Alabama", None, "Coffee and Geneva Counties"),
+        # No place stated, or none that is a city: NULL, nothing guessed.
+        ("Santana High School", None, None),
+        ("Edgewater Technology, Inc.", None, None),
+        ("Shelby Center, University of Alabama", None, None),
+        ("Trestle Trail Bridge, Wisconsin", None, None),
+        ("Various Locations, Interstate 85, AL/GA", None, None),
+        ("North Milwaukee Avenue, Chicago", None, None),  # no state: not read
+        ("Marathon Savings Bank and Tlusty, Kennedy & Dirks, S.C.", None, None),
+        ("Multiple Locations in Delaware and Maryland", None, None),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_place_parsed_from_incident_name(name, city, county) -> None:
+    from pipelines.sources.fbi import places_from_name
+
+    got = places_from_name(pl.Series([name], dtype=pl.String)).row(0)
+    assert got == (city, county)
+
+
+def test_city_from_name_is_marked_derived(warehouse) -> None:
+    rows = dict(
+        (n, (c, k, d)) for n, c, k, d in warehouse.execute(
+            "SELECT incident_name, city, county, derivations FROM source_records "
+            "WHERE source = 'fbi'").fetchall()
+    )
+    assert rows["Oxford High School, Oxford, MI"] == (
+        "Oxford", None, ["city: from the incident name"])
+    assert rows["Robb Elementary School, Uvalde, TX"][0] == "Uvalde"
+    assert rows["Mt. Zion Church, Scott County, MS"] == (
+        None, "Scott County", ["county: from the incident name"])
+    assert rows["Santana High School"] == (None, None, [])  # 2001: no place in the name
+    n_city, n_2021_on, n_2021_city = warehouse.execute(
+        "SELECT count(city), count(*) FILTER (year(incident_date) >= 2021), "
+        "count(city) FILTER (year(incident_date) >= 2021) FROM source_records "
+        "WHERE source = 'fbi'").fetchone()
+    assert n_city == 216
+    # From 2021 every name states its city but four: three name a county ("Mt. Zion
+    # Church, Scott County, MS") and one a road ("Various Locations, Interstate 85, AL/GA").
+    assert n_2021_city == n_2021_on - 4
+    stray = warehouse.execute(
+        "SELECT count(*) FROM source_records WHERE source = 'fbi' AND city IS NOT NULL "
+        "AND NOT list_contains(derivations, 'city: from the incident name')").fetchone()[0]
+    assert stray == 0

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.normalize.runner import Parsed
 from pipelines.registry import Source, SourceFile
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _DIR = "RawReportData/FBI_-_Active_Shooter_Incidents_"
 
@@ -87,6 +91,112 @@ def _read(key: str, path: Path):
     )
 
 
+PLACE_WORDS = Path(__file__).with_name("fbi_place_words.csv")
+"""Words that mark a part of an incident name as a venue, not a place (role ``venue``:
+"Multiple Locations", "Interstate 85"), or that trail a place name (role ``suffix``:
+"Copley Township Neighborhood")."""
+
+
+def _state_alternation() -> str:
+    """Regex alternation of every state and territory name and USPS code, longest
+    first ("West Virginia" before "Virginia")."""
+    import re
+
+    from pipelines.normalize.states import STATE_CODES
+
+    return "|".join(sorted([re.escape(n) for n in STATE_CODES] + list(STATE_CODES.values()),
+                           key=len, reverse=True))
+
+
+def places_from_name(names: pl.Series) -> pl.DataFrame:
+    """The city and county an FBI incident name states, one row per name, in order.
+
+    The FBI writes the place into the name from its 2021 report on ("Oxford High
+    School, Oxford, MI"; "Multiple Locations, Lubbock and Slaton, Texas"), and in
+    some earlier names ("Residence in Crandon, Wisconsin"). The name is cut at its
+    commas and semicolons; a part followed by a part that is a state (name or code,
+    "D.C.", "AL/GA", or "Texas and Jacksonville") names the place, after its last
+    " in ", " near ", " at " or " of " ("Multiple Locations in Kalamazoo"). A place
+    led by "and" closes a list ("in Ladera Ranch, Tustin, and Santa Ana, California"),
+    so the parts before it in the same run are places too. A place ending in County,
+    Counties or Parish is a county. Parts holding a venue word (``PLACE_WORDS``) or a
+    digit, or not starting with a capital, are not places. Several places are joined
+    with "; ". Names that state no place ("Santana High School", "North Milwaukee
+    Avenue, Chicago" without a state) give NULL: nothing is guessed.
+    """
+    import polars as pl
+
+    words = pl.read_csv(PLACE_WORDS)
+    venue = "|".join(words.filter(pl.col("role") == "venue")["word"].to_list())
+    suffix = "|".join(words.filter(pl.col("role") == "suffix")["word"].to_list())
+    states = _state_alternation()
+    seg = pl.col("seg")
+    frame = (
+        pl.DataFrame({"name": names}).with_row_index("row")
+        .with_columns(pl.col("name").str.replace_all(";", ",").str.split(",").alias("seg"))
+        .explode("seg")
+        .with_columns(seg.str.strip_chars())
+        .with_columns(
+            seg.str.contains(rf"^(?:D\.C\.|(?:{states})(?:$|\s*/|\s+and\s))")
+            .fill_null(False).alias("state_led"),
+            seg.str.contains(rf"^(?:{states})$").fill_null(False).alias("state_only"),
+        )
+        # "Washington, D.C." and "New York, New York": a state name followed by a
+        # state is the city.
+        .with_columns(
+            pl.col("state_led") & ~(pl.col("state_only") & pl.col("state_led")
+                                    .shift(-1).over("row").fill_null(False))
+            .alias("state_led"),
+        )
+        .with_columns(
+            pl.col("state_led").shift(-1).over("row").fill_null(False).alias("place"),
+            pl.col("state_led").cum_sum().over("row").alias("run"),
+        )
+        .with_columns(
+            (pl.col("place") & seg.str.starts_with("and "))
+            .any().over("row", "run").alias("list_run"),
+        )
+        .filter(pl.col("place") | (pl.col("list_run") & ~pl.col("state_led")))
+        .with_columns(
+            seg.str.replace(rf"^(?:{states})\s+and\s+", "")
+            .str.replace(r"^and\s+", "")
+            .str.replace(r"^.*\b(?:in|near|at|of)\s+", "")
+            .str.replace_all(r"\s*\([^)]*\)", "")
+            .str.replace(rf"(?i)\s+(?:{suffix})$", "")
+            .str.strip_chars().alias("core"),
+        )
+        .with_columns(pl.col("core").str.contains(r"\b(?:County|Counties|Parish)$")
+                      .alias("is_county"))
+        .with_columns(
+            pl.when(~pl.col("is_county")).then(
+                pl.col("core").str.replace_all(r"\s+and\s+|\s*&\s*|/", "|").str.split("|")
+            ).alias("part"),
+        )
+        .explode("part")
+        .with_columns(pl.col("part").str.strip_chars())
+        .with_columns(
+            pl.when(pl.col("part").str.contains(r"^[A-Z]")
+                    & ~pl.col("part").str.contains(rf"(?i)\b(?:{venue})\b|\d"))
+            .then(pl.col("part")).alias("part"),
+        )
+    )
+    found = frame.group_by("row", maintain_order=True).agg(
+        pl.col("part").drop_nulls().unique(maintain_order=True).alias("cities"),
+        pl.col("core").filter(pl.col("is_county")).unique(maintain_order=True)
+        .alias("counties"),
+    )
+    return (
+        pl.DataFrame({"name": names}).with_row_index("row")
+        .join(found, on="row", how="left")
+        .select(
+            pl.when(pl.col("cities").list.len() > 0)
+            .then(pl.col("cities").list.join("; ")).alias("city"),
+            pl.when(pl.col("counties").list.len() > 0)
+            .then(pl.col("counties").list.join("; ")).alias("county"),
+        )
+    )
+
+
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
@@ -121,6 +231,9 @@ def parse(files: dict[str, Path]) -> Parsed:
         ).alias("source_record_id"),
     )
     staged = unique_record_ids(staged)
+    staged = staged.hstack(
+        places_from_name(staged["incident_name"]).rename({"city": "name_city",
+                                                          "county": "name_county"}))
     attackers = (
         staged.select(
             "source_record_id",

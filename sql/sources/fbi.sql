@@ -36,10 +36,10 @@ SELECT
     incident_date,
     start_time,
     CASE WHEN start_time IS NOT NULL THEN 'minute' END AS start_time_precision,
-    NULL AS city,
+    name_city AS city,  -- parsed from the incident name (see `derivations`)
     state,
     state_raw,
-    NULL AS county,
+    name_county AS county,
     NULL::DOUBLE AS latitude,
     NULL::DOUBLE AS longitude,
     CASE lower(trim(location_raw))
@@ -84,6 +84,9 @@ SELECT
     list_filter([CASE WHEN multi_state THEN 'multi_state' END,
                  CASE WHEN duplicate_id THEN 'duplicate_id_in_source' END],
                 lambda f: f IS NOT NULL) AS quality_flags,
+    list_filter([CASE WHEN name_city IS NOT NULL THEN 'city: from the incident name' END,
+                 CASE WHEN name_county IS NOT NULL THEN 'county: from the incident name' END],
+                lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row
 FROM fbi_mapped;
