@@ -219,3 +219,55 @@ def test_ids_survive_a_newer_snapshot_of_one_source(published, linked, tmp_path)
     assert after["wapo", "new-1"] == before["k12ssdb", k12_only]
     assert after["wapo", "new-2"] not in set(before.values())
     con2.close()
+
+
+FBI_ALERRT_SAME_HOUR_TARGET = 0.98
+
+
+def test_fbi_records_link_to_alerrt_of_same_state_date_and_hour(warehouse):
+    """ALERRT builds on the FBI list: an FBI record with an ALERRT record of the same
+    state, date and start hour is linked to one of them, small attacks included
+    (computed on the published warehouse)."""
+    n, linked_n = warehouse.execute("""
+        WITH pairs AS (
+            SELECT f.source_record_id AS fbi_id,
+                   bool_or(lf.incident_id = la.incident_id) AS linked
+            FROM source_records AS f
+            JOIN source_records AS a
+              ON a.source = 'alerrt' AND a.state = f.state
+             AND a.incident_date = f.incident_date
+             AND hour(a.start_time) = hour(f.start_time)
+            JOIN incident_links AS lf
+              ON lf.source = f.source AND lf.source_record_id = f.source_record_id
+            JOIN incident_links AS la
+              ON la.source = a.source AND la.source_record_id = a.source_record_id
+            WHERE f.source = 'fbi'
+            GROUP BY 1
+        )
+        SELECT count(*), count(*) FILTER (linked) FROM pairs
+    """).fetchone()
+    assert n >= 500
+    assert linked_n / n >= FBI_ALERRT_SAME_HOUR_TARGET, (linked_n, n)
+    small = dict(warehouse.execute("""
+        SELECT f.source_record_id, lf.incident_id = la.incident_id
+        FROM source_records AS f
+        JOIN incident_links AS lf USING (source, source_record_id)
+        JOIN incident_links AS la ON la.source = 'alerrt'
+        WHERE (f.source_record_id, la.source_record_id) IN (
+            ('2009-06-10 United States Holocaust Memorial Museum', '96'),
+            ('2010-03-04 The Pentagon', '115'),
+            ('2018-04-03 YouTube Headquarters', '300'),
+            ('2020-02-08 NYPD 41st Precinct Office', '366'))
+    """).fetchall())
+    assert len(small) == 4 and all(small.values()), small
+
+
+def test_labelled_non_matches_stay_apart(warehouse):
+    """No labelled non-match (different attacks on the same day and state) is in one
+    incident of the published warehouse, for any pair of sources."""
+    from pipelines.linkage.evaluate import scores_by_source_pair
+
+    by_pair = scores_by_source_pair(warehouse, LABELS)
+    merged = {pair: s.errors for pair, s in by_pair.items() if s.false_positive}
+    assert merged == {}
+    assert by_pair["alerrt", "fbi"].true_negative >= 4

@@ -224,3 +224,50 @@ def test_cluster_refuses_two_records_of_one_source_and_long_spans():
     assert roots[1] == roots[2] == roots[4]
     assert roots[3] != roots[1]
     assert roots[5] != roots[1]
+
+
+def test_start_hour_links_small_attacks_without_place(linked):
+    """An FBI record naming no place and an ALERRT record giving its time to the hour
+    only: the same clock hour is the evidence (Pentagon 2010-03-04: FBI 18:36, ALERRT
+    hour 18, 0 killed 2 injured). Four hours apart, the same counts are not enough."""
+    con, _ = linked([
+        record("fbi", "f1", "2010-03-04", None, "VA", 0, 2, incident_name="The Pentagon",
+               start_time=dt.time(18, 36), start_time_precision="minute",
+               location_type="government"),
+        record("alerrt", "a1", "2010-03-04", "Arlington", "VA", 0, 2,
+               start_time=dt.time(18, 0), start_time_precision="hour",
+               location_type="other"),
+        record("fbi", "f2", "2010-03-05", None, "VA", 0, 2, incident_name="Some Store",
+               start_time=dt.time(9, 10), start_time_precision="minute"),
+        record("alerrt", "a2", "2010-03-05", "Richmond", "VA", 0, 2,
+               start_time=dt.time(14, 0), start_time_precision="hour"),
+    ])
+    inc = incident_of(con)
+    assert inc["fbi", "f1"] == inc["alerrt", "a1"]
+    assert inc["fbi", "f2"] != inc["alerrt", "a2"]
+    reasons = con.execute("SELECT match_reasons FROM incident_links WHERE source = 'fbi' "
+                          "AND source_record_id = 'f1'").fetchone()[0]
+    assert "time_close" in reasons
+
+
+def test_nobody_hit_is_not_four_shot(linked):
+    """St. Louis 2019-08-23: GVA's 4 shot at 8 PM and K-12 SSDB's shots fired at a
+    football game at 8:15 PM with nobody hit are two events, though the city and the
+    time agree. A GVA record borrows its gva_trace copy's time."""
+    con, _ = linked([
+        record("gva", "1486675", "2019-08-23", "Saint Louis", "MO", 1, 3,
+               latitude=38.6578, longitude=-90.2723),
+        record("gva_trace", "1486675", "2019-08-23", "Saint Louis", "MO", 1, 3,
+               latitude=38.6554, longitude=-90.2719, start_time=dt.time(20, 0),
+               start_time_precision="minute"),
+        record("k12ssdb", "20190823MOPAS", "2019-08-23", "St. Louis", "MO", 0, 0,
+               incident_name="Parkway North High School", start_time=dt.time(20, 15),
+               start_time_precision="minute", location_type="education"),
+        record("k12ssdb", "20190823MOROS", "2019-08-23", "St. Louis", "MO", 1, 0,
+               incident_name="Roosevelt High School", start_time=dt.time(5, 0),
+               start_time_precision="minute", location_type="education"),
+    ])
+    inc = incident_of(con)
+    assert inc["gva", "1486675"] == inc["gva_trace", "1486675"]
+    assert inc["gva", "1486675"] != inc["k12ssdb", "20190823MOPAS"]
+    assert inc["gva", "1486675"] != inc["k12ssdb", "20190823MOROS"]

@@ -70,3 +70,26 @@ def pairwise_scores(con, labels: Path = LABELS) -> PairwiseScores:
         if linked != match:
             errors.append((*pair, label, note))
     return PairwiseScores(tp, fp, fn, tn, missing, errors)
+
+
+def scores_by_source_pair(con, labels: Path = LABELS) -> dict[tuple[str, str], PairwiseScores]:
+    """:func:`pairwise_scores` per pair of sources (sorted names; a source with itself
+    for its own duplicates), so a pair of sources that links badly is not hidden by
+    the others."""
+    import tempfile
+
+    import polars as pl
+
+    table = pl.read_csv(labels, infer_schema_length=0)
+    pair = table.select(
+        pl.min_horizontal("source_a", "source_b").alias("first"),
+        pl.max_horizontal("source_a", "source_b").alias("second"),
+    )
+    table = table.hstack(pair)
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="linkage-labels-") as tmp:
+        for (first, second), group in table.group_by("first", "second", maintain_order=True):
+            path = Path(tmp) / f"{first}-{second}.csv"
+            group.drop("first", "second").write_csv(path)
+            out[first, second] = pairwise_scores(con, path)
+    return dict(sorted(out.items()))

@@ -78,7 +78,11 @@ WITH base AS (
         coalesce(k.family, r.source) AS family,
         r.incident_name,
         r.incident_date,
-        r.start_time,
+        -- GVA gives no time, but gva_trace republishes its records with one: a GVA
+        -- record borrows the time of its own republished copy (same incident id).
+        coalesce(r.start_time, t.start_time) AS start_time,
+        CASE WHEN r.start_time IS NOT NULL THEN r.start_time_precision
+             ELSE t.start_time_precision END AS start_time_precision,
         r.city,
         r.state,
         r.state_raw,
@@ -92,6 +96,13 @@ WITH base AS (
         list_contains(r.quality_flags, 'multi_state') AS multi_state
     FROM source_records AS r
     LEFT JOIN _lk_source_rank AS k USING (source)
+    LEFT JOIN (
+        SELECT c.source_record_id, c.start_time, c.start_time_precision, ck.family
+        FROM source_records AS c
+        JOIN _lk_source_rank AS ck ON ck.source = c.source AND ck.family <> c.source
+        WHERE c.start_time IS NOT NULL
+    ) AS t ON r.start_time IS NULL AND t.family = r.source
+          AND t.source_record_id = r.source_record_id
 )
 SELECT
     row_number() OVER (ORDER BY source_rank, source, source_record_id)::INTEGER AS rid,

@@ -19,8 +19,15 @@
 --   injured  equal: +0.3 for 0, +0.7 for 1-3, +1.2 for 4-9, +1.5 for 10+; within 1
 --            or 25%: the same less 0.5 (at least +0.2); further apart
 --            -0.5 - 0.1 per victim (at most -1.5)
+--   victims  across sources, one record counting nobody hit and the other 3 or
+--            more: -2
 --   kind     same location type +0.5; school vs not -1; other differences -0.3
---   time     start times within 1 h +0.5, 4 h or more apart -0.5
+--   time     start times to the minute: within 15 min +1.5, within 1 h +1, 4 h or
+--            more apart -1; where one gives the hour only (ALERRT), by clock hour:
+--            the same hour +1.5, the next +0.5, 4 or more apart -1. For attacks
+--            whose records name no place (the FBI's older names against ALERRT),
+--            the start time is the evidence that is left. A GVA record has the time
+--            of its gva_trace copy (prepare.sql).
 --   name     incident names sharing half their distinctive words (or Jaro-Winkler
 --            >= 0.93) +2, a fifth +1; two school names (K-12 SSDB, WaPo) that
 --            differ -1
@@ -68,6 +75,10 @@ WITH pair AS (
             least(abs(epoch(a.start_time) - epoch(b.start_time)),
                   86400 - abs(epoch(a.start_time) - epoch(b.start_time))) / 60
         END AS minutes,
+        -- A time given to the hour only (ALERRT) is compared by clock hour.
+        'hour' IN (a.start_time_precision, b.start_time_precision) AS by_hour,
+        least(abs(hour(a.start_time) - hour(b.start_time)),
+              24 - abs(hour(a.start_time) - hour(b.start_time))) AS hours,
         CASE WHEN len(a.name_tokens) > 0 AND len(b.name_tokens) > 0 THEN
             len(list_intersect(a.name_tokens, b.name_tokens))
             / len(list_distinct(a.name_tokens || b.name_tokens))
@@ -121,8 +132,18 @@ points AS (
             WHEN 'education' IN (ta, tb) THEN -1.0
             ELSE -0.3
         END AS p_kind,
-        CASE WHEN minutes IS NULL THEN 0.0 WHEN minutes <= 60 THEN 0.5
-             WHEN minutes >= 240 THEN -0.5 ELSE 0.0 END AS p_time,
+        CASE WHEN minutes IS NULL THEN 0.0
+             WHEN by_hour THEN CASE WHEN hours = 0 THEN 1.5 WHEN hours = 1 THEN 0.5
+                                    WHEN hours >= 4 THEN -1.0 ELSE 0.0 END
+             WHEN minutes <= 15 THEN 1.5 WHEN minutes <= 60 THEN 1.0
+             WHEN minutes >= 240 THEN -1.0 ELSE 0.0 END AS p_time,
+        -- Across sources, one record counts no victim at all and the other three or
+        -- more: not one attack however close the rest (shots fired at a football
+        -- game vs a shooting across town). A source's repeated entry may be an
+        -- incomplete copy, so this does not count within a source.
+        CASE WHEN NOT same_source AND (ka + ia = 0 AND kb + ib >= 3
+                                       OR kb + ib = 0 AND ka + ia >= 3) THEN -2.0
+             ELSE 0.0 END AS p_total,
         CASE
             WHEN name_jaccard IS NULL AND name_jw IS NULL THEN 0.0
             WHEN name_jaccard >= 0.5 OR name_jw >= 0.93 THEN 2.0
@@ -147,7 +168,7 @@ SELECT
     rid_a,
     rid_b,
     same_source,
-    round(p_date + p_place + p_killed + p_injured + p_kind + p_time + p_name, 2)::DOUBLE
+    round(p_date + p_place + p_killed + p_injured + p_total + p_kind + p_time + p_name, 2)::DOUBLE
         AS score,
     days,
     km,
@@ -165,6 +186,7 @@ SELECT
              WHEN p_killed > 0 THEN 'killed_close' ELSE 'killed_differs' END,
         CASE WHEN ia IS NULL OR ib IS NULL THEN NULL WHEN ia = ib THEN 'injured_same'
              WHEN p_injured > 0 THEN 'injured_close' ELSE 'injured_differs' END,
+        CASE WHEN p_total < 0 THEN 'victims_none_vs_several' END,
         CASE WHEN p_kind > 0 THEN 'type_same' WHEN p_kind < 0 THEN 'type_differs' END,
         CASE WHEN p_time > 0 THEN 'time_close' WHEN p_time < 0 THEN 'time_differs' END,
         CASE WHEN p_name >= 2 THEN 'name_same' WHEN p_name > 0 THEN 'name_similar'
