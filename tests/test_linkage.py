@@ -271,3 +271,12 @@ def test_labelled_non_matches_stay_apart(warehouse):
     merged = {pair: s.errors for pair, s in by_pair.items() if s.false_positive}
     assert merged == {}
     assert by_pair["alerrt", "fbi"].true_negative >= 4
+
+
+def test_docs_show_the_per_source_pair_scores(warehouse):
+    """docs/linkage.md holds the per source pair table of the published warehouse."""
+    from pipelines.linkage.evaluate import source_pair_table
+    from pipelines.paths import REPO_ROOT
+
+    doc = (REPO_ROOT / "docs" / "linkage.md").read_text(encoding="utf-8")
+    assert source_pair_table(warehouse, LABELS) in doc

@@ -93,3 +93,15 @@ def scores_by_source_pair(con, labels: Path = LABELS) -> dict[tuple[str, str], P
             group.drop("first", "second").write_csv(path)
             out[first, second] = pairwise_scores(con, path)
     return dict(sorted(out.items()))
+
+
+def source_pair_table(con, labels: Path = LABELS) -> str:
+    """The per source pair scores as the Markdown table in docs/linkage.md (a test
+    checks that the document shows the table of the published warehouse)."""
+    lines = ["| source | source | true pos. | false pos. | false neg. | true neg. "
+             "| precision | recall |", "|---|---|---|---|---|---|---|---|"]
+    for (first, second), s in scores_by_source_pair(con, labels).items():
+        lines.append(f"| {first} | {second} | {s.true_positive} | {s.false_positive} "
+                     f"| {s.false_negative} | {s.true_negative} | {s.precision:.3f} "
+                     f"| {s.recall:.3f} |")
+    return "\n".join(lines)

@@ -33,7 +33,7 @@ How (all set work in DuckDB SQL, ``sql/linkage/*.sql``, run in this order):
 
 Why not splink: splink 5 (DuckDB backend) was considered. Its Fellegi-Sunter model
 would learn m/u weights by EM, but here the comparable fields differ per source
-pair (the FBI gives no city, GVA no location type, ALERRT and K-12 SSDB no
+pair (the FBI gives no city column, GVA no location type, ALERRT and K-12 SSDB no
 coordinates), EM would be dominated by the 5,400 gva/gva_trace pairs that are
 identical by construction, and the rules that matter most are constraints, not
 weights: one record per source per incident except a source's own duplicates,

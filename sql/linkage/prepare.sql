@@ -43,7 +43,8 @@ CREATE OR REPLACE TEMP MACRO lk_places(s) AS
         lambda p: p IS NOT NULL AND length(p) >= 3
             AND p NOT SIMILAR TO '(multiple|various|several)( locations?)?|unknown|n a'));
 
--- Places named in an incident name, for records without a city (the FBI's):
+-- Places named in an incident name, for records without a city (FBI names the
+-- normalizer could not read a city from):
 -- "Greenwood Park Mall, Indianapolis, IN" -> indianapolis; "Multiple Locations in
 -- Midland and Odessa, Texas" -> midland, odessa; "Kroger Grocery Store in
 -- Jeffersontown, Kentucky" -> jeffersontown.
