@@ -168,8 +168,8 @@ SELECT
     rid_a,
     rid_b,
     same_source,
-    round(p_date + p_place + p_killed + p_injured + p_total + p_kind + p_time + p_name, 2)::DOUBLE
-        AS score,
+    round(p_date + p_place + p_killed + p_injured + p_total + p_kind + p_time + p_name,
+          2)::DOUBLE AS score,
     days,
     km,
     coalesce(ka = kb AND ia = ib, FALSE) AS counts_same,
