@@ -59,10 +59,11 @@ AUDITED = [c for c in SOURCE_RECORDS.columns if c.name not in RETIRED]
 
 def load_fixture(path: Path) -> list[dict[str, str]]:
     """The fixture's rows as dicts, leading ``#`` comment lines skipped."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    while lines and lines[0].startswith("#"):
-        lines.pop(0)
-    reader = csv.DictReader(io.StringIO("".join(lines)))
+    with path.open(encoding="utf-8", newline="") as fh:  # keep line breaks inside cells
+        text = fh.read()
+    while text.startswith("#"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     assert reader.fieldnames == FIXTURE_COLUMNS, (
         f"{path.name}: header {reader.fieldnames}, expected {FIXTURE_COLUMNS}"
     )
