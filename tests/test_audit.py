@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,43 @@ def fixture_sources() -> list[str]:
 def test_fixtures_exist() -> None:
     """The audit covers the sources it was written for (more may be added)."""
     assert {"fbi", "alerrt", "mother_jones", "stanford_msa", "wapo"} <= set(fixture_sources())
+
+
+@pytest.mark.parametrize("slug", fixture_sources())
+def test_fixture_values_fit_the_contract(slug: str) -> None:
+    """The hand-worked values themselves keep to the contract: vocabularies, flags,
+    booleans, sorted lists, one row per record and field (no warehouse needed)."""
+    from pipelines.normalize.contract import QUALITY_FLAGS
+
+    problems = []
+    seen = set()
+    for r in load_fixture(FIXTURES / f"{slug}.csv"):
+        key = (r["source_record_id"], r["field"])
+        if key in seen:
+            problems.append(f"{key}: listed twice")
+        seen.add(key)
+        if r["field"] in RETIRED or r["field"] not in {c.name for c in AUDITED}:
+            continue
+        col, want = SOURCE_RECORDS.column(r["field"]), r["expected"]
+        if want == NULL:
+            if col.required:
+                problems.append(f"{key}: NULL in a required column")
+            continue
+        if col.vocabulary and want not in col.vocabulary:
+            problems.append(f"{key}: {want!r} not in {col.vocabulary}")
+        if col.type == "BOOLEAN" and want not in ("true", "false"):
+            problems.append(f"{key}: {want!r} is not true/false")
+        if col.type.endswith("[]"):
+            if not (want.startswith("[") and want.endswith("]")):
+                problems.append(f"{key}: {want!r} is not a list")
+            # a derivation `field: how, from what` holds ", " itself: split before `name: `
+            sep = r", (?=[a-z_]+: )" if r["field"] == "derivations" else ", "
+            items = [i for i in re.split(sep, want[1:-1]) if i]
+            if items != sorted(items):
+                problems.append(f"{key}: list items not sorted: {want!r}")
+            if r["field"] == "quality_flags" and set(items) - set(QUALITY_FLAGS):
+                problems.append(f"{key}: unknown flags {sorted(set(items) - set(QUALITY_FLAGS))}")
+    assert not problems, f"{slug}:\n  " + "\n  ".join(problems)
 
 
 def cast_sql(name: str, type_: str) -> str:
