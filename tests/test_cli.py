@@ -23,9 +23,12 @@ def test_status_lists_every_source(published: ProjectPaths) -> None:
 def test_checks_pass_on_the_published_warehouse(published: ProjectPaths) -> None:
     result = run_cli(published, "checks")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{len(CHECKS)} passed, 0 failed" in result.stdout
+    warnings = [c for c in CHECKS if c.warning]
+    assert f"{len(CHECKS) - len(warnings)} passed, {len(warnings)} warnings, 0 failed" in (
+        result.stdout)
     for check in CHECKS:
-        assert f"pass  {check.name}" in result.stdout
+        # The shipped data has known cross-source offsets and outliers: warnings, exit 0.
+        assert f"{'WARN' if check.warning else 'pass'}  {check.name}" in result.stdout
 
 
 def test_nothing_published_yet(tmp_path: Path) -> None:
