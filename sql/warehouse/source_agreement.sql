@@ -16,6 +16,9 @@
 -- A value is known when it is not NULL, not empty and not 'unknown'; a pair is
 -- compared only when both values are known. Outcome fields that a source does not
 -- fill yet are 'unknown' everywhere and so give compared = 0, not a false agreement.
+-- The user-supplied violence_project is compared like any source when present: the
+-- warehouse is built on the user's machine from their own copy, and these are
+-- aggregate counts, not its records.
 CREATE OR REPLACE TEMP TABLE _ag_fields AS
 SELECT * FROM (VALUES
     (1, 'incident_date', 'date'),
