@@ -23,9 +23,14 @@ def test_status_lists_every_source(published: ProjectPaths) -> None:
 def test_checks_pass_on_the_published_warehouse(published: ProjectPaths) -> None:
     result = run_cli(published, "checks")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{len(CHECKS)} passed, 0 failed" in result.stdout
+    warned = [c.name for c in CHECKS if f"WARN  {c.name}" in result.stdout]
+    assert f"{len(CHECKS) - len(warned)} passed, {len(warned)} warnings, 0 failed" in (
+        result.stdout)
+    # The shipped data has known cross-source outliers: a warning, and still exit 0.
+    assert "casualty_outliers" in warned
     for check in CHECKS:
-        assert f"pass  {check.name}" in result.stdout
+        assert (f"pass  {check.name}" in result.stdout
+                or (check.warning and check.name in warned)), check.name
 
 
 def test_nothing_published_yet(tmp_path: Path) -> None:

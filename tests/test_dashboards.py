@@ -124,7 +124,7 @@ def test_every_chart_has_csv_png_svg_and_a_caption(published: ProjectPaths) -> N
             assert "Data as of" in caption and "What each source counts" in caption
     assert {"incidents_by_year", "attacker_outcome", "stopped_by", "police_arrival_by_year",
             "police_arrival_by_location", "start_hour", "weekday", "state_map",
-            "location_types", "records_by_year"} <= set(charts)
+            "location_types", "records_by_year", "source_agreement"} <= set(charts)
 
 
 def test_every_published_spec_is_valid_vega_lite(published: ProjectPaths) -> None:
@@ -179,6 +179,28 @@ def test_shared_incidents_section_follows_linking(published: ProjectPaths, wareh
     assert "incident_links" in _tables(warehouse)
     assert 'data-chart="shared_incidents"' in text
     assert "Linking is not built yet" not in text
+
+
+def test_agreement_section_shows_chart_and_every_pair(published: ProjectPaths,
+                                                      warehouse) -> None:
+    text = (published.dashboards / "sources.html").read_text(encoding="utf-8")
+    assert 'id="agreement"' in text and 'data-chart="source_agreement"' in text
+    spec = chart_specs(published.dashboards / "sources.html")["source-agreement"]
+    drawn = {(r["source_a"], r["source_b"]) for r in spec["datasets"]["rows"]}
+    assert ("alerrt", "fbi") in drawn and len(drawn) == 6
+    assert not any("gva_trace" in pair for pair in drawn)
+    assert all(r["compared"] >= 20 for r in spec["datasets"]["rows"])
+    compared = warehouse.execute(
+        "SELECT count(*) FROM source_agreement WHERE compared > 0").fetchone()[0]
+    table = re.search(r'<table id="agreement-table">.*?</table>', text, re.S).group(0)
+    assert table.count("<tr>") == compared + 1  # a row per pair and field, and the head
+    assert "ALERRT / FBI" in table and "ended before police" in table
+    csv = published.dashboards / "data" / "source_agreement_table.csv"
+    assert len(csv.read_text().splitlines()) == compared + 1
+    caption = re.search(r'data-chart="source_agreement".*?<figcaption>(.*?)</figcaption>',
+                        text, re.S).group(1)
+    assert "linked to a record of another source" in caption
+    assert "compared on a field only when both records know it" in caption
 
 
 def test_changes_section_on_a_first_refresh(published: ProjectPaths) -> None:
@@ -285,3 +307,28 @@ def test_durations_draw_a_chart_when_a_source_has_them(warehouse_copy) -> None:
     assert "median 4.0 min" in chart.caption_html
     html = "".join(p for p in page.body if isinstance(p, str))
     assert "Durations are known for 20 of" in html and "data-empty-chart" not in html
+
+
+def test_agreement_table_escapes_source_text(warehouse_copy) -> None:
+    """City names come from the sources: a hostile one is shown as text, not markup."""
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages.sources import agreement
+
+    warehouse_copy.execute(
+        "UPDATE source_agreement SET typical_difference = '<script>alert(1)</script> vs "
+        "Austin (2 pairs)' WHERE source_a = 'alerrt' AND source_b = 'fbi' "
+        "AND field = 'location_type'")
+    parts, files = agreement(DashboardData(warehouse_copy))
+    table = next(p for p in parts if isinstance(p, str) and "agreement-table" in p)
+    assert "<script>alert" not in table
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; vs Austin (2 pairs)" in table
+    assert "source_agreement_table" in files
+
+
+def test_agreement_section_without_the_table(warehouse_copy) -> None:
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages.sources import agreement
+
+    warehouse_copy.execute("DROP TABLE source_agreement")
+    parts, files = agreement(DashboardData(warehouse_copy))
+    assert files == {} and 'id="agreement-status"' in parts[0]

@@ -205,3 +205,21 @@ def test_missing_durations_note_is_visible(browser, published: ProjectPaths) -> 
         visit.assert_clean()
     finally:
         visit.page.close()
+
+
+def test_agreement_chart_and_table_are_shown(browser, published: ProjectPaths) -> None:
+    visit = Visit(browser, published.dashboards / "sources.html")
+    page = visit.page
+    try:
+        points = page.locator("#source-agreement svg .mark-symbol path").count()
+        intervals = page.locator("#source-agreement svg .mark-rule line").count()
+        assert points >= 20 and intervals >= points  # axis ticks are rules too
+        assert not page.locator("#agreement-table").is_visible()  # folded until asked
+        page.click("#agreement-details summary")
+        assert page.locator("#agreement-table").is_visible()
+        rows = page.eval_on_selector_all(
+            "#agreement-table tbody tr", "trs => trs.map(tr => tr.textContent)")
+        assert any(r.startswith("ALERRT / FBIkilled") for r in rows), rows[:5]
+        visit.assert_clean()
+    finally:
+        page.close()

@@ -29,7 +29,7 @@ def test_definitions_load_with_every_layer() -> None:
 def test_warehouse_checks_are_attached() -> None:
     check_keys = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
     assert {"contract_schema", "record_counts", "unique_keys", "valid_state_codes",
-            "sources_fresh"} <= check_keys
+            "sources_fresh", "casualty_offsets", "casualty_outliers"} <= check_keys
 
 
 def test_weekly_schedule_is_off_by_default() -> None:
@@ -96,3 +96,19 @@ def test_failure_sensor_writes_a_summary(tmp_path, monkeypatch) -> None:
         folder = Path(instance.root_directory) / "failures"
         summary = (folder / f"{result.run_id}.txt").read_text()
     assert "FAILED" in summary and "raw: alerrt: http://127.0.0.1:9/" in summary
+
+
+def test_warning_checks_report_warn_severity(published, monkeypatch) -> None:
+    """The two warnings carry severity WARN; on the shipped data the outlier warning
+    fails, naming records in its metadata; every other check passes with severity ERROR."""
+    from pipelines.warehouse.assets import warehouse_checks
+
+    monkeypatch.setenv("INCIDENTS_ROOT", str(published.root))
+    results = {r.check_name: r for r in warehouse_checks()}
+    for name in ("casualty_offsets", "casualty_outliers"):
+        assert results[name].severity == dg.AssetCheckSeverity.WARN
+    assert not results["casualty_outliers"].passed
+    assert "k12ssdb:20171114CARAR" in str(results["casualty_outliers"].metadata["outliers"])
+    others = [r for name, r in results.items()
+              if name not in ("casualty_offsets", "casualty_outliers")]
+    assert all(r.passed and r.severity == dg.AssetCheckSeverity.ERROR for r in others)

@@ -227,3 +227,233 @@ def test_tiny_casualties_by_location_and_summary(tiny) -> None:
     assert summary[("killed", "a")] == (8.0, 4, 5)
     assert summary[("share_ended_before_police", "a")] == (0.75, 4, 5)
     assert ("share_ended_before_police", "b") not in summary
+
+
+# --- cross-source agreement (source_agreement) ----------------------------------------
+
+AGREEMENT_FIELDS = ["incident_date", "state", "city", "killed", "injured", "location_type",
+                    "stopped_by", "end_method", "attacker_fate", "ended_before_police"]
+
+
+def test_agreement_covers_every_linked_pair_and_field(warehouse) -> None:
+    pairs = warehouse.execute("""
+        SELECT DISTINCT least(a.source, b.source), greatest(a.source, b.source)
+        FROM incident_links a JOIN incident_links b
+          ON a.incident_id = b.incident_id AND a.source < b.source""").fetchall()
+    rows = warehouse.execute(
+        "SELECT source_a, source_b, list(field ORDER BY field) FROM source_agreement "
+        "GROUP BY ALL").fetchall()
+    assert {(a, b) for a, b, _ in rows} == set(pairs)
+    assert all(fields == sorted(AGREEMENT_FIELDS) for _, _, fields in rows)
+    assert warehouse.execute("SELECT count(*) FROM source_agreement WHERE NOT "
+                             "(agreeing <= compared AND compared <= pairs)").fetchone() == (0,)
+
+
+def test_agreement_alerrt_fbi_on_the_real_data(warehouse) -> None:
+    got = {field: (pairs, compared, agreeing, share, lo, hi, typical)
+           for field, pairs, compared, agreeing, share, lo, hi, typical in warehouse.execute(
+               "SELECT field, pairs, compared, agreeing, share, ci_low, ci_high, "
+               "typical_difference FROM source_agreement "
+               "WHERE source_a = 'alerrt' AND source_b = 'fbi'").fetchall()}
+    pairs, compared, agreeing, share, lo, hi, typical = got["killed"]
+    assert compared == pairs > 400 and agreeing / compared > 0.9
+    assert typical == "1"  # where ALERRT and the FBI differ on killed, mostly by one
+    assert share == agreeing / compared and (lo, hi) == pytest.approx(wilson(agreeing, compared))
+    assert got["state"][2] >= got["state"][1] - 2
+    # The FBI tabulation has no city: nothing to compare, not a disagreement.
+    assert got["city"][1:4] == (0, 0, None)
+    assert got["incident_date"][6] in (None, "1 day", "2 days", "3 days")
+
+
+def test_agreement_is_not_claimed_for_fields_a_source_does_not_fill(warehouse) -> None:
+    """A source whose field is unknown on every record (end_method before the outcome
+    work, the FBI's city) is compared on nothing, never counted as agreeing."""
+    for field in AGREEMENT_FIELDS:
+        blank = {s for (s,) in warehouse.execute(
+            f"SELECT source FROM source_records GROUP BY source HAVING count(*) FILTER "
+            f"(nullif(nullif(trim({field}::VARCHAR), ''), 'unknown') IS NOT NULL) = 0"
+        ).fetchall()}
+        if not blank:
+            continue
+        marks = ", ".join("?" for _ in blank)
+        compared = warehouse.execute(
+            f"SELECT sum(compared) FROM source_agreement WHERE field = ? "
+            f"AND (source_a IN ({marks}) OR source_b IN ({marks}))",
+            [field, *blank, *blank]).fetchone()[0]
+        assert compared == 0, (field, blank)
+
+
+@pytest.fixture(scope="module")
+def agreement():
+    """source_agreement on a hand-made incident_links: sources a, b, c."""
+    from pipelines.normalize.contract import SOURCE_AGREEMENT
+    from pipelines.paths import read_sql
+
+    con = duckdb.connect()
+    con.execute(create_table_sql(SOURCE_RECORDS))
+    con.execute(create_table_sql(SOURCE_AGREEMENT))
+    con.executemany(
+        "INSERT INTO source_records (source, source_record_id, incident_date, state, city, "
+        "killed, injured, location_type, stopped_by, end_method, attacker_fate) "
+        "VALUES (?, ?, ?::DATE, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ("a", "r1", "2020-01-01", "MO", "St. Louis", 3, 1, "commerce", "police",
+             "unknown", "unknown"),
+            ("b", "s1", "2020-01-03", "MO", "st. louis", 4, 1, "other", "police",
+             "unknown", "unknown"),
+            ("c", "t1", "2020-01-01", "MO", "ST.LOUIS", 3, None, "commerce", "unknown",
+             "unknown", "unknown"),
+            ("a", "r2", "2021-05-05", "TX", "Austin", 1, 0, "education", "self",
+             "unknown", "unknown"),
+            ("b", "s2", "2021-05-05", "TX", "Dallas", None, 5, "unknown", "police",
+             "unknown", "unknown"),
+            ("b", "s3", "2021-05-05", "TX", "Dallas", 1, 5, "education", "police",
+             "unknown", "unknown"),  # b lists the second attack twice
+        ],
+    )
+    con.execute("CREATE TABLE incident_links AS SELECT * FROM (VALUES "
+                "('i1', 'a', 'r1'), ('i1', 'b', 's1'), ('i1', 'c', 't1'), "
+                "('i2', 'a', 'r2'), ('i2', 'b', 's2'), ('i2', 'b', 's3')) "
+                "AS t(incident_id, source, source_record_id)")
+    con.execute(read_sql("metrics/_macros.sql"))
+    con.execute(read_sql("warehouse/source_agreement.sql"))
+    yield con
+    con.close()
+
+
+def _agreement(con, a: str, b: str, field: str) -> tuple:
+    return con.execute(
+        "SELECT pairs, compared, agreeing, share, typical_difference FROM source_agreement "
+        "WHERE source_a = ? AND source_b = ? AND field = ?", [a, b, field]).fetchone()
+
+
+def test_tiny_agreement_counts_and_typical_differences(agreement) -> None:
+    # a-b: i1 (r1-s1) and i2 (r2-s2, r2-s3): three record pairs.
+    assert _agreement(agreement, "a", "b", "killed") == (3, 2, 1, 0.5, "1")
+    assert _agreement(agreement, "a", "b", "injured") == (3, 3, 1, 1 / 3, "5")
+    assert _agreement(agreement, "a", "b", "incident_date") == (3, 3, 2, 2 / 3, "2 days")
+    assert _agreement(agreement, "a", "b", "city") == (
+        3, 3, 1, 1 / 3, "Austin vs Dallas (2 pairs)")
+    assert _agreement(agreement, "a", "b", "location_type") == (
+        3, 2, 1, 0.5, "commerce vs other (1 pair)")
+    assert _agreement(agreement, "a", "b", "stopped_by") == (
+        3, 3, 1, 1 / 3, "self vs police (2 pairs)")
+    # 'unknown' everywhere: nothing compared, no share, not an agreement.
+    assert _agreement(agreement, "a", "b", "end_method") == (3, 0, 0, None, None)
+    # City ignores case and spaces: "St. Louis" = "ST.LOUIS" = "st. louis".
+    assert _agreement(agreement, "a", "c", "city") == (1, 1, 1, 1.0, None)
+    assert _agreement(agreement, "b", "c", "city") == (1, 1, 1, 1.0, None)
+    assert _agreement(agreement, "a", "c", "injured") == (1, 0, 0, None, None)
+    lo, hi = agreement.execute(
+        "SELECT ci_low, ci_high FROM source_agreement WHERE source_a = 'a' "
+        "AND source_b = 'b' AND field = 'killed'").fetchone()
+    assert (lo, hi) == pytest.approx(wilson(1, 2))
+    # No pair within one source: b's two records of i2 are never compared to each other.
+    assert agreement.execute("SELECT count(*) FROM source_agreement WHERE source_a = "
+                             "source_b").fetchone() == (0,)
+
+
+def test_agreement_field_list_is_one_data_table() -> None:
+    """The compared fields are the rows of one VALUES list in the SQL file."""
+    import re
+
+    from pipelines.normalize.contract import SOURCE_RECORDS
+    from pipelines.paths import read_sql
+
+    sql = read_sql("warehouse/source_agreement.sql")
+    listed = re.findall(r"\(\d+, '(\w+)', '(?:date|category|place|number)'\)", sql)
+    assert listed == AGREEMENT_FIELDS
+    assert set(listed) <= {c.name for c in SOURCE_RECORDS.columns}
+
+
+# --- the FBI's own "ended before police arrived", 2000-2013 --------------------------
+
+# Blair & Schweit (2014), "A Study of Active Shooter Incidents in the United States
+# Between 2000 and 2013", p. 11: "In at least 65 (40.6%) of the 160 incidents, citizen
+# engagement or the shooter committing suicide ended the shooting at the scene before
+# law enforcement arrived": 37 suicides, 21 unarmed citizens restraining the shooter (3
+# off-duty officers present in 2 of them), 5 armed individuals who were not law
+# enforcement (a church, an airline counter, a federally managed museum, a school board
+# meeting; a citizen with a firearm permit), 2 armed off-duty police officers.
+STUDY_ENDED_BEFORE_POLICE = {"suicide": 37, "unarmed_citizens": 21,
+                             "armed_not_police": 5, "off_duty_police": 2}
+# The study's categories from the tabulation's `Terminating Event` (first event), as data.
+STUDY_CATEGORY_OF_EVENT = {
+    "suicide before police arrived": "suicide",
+    "physical intervention by civilian": "unarmed_citizens",
+    "physical intervention by civilian & off-duty police": "unarmed_citizens",
+    "verbal intervention by civilian": "unarmed_citizens",
+    "shot by security guard (killed)": "armed_not_police",
+    "shot by security guard, then committed suicided": "armed_not_police",
+    "shot by civilian (killed)": "armed_not_police",
+    "shot by off-duty police (killed)": "off_duty_police",
+}
+# Records the tabulation words differently from the study's own narrative (the same
+# narratives are in the FBI's 2000-2018 listing the workbook was tabulated from):
+# record -> (study category or None, the tabulated event, the narrative).
+STUDY_RECLASSIFIED = {
+    "2009-01-24 The Zone": ("suicide", "Attempted Suicide (Survived)",
+                            "shot himself before police arrived. He died in the hospital "
+                            "two days later"),
+    "2009-05-18 Larose-Cut Off Middle School": ("suicide", "Attempted Suicide (Survived)",
+                                                "went to the bathroom and shot himself. He "
+                                                "died a week later"),
+    "2001-03-05 Santana High School": ("unarmed_citizens", "Surrendered to Police",
+                                       "apprehended by an off-duty officer who heard "
+                                       "gunshots"),
+    "2005-11-20 Tacoma Mall": (None, "Verbal intervention by civilian",
+                               "apprehended by police after a three-hour standoff"),
+    "2012-02-27 Chardon High School": (None, "Physical intervention by civilian; fled the "
+                                       "scene", "chased out of the building by a school "
+                                       "coach ... apprehended by police near the school"),
+    "2009-06-10 United States Holocaust Memorial Museum": (
+        "armed_not_police", "Shot by police (Survived)",
+        "exchanged gunfire with other security guards"),
+    "2010-12-14 Panama City School Board Meeting": (
+        "armed_not_police", "Suicide after engaging police",
+        "committed suicide during an exchange of gunfire with the school district's armed "
+        "security"),
+    "2007-02-12 Trolley Square Mall": (
+        "off_duty_police", "Shot by police (Killed)",
+        "killed during an exchange of gunfire by responding officers, including an off-duty "
+        "police officer who was in the mall"),
+}
+
+
+def test_fbi_2000_2013_study_ended_before_police_from_the_tabulation() -> None:
+    """The study's 160 incidents are the 2000-2013 rows of the 2000-2018 workbook. Its
+    first terminating events give 61 of the study's 65; the 8 records above, worded
+    differently from the study's narrative, account for the 4 missing, record by record."""
+    from collections import Counter
+    from pathlib import Path
+
+    from pipelines.sources.fbi import parse
+
+    from .conftest import shipped_snapshots
+
+    files = {key: Path(snap.path) for key, snap in shipped_snapshots("fbi").items()}
+    frame = parse(files).frames["fbi"]
+    study = frame.filter((frame["file_key"] == "2000-2018")
+                         & (frame["incident_date"].dt.year() <= 2013))
+    assert study.height == 160
+    # The study's totals: 486 killed, 557 wounded; 73 in commerce, 39 in education.
+    assert (study["killed"].sum(), study["injured"].sum()) == (486, 557)
+    places = Counter(v.strip().lower() for v in study["location_raw"].to_list())
+    assert (places["commerce"], places["education"]) == (73, 39)
+    events = {r["source_record_id"]: r["terminating_event"] for r in study.iter_rows(named=True)}
+
+    def first(event: str) -> str:
+        return event.split(" & ")[0].split(";")[0].strip().lower()
+
+    tabulated = {rid: STUDY_CATEGORY_OF_EVENT.get(first(e)) for rid, e in events.items()}
+    counts = Counter(c for c in tabulated.values() if c)
+    assert counts == {"suicide": 35, "unarmed_citizens": 22, "armed_not_police": 3,
+                      "off_duty_police": 1}
+    assert sum(counts.values()) == 61
+    corrected = dict(tabulated)
+    for rid, (category, event, _narrative) in STUDY_RECLASSIFIED.items():
+        assert events[rid] == event, rid
+        assert tabulated[rid] != category, rid
+        corrected[rid] = category
+    assert Counter(c for c in corrected.values() if c) == STUDY_ENDED_BEFORE_POLICE
+    assert sum(STUDY_ENDED_BEFORE_POLICE.values()) == 65

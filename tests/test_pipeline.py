@@ -52,11 +52,16 @@ def test_sources_table_has_every_source_with_its_snapshots(warehouse) -> None:
 
 
 def test_parquet_export_matches_the_warehouse(published: ProjectPaths, warehouse) -> None:
-    for table in ("source_records", "sources", "rejects", "attackers", "weapons"):
+    for table in ("source_records", "sources", "rejects", "attackers", "weapons",
+                  "source_agreement"):
         in_db = warehouse.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         parquet = published.curated / "parquet" / f"{table}.parquet"
         in_file = duckdb.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()[0]
         assert in_file == in_db
+    # The agreement summary is small and read in spreadsheets: also CSV, like metrics.
+    agreement = published.curated / "csv" / "source_agreement.csv"
+    rows = warehouse.execute("SELECT count(*) FROM source_agreement").fetchone()[0]
+    assert rows > 0 and len(agreement.read_text().splitlines()) == rows + 1
 
 
 def test_dashboard_is_offline(published: ProjectPaths) -> None:

@@ -86,3 +86,87 @@ def test_every_flag_is_a_known_flag(warehouse) -> None:
     flags = {f for (f,) in warehouse.execute(
         "SELECT DISTINCT unnest(quality_flags) FROM source_records").fetchall()}
     assert flags <= set(QUALITY_FLAGS)
+
+
+# --- warning checks on cross-source agreement ------------------------------------------
+
+def test_casualty_offset_warning_names_the_records(warehouse) -> None:
+    """Mother Jones gives one more killed than Stanford MSA in most linked attacks whose
+    attacker died: San Ysidro 1984, Mother Jones `fatalities` 22, Stanford MSA 21
+    victims (`Number of Civilian Fatalities` + `Number of Enforcement Fatalities`)."""
+    from pipelines.warehouse.checks import CHECKS
+
+    check = next(c for c in CHECKS if c.name == "casualty_offsets")
+    assert check.warning and not check.blocking
+    outcome = check.run(warehouse)
+    assert not outcome.passed
+    offsets = {(o["field"], o["higher"], o["lower"]): o for o in outcome.metadata["offsets"]}
+    corrected = warehouse.execute(
+        "SELECT count(*) FROM source_records WHERE source = 'mother_jones' "
+        "AND list_contains(quality_flags, 'attacker_removed_from_killed')").fetchone()[0]
+    if corrected:
+        # Once Mother Jones' dead attackers are taken out of `killed`, the offset is gone.
+        assert ("killed", "mother_jones", "stanford_msa") not in offsets
+    else:
+        mj = offsets[("killed", "mother_jones", "stanford_msa")]
+        assert mj["offset_pairs"] >= 30 and mj["opposite_pairs"] <= 2
+        assert ("mother_jones:1984-07-18 San Ysidro McDonald's massacre > stanford_msa:16"
+                in mj["records"])
+        assert "mother_jones killed one higher than stanford_msa" in outcome.summary
+    # gva_trace republishes GVA: identical figures, never an offset.
+    assert not any({"gva", "gva_trace"} == {h, lo} for _, h, lo in offsets)
+
+
+def test_casualty_outlier_warning_names_the_records(warehouse) -> None:
+    """K-12 SSDB counts 0 killed at Rancho Tehama (2017-11-14, the school part of a spree
+    in which 5 were killed), GVA 0 injured at the Capital Gazette (2018-06-28) where four
+    other lists give 2."""
+    from pipelines.warehouse.checks import CHECKS
+
+    check = next(c for c in CHECKS if c.name == "casualty_outliers")
+    assert check.warning and not check.blocking
+    outcome = check.run(warehouse)
+    assert not outcome.passed
+    found = {(o["record"], o["field"]): o for o in outcome.metadata["outliers"]}
+    tehama = found[("k12ssdb:20171114CARAR", "killed")]
+    assert tehama["value"] == 0 and tehama["other_lists"] >= 4
+    assert "fbi:2017-11-14 Rancho Tehama Elementary School" in tehama["others"]
+    assert found[("gva:1151584", "injured")]["value"] == 0
+    # Stanford MSA CaseID 197 (killed 0 though its description says an officer was
+    # killed) is in no other list, so no other record can contradict it.
+    assert not any(r.startswith("stanford_msa:197") for r, _ in found)
+
+
+def test_warning_checks_on_a_hand_made_warehouse() -> None:
+    """An offset of one in 10 of 12 pairs is reported, with its records; a record far
+    from two other lists is an outlier, one far from a single list is not."""
+    import duckdb
+
+    from pipelines.normalize.contract import SOURCE_RECORDS, create_table_sql
+    from pipelines.warehouse.checks import _casualty_offsets, _casualty_outliers
+
+    con = duckdb.connect()
+    con.execute(create_table_sql(SOURCE_RECORDS))
+    rows, links = [], []
+    for i in range(12):
+        rows += [("x", f"x{i}", 5 + (i < 10), 1, "died"), ("y", f"y{i}", 5, 1, "unknown")]
+        links += [(f"i{i}", "x", f"x{i}"), (f"i{i}", "y", f"y{i}")]
+    rows += [("x", "x99", 9, 1, "unknown"), ("y", "y99", 2, 1, "unknown"),
+             ("z", "z99", 2, 1, "unknown"), ("gva", "g1", 0, 0, "unknown"),
+             ("gva_trace", "g1", 0, 0, "unknown"), ("y", "y98", 6, 0, "unknown")]
+    links += [("j", "x", "x99"), ("j", "y", "y99"), ("j", "z", "z99"),
+              ("k", "gva", "g1"), ("k", "gva_trace", "g1"), ("k", "y", "y98")]
+    con.executemany("INSERT INTO source_records (source, source_record_id, killed, "
+                    "injured, attacker_fate) VALUES (?, ?, ?, ?, ?)", rows)
+    con.execute("CREATE TABLE incident_links (incident_id VARCHAR, source VARCHAR, "
+                "source_record_id VARCHAR)")
+    con.executemany("INSERT INTO incident_links VALUES (?, ?, ?)", links)
+    offsets = _casualty_offsets(con)
+    [offset] = offsets.metadata["offsets"]
+    assert (offset["field"], offset["higher"], offset["lower"]) == ("killed", "x", "y")
+    assert (offset["offset_pairs"], offset["opposite_pairs"], offset["attacker_died"]) == (
+        10, 0, 10)
+    assert "x:x0 > y:y0" in offset["records"] and len(offset["records"]) == 10
+    outliers = _casualty_outliers(con).metadata["outliers"]
+    # x99 (9) is far from y (2) and z (2); g1 (0) has only y as another list.
+    assert [(o["record"], o["field"]) for o in outliers] == [("x:x99", "killed")]

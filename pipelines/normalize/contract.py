@@ -310,11 +310,46 @@ BUILD_INFO = Table(
     ),
 )
 
+SOURCE_AGREEMENT = Table(
+    "source_agreement",
+    "How often two sources agree on the same incident: for every pair of sources and "
+    "every compared field, the linked record pairs (one record of each source in one "
+    "incident of `incident_links`), how many could be compared (both values known: not "
+    "NULL, not `unknown`), how many agree, and the typical difference where they do "
+    "not. Built by sql/warehouse/source_agreement.sql, whose field list says how each "
+    "field is compared. A field a source does not fill (e.g. `end_method` where every "
+    "value is `unknown`) has `compared` 0, not a false agreement.",
+    (
+        Column("source_a", "VARCHAR", "The first source of the pair (alphabetically "
+               "first slug).", required=True),
+        Column("source_b", "VARCHAR", "The second source of the pair.", required=True),
+        Column("field", "VARCHAR", "The `source_records` column compared: incident_date, "
+               "state, city (ignoring case and spaces), killed, injured, location_type, "
+               "stopped_by, end_method, attacker_fate or ended_before_police.",
+               required=True),
+        Column("pairs", "INTEGER", "Linked record pairs of the two sources (a source's "
+               "duplicate records of one incident each pair up).", required=True),
+        Column("compared", "INTEGER", "Pairs where both records know the field.",
+               required=True),
+        Column("agreeing", "INTEGER", "Compared pairs that give the same value.",
+               required=True),
+        Column("share", "DOUBLE", "agreeing / compared; NULL when nothing was compared."),
+        Column("ci_low", "DOUBLE", "Lower bound of the 95% Wilson interval of `share`."),
+        Column("ci_high", "DOUBLE", "Upper bound of the 95% Wilson interval of `share`."),
+        Column("typical_difference", "VARCHAR", "Where compared pairs disagree: the median "
+               "absolute difference (killed, injured), the median days apart (dates), or "
+               "the commonest disagreeing pair of values, `source_a value vs source_b "
+               "value (n pairs)`; NULL when every compared pair agrees."),
+    ),
+    key=("source_a", "source_b", "field"),
+)
+
 DETAIL_TABLES = (ATTACKERS, WEAPONS, VICTIMS)
 NORMALIZED_TABLES = (SOURCE_RECORDS, REJECTS, *DETAIL_TABLES)
 TABLES = {
     t.name: t
-    for t in (SOURCES, *NORMALIZED_TABLES, RECORD_DEFINITIONS, SOURCE_REVISIONS, BUILD_INFO)
+    for t in (SOURCES, *NORMALIZED_TABLES, RECORD_DEFINITIONS, SOURCE_REVISIONS, BUILD_INFO,
+              SOURCE_AGREEMENT)
 }
 
 

@@ -78,6 +78,8 @@ def warehouse_checks() -> dg.AssetCheckResult:
                 check_name=check.name,
                 asset_key=WAREHOUSE,
                 passed=outcome.passed,
+                severity=(dg.AssetCheckSeverity.WARN if check.warning
+                          else dg.AssetCheckSeverity.ERROR),
                 description=outcome.summary,
                 metadata={k: dg.MetadataValue.json(v) if isinstance(v, dict | list) else v
                           for k, v in outcome.metadata.items()},

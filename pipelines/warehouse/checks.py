@@ -14,6 +14,7 @@ from typing import Any
 
 from pipelines.normalize.contract import TABLES
 from pipelines.normalize.states import USPS_CODES
+from pipelines.paths import read_sql
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class WarehouseCheck:
     run: Callable[[Any], CheckOutcome]
     blocking: bool = True
     """A blocking check that fails stops publication."""
+    warning: bool = False
+    """A warning (Dagster severity WARN, never blocking): when it fails it names records
+    worth a look, but the warehouse is fine and ``incidents checks`` still exits 0."""
 
 
 def _record_counts(con) -> CheckOutcome:
@@ -131,6 +135,39 @@ def _sources_fresh(con) -> CheckOutcome:
                         {"stale": stale})
 
 
+def _casualty_offsets(con) -> CheckOutcome:
+    """Two sources whose killed/injured differ by exactly one in the same direction
+    again and again (sql/warehouse/check_casualty_offsets.sql)."""
+    rows = con.execute(read_sql("warehouse/check_casualty_offsets.sql")).fetchall()
+    offsets = [
+        {"field": field, "higher": higher, "lower": lower, "compared": compared,
+         "offset_pairs": n, "opposite_pairs": opposite, "attacker_died": died,
+         "records": list(records)}
+        for field, higher, lower, compared, n, opposite, died, records in rows
+    ]
+    summary = "; ".join(
+        f"{o['higher']} {o['field']} one higher than {o['lower']} in {o['offset_pairs']} of "
+        f"{o['compared']} linked pairs (attacker died in {o['attacker_died']})"
+        for o in offsets)
+    return CheckOutcome(not offsets, summary or "no systematic offset between sources",
+                        {"offsets": offsets})
+
+
+def _casualty_outliers(con) -> CheckOutcome:
+    """Records whose killed/injured is far from every other list's figure for the same
+    incident (sql/warehouse/check_casualty_outliers.sql)."""
+    rows = con.execute(read_sql("warehouse/check_casualty_outliers.sql")).fetchall()
+    outliers = [
+        {"record": f"{source}:{record_id}", "field": field, "value": value,
+         "incident_id": incident, "other_lists": n, "others": others}
+        for source, record_id, field, value, incident, n, others in rows
+    ]
+    summary = (f"{len(outliers)} records far from every other list: " + "; ".join(
+        f"{o['record']} {o['field']} {o['value']}" for o in outliers[:5])
+        + ("; ..." if len(outliers) > 5 else "")) if outliers else "no casualty outlier"
+    return CheckOutcome(not outliers, summary, {"outliers": outliers})
+
+
 CHECKS = (
     WarehouseCheck("contract_schema", "Every table has the contract's columns, types and "
                    "vocabularies.", _contract_schema),
@@ -145,6 +182,13 @@ CHECKS = (
     WarehouseCheck("sources_fresh", "Every source was refreshed by the last run; a stale "
                    "source was published from its last good snapshot.", _sources_fresh,
                    blocking=False),
+    WarehouseCheck("casualty_offsets", "Warning: two sources whose killed or injured "
+                   "figures differ by exactly one in the same direction in many linked "
+                   "incidents (e.g. one counts the attacker who died); names the records.",
+                   _casualty_offsets, blocking=False, warning=True),
+    WarehouseCheck("casualty_outliers", "Warning: records whose killed or injured figure "
+                   "is far from that of every other list linked to the incident; names "
+                   "them.", _casualty_outliers, blocking=False, warning=True),
 )
 
 

@@ -25,6 +25,11 @@ from pipelines.warehouse.metrics import build_metrics
 TMP_PREFIX = ".incidents.duckdb.tmp-"
 WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
 """SQL files under sql/warehouse/ run, in order, once every source is loaded."""
+AFTER_LINKS_SQL = ("source_agreement",)
+"""SQL files under sql/warehouse/ run, in order, after linkage and the metrics (they
+read ``incident_links`` and the metric macros, e.g. the Wilson interval)."""
+CSV_TABLES = ("source_agreement",)
+"""Tables besides the ``metric_*`` ones also exported as CSV (small summary tables)."""
 
 
 class PublishError(RuntimeError):
@@ -148,6 +153,8 @@ def build(
             # incident keeps its id across refreshes while its records do.
             build_links(con, paths.warehouse)
             build_metrics(con)
+            for step in AFTER_LINKS_SQL:
+                con.execute(read_sql(f"warehouse/{step}.sql"))
             checks = run_checks(con)
             blocking = {c.name for c in CHECKS if c.blocking}
             failed = {k: v.summary for k, v in checks.items() if not v.passed and k in blocking}
@@ -172,8 +179,9 @@ def build(
 
 def export_parquet(paths: ProjectPaths) -> list[Path]:
     """Export every curated table to ``data/curated/parquet/<table>.parquet``, and
-    the metric tables also to ``data/curated/csv/<table>.csv``; once all are written,
-    stamp ``parquet/`` with the warehouse's fingerprint (see ``exported_fingerprint``)."""
+    the metric tables (and :data:`CSV_TABLES`) also to ``data/curated/csv/<table>.csv``;
+    once all are written, stamp ``parquet/`` with the warehouse's fingerprint (see
+    ``exported_fingerprint``)."""
     import duckdb
 
     written = []
@@ -182,7 +190,7 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
         exports = [(t, "parquet", "(FORMAT parquet, COMPRESSION zstd)") for t in tables]
         exports += [(t, "csv", "(FORMAT csv, HEADER)") for t in tables
-                    if t.startswith("metric_")]
+                    if t.startswith("metric_") or t in CSV_TABLES]
         for table, ext, options in exports:
             out_dir = paths.curated / ext
             out_dir.mkdir(parents=True, exist_ok=True)

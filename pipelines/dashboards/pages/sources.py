@@ -152,18 +152,140 @@ def _shared_chart(data: DashboardData) -> Chart:
     return Chart("shared_incidents", finish(chart, drawn), text, frame)
 
 
+def agreement(data: DashboardData) -> tuple[list[str | Chart], dict]:
+    """The agreement section: a chart of the main pairs and a table of every pair, with
+    the table's CSV; a note when the warehouse has no ``source_agreement``."""
+    if not data.has_table("source_agreement"):
+        return [('<p class="note" id="agreement-status">This warehouse has no '
+                 "<code>source_agreement</code> table yet: refresh to build it.</p>")], {}
+    table = data.query("source_agreement_table")
+    if table.is_empty():
+        return [('<p class="note" id="agreement-status">No two sources share a linked '
+                 "incident, so there is nothing to compare.</p>")], {}
+    return [_agreement_chart(data), _agreement_table(data, table)], {
+        "source_agreement_table": table}
+
+
+def _field_order() -> list[str]:
+    """Fields in the order of the source_records contract (date first)."""
+    from pipelines.normalize.contract import SOURCE_RECORDS
+
+    return [c.name for c in SOURCE_RECORDS.columns]
+
+
+def _pair_label(data: DashboardData, a: str, b: str) -> str:
+    return f"{data.label(a)} / {data.label(b)}"
+
+
+def _agreement_chart(data: DashboardData) -> Chart:
+    """Share of linked record pairs that agree, per field, for the main pairs of sources:
+    dot and 95% interval bar, one colour per pair."""
+    import altair as alt
+    import polars as pl
+
+    frame = data.query("source_agreement").with_columns(
+        pl.struct("source_a", "source_b").map_elements(
+            lambda r: _pair_label(data, r["source_a"], r["source_b"]),
+            return_dtype=pl.String).alias("pair"),
+        pl.col("field").str.replace_all("_", " ").alias("field_label"),
+    )
+    order = _field_order()
+    fields = sorted(frame["field"].unique().to_list(),
+                    key=lambda f: order.index(f) if f in order else len(order))
+    pairs = frame["pair"].unique(maintain_order=True).to_list()
+    base = alt.Chart(values()).encode(
+        y=alt.Y("field_label:N", title=None, sort=[f.replace("_", " ") for f in fields]),
+        yOffset=alt.YOffset("pair:N", sort=pairs),
+        color=alt.Color("pair:N", title="Pair of sources", sort=pairs,
+                        scale=alt.Scale(domain=pairs, range=list(PALETTE[:len(pairs)])),
+                        legend=alt.Legend(orient="top", columns=3)),
+    )
+    interval = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", title="Linked record pairs that agree (95% interval)",
+                axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        x2="ci_high:Q",
+    )
+    point = base.mark_point(filled=True, size=50, opacity=1).encode(
+        x="share:Q",
+        tooltip=[alt.Tooltip("pair:N", title="Sources"),
+                 alt.Tooltip("field_label:N", title="Field"),
+                 alt.Tooltip("share:Q", title="Agree", format=".1%"),
+                 alt.Tooltip("ci_low:Q", title="95% CI from", format=".1%"),
+                 alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
+                 alt.Tooltip("agreeing:Q", title="Pairs agreeing", format=","),
+                 alt.Tooltip("compared:Q", title="Pairs compared", format=","),
+                 alt.Tooltip("pairs:Q", title="Linked pairs", format=","),
+                 alt.Tooltip("typical_difference:N", title="Typical difference")],
+    )
+    chart = (interval + point).properties(
+        width=FULL_WIDTH - 260, height=alt.Step(9),
+        title=alt.Title("How often two sources agree on the same attack",
+                        subtitle="Per field, the share of linked record pairs (one record "
+                                 "of each source in one incident) that give the same value. "
+                                 "Dot: share; bar: 95% Wilson interval."))
+    drawn = set(frame["source_a"].to_list()) | set(frame["source_b"].to_list())
+    coverage = {s: v for s, v in coverage_by_source(
+        data.query("source_agreement_coverage")).items() if s in drawn}
+    notes = [
+        "A pair is compared on a field only when both records know it (not blank, not "
+        "unknown); city is compared ignoring case and spaces. Shown: the six pairs of "
+        "sources with the most linked records (GVA (The Trace) republishes GVA, so it is "
+        "left out), and fields compared on at least 20 pairs. A disagreement can be a "
+        "different count (e.g. one list counts the attacker among the dead), a different "
+        "category scheme (what one calls commerce another calls other), or a wrong link. "
+        "The table below has every pair, field and the typical difference."]
+    text = caption(data, "From <code>source_agreement</code>.", coverage,
+                   "linked to a record of another source", notes)
+    return Chart("source_agreement", finish(chart, frame), text, frame)
+
+
+def _agreement_table(data: DashboardData, table) -> str:
+    """Every pair and field compared, as an accessible table (source text escaped)."""
+    from pipelines.dashboards.captions import EN_DASH, fmt_share
+
+    head = ('<tr><th scope="col">Sources</th><th scope="col">Field</th>'
+            '<th scope="col" class="num">Compared</th><th scope="col" class="num">Agree</th>'
+            '<th scope="col" class="num">Share agreeing (95% interval)</th>'
+            '<th scope="col">Typical difference where they disagree</th></tr>')
+    rows = []
+    for r in table.iter_rows(named=True):
+        share = (f"{fmt_share(r['share'])} ({fmt_share(r['ci_low'])}"
+                 f"{EN_DASH}{fmt_share(r['ci_high'])})")
+        rows.append(
+            f"<tr><td>{html.escape(_pair_label(data, r['source_a'], r['source_b']))}</td>"
+            f"<td>{html.escape(r['field'].replace('_', ' '))}</td>"
+            f'<td class="num">{fmt_int(r["compared"])} of {fmt_int(r["pairs"])}</td>'
+            f'<td class="num">{fmt_int(r["agreeing"])}</td><td class="num">{share}</td>'
+            f"<td>{html.escape(r['typical_difference'] or '')}</td></tr>")
+    return (
+        f'<details id="agreement-details"><summary>Every pair of sources and field '
+        f"({fmt_int(table.height)} rows)</summary>"
+        "<p>Typical difference: for killed and injured the median gap, for dates the "
+        "median days apart, for categories the commonest disagreeing pair of values "
+        "(first source's value vs second's), among the pairs that disagree.</p>"
+        f'<div class="table-wrap"><table id="agreement-table"><caption>Agreement between '
+        f"linked records of two sources, from <code>source_agreement</code></caption>"
+        f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
+        '<p class="downloads">Data: <a href="data/source_agreement_table.csv">CSV</a></p>'
+        "</details>")
+
+
 def page(data: DashboardData) -> Page:
     """The Sources page."""
     intro = ("<p>Each source is a list compiled by someone else under its own definition of "
-             "an incident. This page shows which years and definitions each covers, and "
-             "which incidents several lists share, and what the last refresh changed.</p>")
+             "an incident. This page shows which years and definitions each covers, "
+             "which incidents several lists share, how often they agree on them, and what "
+             "the last refresh changed.</p>")
     change_parts, change_files = changes.section(data)
+    agreement_parts, agreement_files = agreement(data)
     body: list = [
         "<h2>Coverage by year</h2>", records_by_year(data),
         "<h2>Definitions, coverage and licences</h2>", source_table(data),
         '<h2 id="shared">Shared incidents across sources</h2>',
         *shared_incidents(data),
+        '<h2 id="agreement">Do sources agree on the same attack?</h2>',
+        *agreement_parts,
         *change_parts,
     ]
     return Page("sources.html", "Sources", intro, body, extra_head=TABLE_STYLE,
-                files=change_files)
+                files={**change_files, **agreement_files})
