@@ -25,7 +25,7 @@ test: $(STAMP)  ## set up, then run lint and the tests
 
 dev: $(STAMP)  ## open the Dagster UI on this project
 	@mkdir -p $(DAGSTER_HOME)
-	$(BIN)/dagster dev
+	env -u DAGSTER_HOME $(BIN)/dagster dev  # as plain `dagster dev`: ./dagster.yaml
 
 bench: $(STAMP)  ## every performance measurement; writes benchmarks/RESULTS.md
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
