@@ -135,7 +135,7 @@ def stage_of(step_key: str) -> str:
     """The stage a step belongs to: its asset-key prefix, or ``checks``."""
     if "check" in step_key:
         return "checks"
-    prefix = step_key.split("__", 1)[0]
+    prefix = step_key.replace("__", "/").split("/", 1)[0]  # progress lines print "/"
     return prefix if prefix in STAGES else "other"
 
 

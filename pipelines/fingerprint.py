@@ -143,17 +143,19 @@ def pinned_fingerprint(paths: ProjectPaths) -> str | None:
     file cannot be read: then there is no shortcut and the full refresh decides.
     """
     from pipelines.ingest.download import DownloadError
-    from pipelines.ingest.snapshots import find, supply
+    from pipelines.ingest.snapshots import find, sha256_file, user_file
     from pipelines.registry import sources
 
     shas: dict[str, list[str]] = {}
     for source in sources().values():
         if source.user_supplied_env:
+            # Hashed where it lies, not stored: only the refresh stores it, once it
+            # has been read (a file that cannot be read is never kept).
             try:
-                supplied = supply(source, paths.raw)
+                supplied = user_file(source)
+                shas[source.slug] = [sha256_file(supplied)] if supplied else []
             except (DownloadError, OSError):  # the full refresh reports it properly
                 return None
-            shas[source.slug] = [s.sha256 for s in supplied.values()]
             continue
         found = []
         for file in source.data_files:

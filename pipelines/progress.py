@@ -26,6 +26,13 @@ def error_line(error) -> str:
     return rest if sep and " " not in head else lines[0]
 
 
+def ui_name(step_key: str) -> str:
+    """A step under the name the UI and the README use: a one-asset step's key is its
+    asset key joined with ``__`` (``curated__warehouse``), shown as ``curated/warehouse``;
+    a step of several assets keeps its own name (``raw``, ``normalized``)."""
+    return step_key.replace("__", "/")
+
+
 class _StepLines(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -46,7 +53,7 @@ class _StepLines(logging.Handler):
         if kind not in ("STEP_SUCCESS", "STEP_FAILURE"):
             return
         seconds = time.perf_counter() - self.started.get(event.step_key, time.perf_counter())
-        line = f"  {'ok  ' if kind == 'STEP_SUCCESS' else 'FAIL'} {event.step_key:<28}"
+        line = f"  {'ok  ' if kind == 'STEP_SUCCESS' else 'FAIL'} {ui_name(event.step_key):<28}"
         line += f" {seconds:6.2f}s"
         if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
             line += f"  {error_line(event.step_failure_data.error)}"

@@ -49,7 +49,7 @@ def test_one_source_refresh_runs_only_that_source(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     steps = [line.split()[1] for line in lines if line.startswith("  ok")]
     assets = [line.split()[0] for line in lines if line.startswith("       ")]
-    assert "raw" in steps and "normalized" in steps and "curated__warehouse" in steps
+    assert "raw" in steps and "normalized" in steps and "curated/warehouse" in steps
     assert assets == ["raw/alerrt", "normalized/alerrt"], result.stdout
 
 

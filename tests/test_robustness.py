@@ -51,8 +51,8 @@ FIRST_KILL = 0.3
 """Earliest kill, in seconds after the process starts."""
 VIOLENCE_PROJECT_ENV = "INCIDENTS_VIOLENCE_PROJECT_CSV"
 VIOLENCE_PROJECT_SAMPLE = Path(__file__).parent / "fixtures" / "violence_project_sample.csv"
-WAREHOUSE_STEP = "curated__warehouse"
-DASHBOARD_PREFIX = "dashboards__"
+WAREHOUSE_STEP = "curated/warehouse"
+DASHBOARD_PREFIX = "dashboards/"
 
 
 # --- a refresh process watched from the outside ----------------------------------------

@@ -86,3 +86,64 @@ def test_missing_file_fails_clearly(tmp_path: Path) -> None:
                      env={"INCIDENTS_VIOLENCE_PROJECT_CSV": str(tmp_path / "nope.csv")})
     assert result.returncode == 1
     assert "violence_project" in result.stdout and "no such file" in result.stdout
+
+
+def _variant(tmp_path: Path, row: int, column: str, value: str) -> Path:
+    """The sample with one cell of one data row (1 = the first) replaced."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(FIXTURE.read_text(encoding="utf-8"), newline="")))
+    header = [" ".join(cell.split()) for cell in rows[0]]
+    rows[1 + row][header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path = tmp_path / "my export.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_out_of_range_code_is_a_reject_not_unknown(tmp_path: Path) -> None:
+    """`On-Scene Outcome` 9 is no code of the scheme (0-4): rejected with its reason."""
+    path = _variant(tmp_path, 4, "On-Scene Outcome", "9")  # case 4: "1" -> "9"
+    snap = SimpleNamespace(name=path.name, url=path.as_uri(), sha256="x", path=str(path))
+    out = normalize(discover()["violence_project"], {"data": snap})
+    rejects = out["rejects"].filter(source_record_id="4").select("field", "raw_value", "reason")
+    assert rejects.rows() == [("On-Scene Outcome", "9", "not a code 0-4")]
+    record = out["source_records"].filter(source_record_id="4")
+    assert "value_rejected" in record["quality_flags"][0]
+
+
+@pytest.mark.parametrize("content", [
+    b"",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
+    b"Case,Date,Town\n1,8/1/1966,Springfield\n",
+], ids=["empty", "binary", "wrong_columns"])
+def test_unreadable_file_names_the_users_path_and_is_not_kept(tmp_path: Path,
+                                                              content: bytes) -> None:
+    paths = scratch_root(tmp_path)
+    mine = tmp_path / "exports" / "my violence project.csv"
+    mine.parent.mkdir()
+    mine.write_bytes(content)
+    result = run_cli(paths, "refresh", env={"INCIDENTS_VIOLENCE_PROJECT_CSV": str(mine)})
+    assert result.returncode == 1
+    fail = next(line for line in result.stdout.splitlines() if line.startswith("  FAIL"))
+    assert f"violence_project: {mine}: cannot be read, so it was not stored" in fail, fail
+    assert "violence_project.csv" not in result.stdout + result.stderr
+    kept = [p for p in (paths.raw / "violence_project").rglob("*") if p.is_file()]
+    assert kept == []
+
+
+def test_readme_documents_the_columns_with_an_example_that_loads(tmp_path: Path) -> None:
+    from pipelines.sources.violence_project import COLUMNS
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The Violence Project", 1)[1].split("\n## ", 1)[0]
+    for column in COLUMNS:
+        assert column == "case_no" or f"`{column}`" in section, column
+    example = tmp_path / "example.csv"
+    example.write_text(section.split("```csv\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    snap = SimpleNamespace(name=example.name, url=example.as_uri(), sha256="x",
+                           path=str(example))
+    out = normalize(discover()["violence_project"], {"data": snap})
+    assert out["source_records"].height == 2 and out["rejects"].height == 0

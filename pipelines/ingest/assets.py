@@ -105,10 +105,25 @@ def _land(source: Source, raw_root, *, latest: bool):
     from pipelines.ingest.snapshots import ensure, supply
 
     if source.user_supplied_env:
-        return supply(source, raw_root), []
+        return supply(source, raw_root, validate=_parses(source)), []
     snaps, fetched = {}, []
     for file in source.data_files:
         snaps[file.key], downloaded = ensure(source, file, raw_root, latest=latest)
         if downloaded:
             fetched.append(file.name)
     return snaps, fetched
+
+
+def _parses(source: Source):
+    """A check that a user-supplied file normalizes (parse, SQL, contract): it runs on
+    the copy before it is stored, so a file that cannot be read is never kept."""
+    from types import SimpleNamespace
+
+    def check(path) -> None:
+        from pipelines.normalize.runner import normalize
+        from pipelines.registry import discover
+
+        snap = SimpleNamespace(name=path.name, url=path.as_uri(), sha256="", path=str(path))
+        normalize(discover()[source.slug], {source.data_files[0].key: snap})
+
+    return check

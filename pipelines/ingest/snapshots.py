@@ -19,6 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 from pipelines.registry import Source, SourceFile
 
 if TYPE_CHECKING:
@@ -201,12 +204,20 @@ def ensure(
 
 
 def _store_copy(source: Source, file: SourceFile, raw_root: Path, local_copy: Path, *,
-                mode: str, origin: str, url: str) -> Snapshot:
-    """Copy a local file into the store (the original is only read)."""
+                mode: str, origin: str, url: str,
+                validate: Callable[[Path], object] | None = None) -> Snapshot:
+    """Copy a local file into the store (the original is only read); with ``validate``,
+    only once it has read the copy (what it raises is raised, and nothing is kept)."""
     (raw_root / source.slug).mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".part-", dir=raw_root / source.slug)
     os.close(fd)
-    shutil.copyfile(local_copy, tmp)
+    try:
+        shutil.copyfile(local_copy, tmp)
+        if validate is not None:
+            validate(Path(tmp))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     snap = Snapshot(
         source=source.slug,
         key=file.key,
@@ -239,24 +250,55 @@ def seed(source: Source, file: SourceFile, raw_root: Path, local_copy: Path) -> 
     )
 
 
-def supply(source: Source, raw_root: Path) -> dict[str, Snapshot]:
-    """Snapshot the user's own copy of a source that may not be redistributed.
-
-    The path comes from ``source.user_supplied_env``; when it is unset the source
-    is simply absent ({}). The copy stays under data/raw/<slug>/, which git ignores.
-    """
+def user_file(source: Source) -> Path | None:
+    """The user's own copy of a user-supplied source (None when its variable is unset);
+    only looked at, never stored (see ``supply``)."""
     from pipelines.ingest.download import DownloadError
 
     assert source.user_supplied_env
     value = os.environ.get(source.user_supplied_env, "").strip()
     if not value:
-        return {}
+        return None
     path = Path(value).expanduser()
     if not path.is_file():
         raise DownloadError(
             f"{source.slug}: {path}: no such file (set by ${source.user_supplied_env})"
         )
+    return path
+
+
+def supply(source: Source, raw_root: Path,
+           validate: Callable[[Path], object] | None = None) -> dict[str, Snapshot]:
+    """Snapshot the user's own copy of a source that may not be redistributed.
+
+    The path comes from ``source.user_supplied_env``; when it is unset the source
+    is simply absent ({}). The copy stays under data/raw/<slug>/, which git ignores.
+    ``validate`` (the source's parser) reads the copy before it is stored: a file it
+    cannot read (empty, binary, other columns) is deleted, not kept as a snapshot,
+    and the DownloadError names the user's own path, not the snapshot's file name.
+    """
+    path = user_file(source)
+    if path is None:
+        return {}
     file = source.data_files[0]
     snap = _store_copy(source, file, raw_root, path, mode="user", url=path.resolve().as_uri(),
-                       origin=f"supplied by the user via ${source.user_supplied_env}")
+                       origin=f"supplied by the user via ${source.user_supplied_env}",
+                       validate=_naming(validate, source.slug, path) if validate else None)
     return {file.key: snap}
+
+
+def _naming(validate: Callable[[Path], object], slug: str,
+            user_path: Path) -> Callable[[Path], object]:
+    """``validate`` whose errors name the user's file instead of the temporary copy."""
+    from pipelines.ingest.download import DownloadError
+
+    def check(copy: Path) -> object:
+        try:
+            return validate(copy)
+        except Exception as exc:  # whatever a malformed file provokes, as one clear line
+            text = " ".join(str(exc).split())
+            text = text.removeprefix(f"{slug}: {copy.name}: ").replace(copy.name, str(user_path))
+            raise DownloadError(f"{slug}: {user_path}: cannot be read, so it was not "
+                                f"stored: {text}") from exc
+
+    return check

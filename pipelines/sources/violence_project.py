@@ -105,6 +105,16 @@ def _time(col: str):
     return pl.coalesce(*(text.str.to_time(f, strict=False) for f in TIME_FORMATS))
 
 
+def _code(col: str):
+    """A code of the 0-4 scheme; any other value is NULL (and so a reject), never
+    read as some code's meaning or silently as unknown."""
+    import polars as pl
+
+    from pipelines.normalize.parsing import to_int
+
+    return pl.when(to_int(col).is_between(0, 4)).then(to_int(col))
+
+
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
@@ -129,8 +139,8 @@ def parse(files: dict[str, Path]) -> Parsed:
         _time("start_raw").alias("start_time"),
         pl.when(to_float("duration_raw") >= 0).then(to_float("duration_raw"))
         .alias("duration_min"),
-        to_int("outcome_raw").alias("outcome_code"),
-        to_int("killer_raw").alias("killer_code"),
+        _code("outcome_raw").alias("outcome_code"),
+        _code("killer_raw").alias("killer_code"),
     )
     record_id, duplicated = unique_ids(
         pl.coalesce(

@@ -23,6 +23,10 @@ from pipelines.warehouse.checks import CHECKS, CheckOutcome, run_checks
 from pipelines.warehouse.metrics import build_metrics
 
 TMP_PREFIX = ".incidents.duckdb.tmp-"
+STORAGE_VERSION = "v1.0.0"
+"""The DuckDB storage format the warehouse is written in: every DuckDB since 1.0 (June
+2024) opens it, where DuckDB 2.0's own format is refused by 1.4 and older
+(tests/test_old_duckdb.py opens it with DuckDB 1.4.5)."""
 WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
 """SQL files under sql/warehouse/ run, in order, once every source is loaded."""
 AFTER_LINKS_SQL = ("source_agreement",)
@@ -102,7 +106,7 @@ def build(
     tmp = paths.curated / f"{TMP_PREFIX}{os.getpid()}"
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         try:
             for table in TABLES.values():
                 con.execute(create_table_sql(table))
@@ -181,14 +185,19 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
     """Export every curated table to ``data/curated/parquet/<table>.parquet``, and
     the metric tables (and :data:`CSV_TABLES`) also to ``data/curated/csv/<table>.csv``;
     once all are written, stamp ``parquet/`` with the warehouse's fingerprint (see
-    ``exported_fingerprint``)."""
+    ``exported_fingerprint``).
+
+    Each Parquet file carries the warehouse's ``COMMENT``s: the table's as the schema
+    metadata ``description``, each column's as its Arrow field metadata ``description``,
+    so a Polars, Arrow or R user reading only the file still has them."""
     import duckdb
+    import pyarrow.parquet as pq
 
     written = []
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        exports = [(t, "parquet", "(FORMAT parquet, COMPRESSION zstd)") for t in tables]
+        exports = [(t, "parquet", "") for t in tables]
         exports += [(t, "csv", "(FORMAT csv, HEADER)") for t in tables
                     if t.startswith("metric_") or t in CSV_TABLES]
         for table, ext, options in exports:
@@ -196,7 +205,10 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
             out_dir.mkdir(parents=True, exist_ok=True)
             final = out_dir / f"{table}.{ext}"
             tmp = out_dir / f".{table}.{ext}.tmp-{os.getpid()}"
-            con.execute(f"COPY {table} TO '{tmp}' {options}")
+            if ext == "parquet":
+                pq.write_table(_described(con, table), tmp, compression="zstd")
+            else:
+                con.execute(f"COPY {table} TO '{tmp}' {options}")
             os.replace(tmp, final)
             written.append(final)
         built = (con.execute("SELECT max(fingerprint) FROM build_info").fetchone()[0]
@@ -210,3 +222,20 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
         os.replace(tmp, stamp)
     return written
 
+
+def _described(con, table: str):
+    """``table`` as an Arrow table whose schema carries the warehouse's comments
+    (key ``description``: the table's in the schema metadata, each column's in its
+    field metadata); a table or column without a comment gets no key."""
+    import pyarrow as pa
+
+    data = con.sql(f"SELECT * FROM {table}").to_arrow_table()
+    where = "database_name = current_database() AND schema_name = 'main' AND table_name = ?"
+    columns = dict(con.execute(f"SELECT column_name, comment FROM duckdb_columns() WHERE {where}",
+                               [table]).fetchall())
+    described = [c for (c,) in con.execute(
+        f"SELECT comment FROM duckdb_tables() WHERE {where}", [table]).fetchall() if c]
+    fields = [f.with_metadata({"description": columns[f.name]}) if columns.get(f.name) else f
+              for f in data.schema]
+    metadata = {"description": described[0]} if described else None
+    return pa.Table.from_arrays(data.columns, schema=pa.schema(fields, metadata=metadata))
