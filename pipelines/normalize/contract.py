@@ -33,6 +33,7 @@ LOCATION_BASES = ("stated", "derived")
 QUALITY_FLAGS = (
     "date_out_of_range", "casualties_over_bound", "state_not_matching_coordinates",
     "duplicate_id_in_source", "multi_state", "value_rejected", "attacker_removed_from_killed",
+    "casualties_contradict_narrative", "duplicate_record_in_source",
 )
 
 

@@ -78,6 +78,22 @@ OUTCOME_PATTERNS = (
 )
 
 
+KILLED_REVIEW = Path(__file__).with_name("mother_jones_killed.csv")
+"""Reviewed records whose `fatalities` count the shooter (source_record_id, fatalities,
+victims_killed, evidence). Mother Jones states no rule: `total_victims` always equals
+fatalities + injured (155 of 155 rows), so it cannot tell; the list was made by reading
+every record whose shooter died against its summary and the other lists (see the
+module docstring)."""
+
+
+def killed_review():
+    """The reviewed list as a frame for the SQL (counts as integers)."""
+    import polars as pl
+
+    review = pl.read_csv(KILLED_REVIEW, infer_schema_length=0)
+    return review.with_columns(pl.col("fatalities", "victims_killed").cast(pl.Int32))
+
+
 def parse_date(col: str):
     """M/D/YYYY or M/D/YY; two-digit years are 20YY below 70 and 19YY from 70."""
     import polars as pl
@@ -163,6 +179,13 @@ def parse(files: dict[str, Path]) -> Parsed:
         .then(pl.col("gender_list").list.len()).cast(pl.Int32).alias("attackers"),
     )
     staged = unique_record_ids(staged)
+    # The reviewed list applies only while the record still gives the reviewed figure.
+    review = killed_review().rename({"fatalities": "_reviewed_fatalities"})
+    staged = staged.join(review, on="source_record_id", how="left").with_columns(
+        pl.when(pl.col("killed") == pl.col("_reviewed_fatalities"))
+        .then(pl.col(name)).alias(name)
+        for name in ("victims_killed", "evidence")
+    ).rename({"victims_killed": "reviewed_killed", "evidence": "killed_evidence"})
     # One attacker row per gender listed ("Male & Female" -> 2); the single age goes
     # to the first. Codes other than M/Male/F/Female (one long free-text note) -> NULL.
     attackers = (

@@ -55,7 +55,9 @@ SELECT
     END AS location_type,
     location_raw AS location_type_raw,
     killed,
+    deaths_raw AS killed_raw,
     injured,
+    wounded_raw AS injured_raw,
     attackers,
     CASE
         WHEN first_event LIKE 'shot by police (killed)%'
