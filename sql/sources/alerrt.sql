@@ -26,6 +26,7 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     location_primary AS location_type_raw,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     kill_tot_n AS killed,
     kill_tot AS killed_raw,
     wound_tot_n AS injured,

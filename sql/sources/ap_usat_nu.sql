@@ -116,6 +116,7 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     i.location_type AS location_type_raw,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     i.killed_n AS killed,
     i.num_victims_killed AS killed_raw,
     i.injured_n AS injured,

@@ -54,6 +54,7 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     location_raw AS location_type_raw,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     killed,
     deaths_raw AS killed_raw,
     injured,

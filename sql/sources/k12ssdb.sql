@@ -106,6 +106,8 @@ SELECT
         ELSE 'education'  -- Inside School Building, Outside on School Property,
     END AS location_type,  -- School Bus, Both Inside/Outside, ND, blank
     location_type_raw,
+    CASE WHEN location_type_raw IS DISTINCT FROM 'Off School Property' THEN 'stated' END
+        AS location_type_basis,
     CASE
         WHEN duplicate_no > 1 OR victims_unclear > 0 THEN NULL
         ELSE coalesce(victims_killed, 0)

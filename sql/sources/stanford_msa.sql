@@ -116,6 +116,7 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     place_raw AS location_type_raw,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     coalesce(review_killed, civ_killed + le_killed) AS killed,
     concat_ws('; ', 'Number of Civilian Fatalities ' || trim(civ_killed_raw),
               'Number of Enforcement Fatalities ' || trim(le_killed_raw),
