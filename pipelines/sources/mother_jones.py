@@ -8,6 +8,22 @@ M/D/YYYY; "-" marks missing values; venue values carry stray newlines and mixed
 case; there is no id column, so the id is the ISO date and the case name. There is
 no structured shooter-fate column: the outcome is read from `summary` with a few
 explicit phrase patterns (``OUTCOME_PATTERNS``), and the matched phrase is kept.
+
+Attackers among the dead: `fatalities` counts the shooter in some records and not in
+others, and Mother Jones documents no rule; `total_victims` cannot tell (it equals
+fatalities + injured in all 155 rows). Reading every record whose shooter died (by
+suicide or shot) against its summary and the other lists gives the pattern: through
+mid-2013 (and in Marysville-Pilchuck 2014) a shooter who died is usually in the
+figure (Binghamton 2009: 14 = 13 victims + the shooter, who "committed suicide";
+Standard Gravure 1989: 9, the summary says he "gunned down eight people"); from the
+Washington Navy Yard (2013-09) on, and in some older records (Virginia Tech 2007 32,
+Columbine 13, Crandon 2007 6), the figure is victims only. The decision is made per
+record and kept as data in ``mother_jones_killed.csv`` (36 records) with the
+evidence: the summary's own words where it states the victim count, otherwise the
+fate it states and the victim count two or more other lists agree on. Left as
+published: records where neither settles it (GMAC 1990 10: Stanford says 11 victims,
+no list says 9; Fort Lauderdale 1996 6, whose wounded victim died later). A test
+reruns the cross-list comparison so a record it flags cannot be missing from the list.
 """
 
 from __future__ import annotations

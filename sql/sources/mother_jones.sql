@@ -6,7 +6,7 @@
 -- Mapping choices:
 -- * killed = `fatalities` minus the shooter where the reviewed list
 --   pipelines/sources/mother_jones_killed.csv says the figure counts the shooter
---   (35 records, 1984-2013: Binghamton 2009 14 -> 13); `killed_raw` keeps the source
+--   (36 records, 1984-2014: Binghamton 2009 14 -> 13); `killed_raw` keeps the source
 --   figure, the record gets the flag attacker_removed_from_killed and a
 --   `derivations` entry quoting the evidence. Elsewhere killed = `fatalities`
 --   (Virginia Tech 2007 32, Sandy Hook 27 with the mother, Columbine 13 without the
