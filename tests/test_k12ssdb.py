@@ -245,6 +245,8 @@ def test_first_shot_mixed_formats() -> None:
         ("9:75 AM", (None, None)),
         ("0am", (None, None)),
         ("25:00:00", (None, None)),
+        ("16:05", (tod(16, 5), "minute")),
+        ("10:15", (None, None)),  # morning or evening?
     ],
 )
 def test_clock_time_reads_every_unambiguous_form(raw, expected) -> None:

@@ -57,9 +57,10 @@ def clock_time(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     clock with seconds; (NULL, NULL) for anything else.
 
     Read: "9:00 PM", "9:00PM", "9:30 p.m.", "930am" and "1230pm" (hour and minutes run
-    together, as the K-12 SSDB writes one), "9am" (precision ``hour``), "16:00:00".
-    Not read: a bare "4:00" (morning or afternoon?), an hour above 12 or minutes above
-    59 with AM/PM, or any other text. Precision is ``minute`` unless only the hour is
+    together, as the K-12 SSDB writes one), "9am" (precision ``hour``), "16:00:00" and
+    "16:00" (an hour from 13 to 23 can only be the 24-hour clock).
+    Not read: a bare "4:00" or "10:15" (morning or evening?), an hour above 12 or
+    minutes above 59 with AM/PM, or any other text. Precision is ``minute`` unless only the hour is
     given.
     """
     text = (clean_text(col).str.to_uppercase().str.replace_all(r"[\s.]", "")
@@ -71,7 +72,11 @@ def clock_time(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     hour24 = hour % 12 + pl.when(parts.struct.field("3") == "PM").then(12).otherwise(0)
     marked = pl.when(valid).then(pl.time(hour24, minute.fill_null(0)))
     full = text.str.to_time("%H:%M:%S", strict=False)
-    time = pl.coalesce(marked, full)
+    clock = text.str.extract_groups(r"^(\d{1,2}):(\d{2})$")
+    hour24, minute24 = (clock.struct.field(f).cast(pl.Int32, strict=False) for f in "12")
+    afternoon = (pl.when(hour24.is_between(13, 23) & minute24.is_between(0, 59))
+                 .then(pl.time(hour24, minute24)))
+    time = pl.coalesce(marked, full, afternoon)
     precision = (pl.when(marked.is_not_null() & minute.is_null()).then(pl.lit("hour"))
                  .when(time.is_not_null()).then(pl.lit("minute")))
     return time, precision
