@@ -166,13 +166,13 @@ def test_place_types_and_what_stays_unknown(out, raw) -> None:
     assert (raw["business_location_name"] == "N/A").sum() == 3490
     assert records["location_type_raw"].null_count() == 3490
     counts = dict(records.group_by("location_type").len().rows())
-    assert counts == {"unknown": 4109, "commerce": 867, "residence": 223, "open_space": 181,
+    assert counts == {"unknown": 4108, "commerce": 868, "residence": 223, "open_space": 181,
                       "education": 52, "house_of_worship": 19, "health_care": 8,
                       "government": 6, "other": 3, "military": 1}
-    # names no keyword matches stay unknown, counted, raw kept ("Hush", "Valero"...)
+    # names no keyword matches stay unknown, counted, raw kept ("Hush", "American Legion"...)
     named_unknown = records.filter((pl.col("location_type") == "unknown")
                                    & pl.col("location_type_raw").is_not_null())
-    assert named_unknown.height == 4109 - 3490
+    assert named_unknown.height == 4108 - 3490
     assert named_unknown["location_type_basis"].null_count() == named_unknown.height
     assert set(records.filter(pl.col("location_type") != "unknown")
                ["location_type_basis"]) == {"derived"}
