@@ -15,6 +15,13 @@ person or weapon). Quirks handled here:
 - Ages are numbers or the age groups Teen/Adult/Child/Minor (NULL, no reject).
 - The WEAPON sheet's unlabelled helper columns (COUNTIF formulas) are ignored.
 - Newer releases have ``Duration_min``; it is read when present.
+
+Attackers among the dead (checked): no. killed/injured are counted from the VICTIM
+sheet, and shooters are on the SHOOTER sheet only (Columbine: 13 Fatal victim rows,
+the two shooters' deaths in `shooterdied`). The source writes no casualty figure, so
+killed_raw / injured_raw give the VICTIM rows counted ("VICTIM rows with injury
+Fatal: 10"). The VICTIM sheet can miss a victim (Uvalde: 20 Fatal rows for 21 dead),
+which no column of the source corrects; left as published.
 """
 
 from __future__ import annotations
