@@ -29,8 +29,9 @@ FORCE_TAG = "incidents/force"
 
 @cache
 def code_digest() -> str:
-    """sha256 over the pipeline's Python, SQL and keyword CSV files and the library
-    versions."""
+    """sha256 over the pipeline's Python and SQL files, the mapping tables kept as data
+    beside the code (``pipelines/**/*.csv``: keyword tables, reviewed lists) and the
+    library versions."""
     digest = hashlib.sha256()
     files = sorted([*REPO_ROOT.glob("pipelines/**/*.py"), *REPO_ROOT.glob("pipelines/**/*.csv"),
                     *REPO_ROOT.glob("sql/**/*.sql")])

@@ -48,6 +48,17 @@ def test_6127_records_with_gva_victim_totals(out) -> None:
     assert out["rejects"].height == 0
 
 
+def test_raw_figures_kept_and_no_venue_guessed_from_addresses(out, parsed) -> None:
+    records = out["source_records"].sort("source_row")
+    assert records["killed_raw"].to_list() == parsed.sort("source_row")[
+        "victims_killed_raw"].to_list()
+    assert records["injured_raw"].cast(pl.Int32).sum() == 25534
+    # `Address` holds streets ("Church St" is no church): the place type stays unknown
+    assert set(records["location_type"]) == {"unknown"}
+    assert records["location_type_basis"].null_count() == 6127
+    assert records["derivations"].list.len().sum() == 0
+
+
 def test_suspect_totals_stay_out_of_killed(parsed) -> None:
     sums = parsed.select(pl.col("suspects_killed", "suspects_injured",
                                 "suspects_arrested").sum()).row(0)

@@ -136,13 +136,52 @@ def test_famous_incidents_match_the_master_file(out, master) -> None:
     assert outcome["946496"] == "suspects killed 1"
 
 
-def test_nothing_guessed_about_the_end_or_the_place(out) -> None:
+def test_nothing_guessed_about_the_end(out) -> None:
     records = out["source_records"]
     assert set(records["attacker_outcome"]) == {"unknown"}
     assert set(records["stopped_by"]) == {"unknown"}
-    assert set(records["location_type"]) == {"unknown"}
-    assert records["location_type_raw"].null_count() == 5469
     assert records["ended_before_police"].null_count() == 5469
+
+
+@pytest.mark.parametrize(
+    ("rid", "name", "location_type", "keyword"),
+    [
+        ("2310278", "Robb Elementary School", "education", "elementary school"),  # Uvalde
+        ("980577", "First Baptist Church", "house_of_worship", "church"),  # Sutherland Springs
+        ("809048", "Palace Lounge", "commerce", "lounge"),
+    ],
+)
+def test_place_type_derived_from_business_name(out, rid, name, location_type,
+                                               keyword) -> None:
+    r = out["source_records"].filter(pl.col("source_record_id") == rid).row(0, named=True)
+    assert (r["location_type"], r["location_type_raw"], r["location_type_basis"]) == (
+        location_type, name, "derived")
+    assert r["derivations"] == [
+        f'location_type: derived from business_location_name "{name}" (keyword "{keyword}")']
+
+
+def test_place_types_and_what_stays_unknown(out, raw) -> None:
+    records = out["source_records"]
+    # "N/A" in 3,490 rows: no name, no type
+    assert (raw["business_location_name"] == "N/A").sum() == 3490
+    assert records["location_type_raw"].null_count() == 3490
+    counts = dict(records.group_by("location_type").len().rows())
+    assert counts == {"unknown": 4108, "commerce": 868, "residence": 223, "open_space": 181,
+                      "education": 52, "house_of_worship": 19, "health_care": 8,
+                      "government": 6, "other": 3, "military": 1}
+    # names no keyword matches stay unknown, counted, raw kept ("Hush", "American Legion"...)
+    named_unknown = records.filter((pl.col("location_type") == "unknown")
+                                   & pl.col("location_type_raw").is_not_null())
+    assert named_unknown.height == 4108 - 3490
+    assert named_unknown["location_type_basis"].null_count() == named_unknown.height
+    assert set(records.filter(pl.col("location_type") != "unknown")
+               ["location_type_basis"]) == {"derived"}
+
+
+def test_raw_casualty_figures_as_written(out, raw) -> None:
+    records = out["source_records"].sort("source_row")
+    assert records["killed_raw"].to_list() == raw["victims_killed"].to_list()
+    assert records["injured_raw"].to_list() == raw["victims_injured"].to_list()
 
 
 # --- hand-made files, one per quirk ---------------------------------------------------

@@ -203,11 +203,14 @@ def test_weapon_types_and_helper_columns_ignored(ssdb) -> None:
 def test_rejects_are_the_unparseable_values(ssdb) -> None:
     rejects = ssdb["rejects"].sort("field", "source_row")
     assert rejects.select("field", "raw_value").rows() == [
-        ("INCIDENT.First_Shot", "930am"),
         ("SHOOTER.gender", "Multiple"), ("SHOOTER.gender", "Multiple"),
         ("VICTIM.age", "Officer"),
     ]
-    assert _records(ssdb)["19940420INDIS"]["start_time"] is None
+    # First_Shot "930am" (Dickinson Middle School, South Bend, 1994) is 9:30, not a reject
+    dickinson = _records(ssdb)["19940420INDIS"]
+    assert (dickinson["start_time"], dickinson["start_time_precision"]) == (tod(9, 30),
+                                                                           "minute")
+    assert "value_rejected" not in dickinson["quality_flags"]
     # age groups are not rejected but stored as NULL; numeric ages are kept
     # Teen 535 + Adult 281 + Child 215 + blank 282 + "Officer" 1
     assert ssdb["victims"]["age"].null_count() == 1314
@@ -216,12 +219,53 @@ def test_rejects_are_the_unparseable_values(ssdb) -> None:
 
 def test_first_shot_mixed_formats() -> None:
     frame = _incident_frame(First_Shot=["9:00 PM", "16:00:00", "null", "", "12:05 AM",
-                                        "930am", "7:45 am"])
+                                        "930am", "7:45 am", "1230pm", "9am", "4:00",
+                                        "1330pm", "noon"])
     staged, rejects = k12ssdb.incidents(frame, "t.xlsx")
     assert staged["start_time"].to_list() == [tod(21, 0), tod(16, 0), None, None, tod(0, 5),
-                                              None, tod(7, 45)]
+                                              tod(9, 30), tod(7, 45), tod(12, 30), tod(9, 0),
+                                              None, None, None]
+    assert staged["start_time_precision"].to_list() == [
+        "minute", "minute", None, None, "minute", "minute", "minute", "minute", "hour",
+        None, None, None]
+    # "4:00" (morning or afternoon?), "1330pm" (no 13 o'clock PM) and "noon" are rejected
     assert rejects.select("field", "source_row", "raw_value").rows() == [
-        ("INCIDENT.First_Shot", 6, "930am")]
+        ("INCIDENT.First_Shot", 10, "4:00"), ("INCIDENT.First_Shot", 11, "1330pm"),
+        ("INCIDENT.First_Shot", 12, "noon")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("930am", (tod(9, 30), "minute")),
+        ("9:30 p.m.", (tod(21, 30), "minute")),
+        ("12am", (tod(0, 0), "hour")),
+        ("12:15 PM", (tod(12, 15), "minute")),
+        ("08:43:00", (tod(8, 43), "minute")),
+        ("9:75 AM", (None, None)),
+        ("0am", (None, None)),
+        ("25:00:00", (None, None)),
+        ("16:05", (tod(16, 5), "minute")),
+        ("10:15", (None, None)),  # morning or evening?
+    ],
+)
+def test_clock_time_reads_every_unambiguous_form(raw, expected) -> None:
+    from pipelines.normalize.parsing import clock_time
+
+    time, precision = clock_time("t")
+    assert pl.DataFrame({"t": [raw]}).select(time, precision).row(0) == expected
+
+
+def test_raw_casualty_figures_are_the_victim_rows_counted(ssdb) -> None:
+    rec = _records(ssdb)
+    assert (rec["20180518TXSAS"]["killed_raw"], rec["20180518TXSAS"]["injured_raw"]) == (
+        "VICTIM rows with injury Fatal: 10", "VICTIM rows with injury Wounded: 13, "
+        "Minor Injuries: 0")
+    assert rec["20210902CASAL#2"]["killed_raw"] is None  # its rows attach to the first
+    assert ssdb["source_records"]["killed_raw"].null_count() == 1
+    off = ssdb["source_records"].filter(pl.col("location_type") == "unknown")
+    assert set(off["location_type_raw"]) == {"Off School Property"}
+    assert off["location_type_basis"].null_count() == off.height == 59
 
 
 def test_duration_min_read_when_the_release_has_it() -> None:

@@ -39,8 +39,11 @@ def test_155_records_and_victim_totals(out) -> None:
     records = out["source_records"]
     assert records.height == 155
     assert records["source_record_id"].n_unique() == 155
-    # Mother Jones counts victims only; the shooter is never in `fatalities`
-    assert records["killed"].sum() == 1173
+    # `fatalities` counts the shooter in 36 records (mother_jones_killed.csv): the
+    # column sums to 1,173, the victims to 1,137; killed_raw keeps the source figure
+    assert records["killed"].sum() == 1137
+    assert records["killed_raw"].cast(pl.Int32).sum() == 1173
+    assert records["injured_raw"].cast(pl.Int32).sum() == 1651
     assert records["injured"].sum() == 1651
     assert records["killed"].null_count() == records["injured"].null_count() == 0
     assert (records["incident_date"].min(), records["incident_date"].max()) == (
@@ -126,11 +129,14 @@ def test_two_digit_years_are_2017_to_2024(out, raw) -> None:
 def test_venue_from_second_location_column(out) -> None:
     records = out["source_records"]
     counts = dict(records.group_by("location_type").len().rows())
-    assert counts == {"other": 59, "commerce": 57, "education": 24, "house_of_worship": 8,
-                      "military": 6, "government": 1}
-    # stray newlines and lower case in the raw venue do not matter
+    # Workplace and Other refined from the case name by the keyword table
+    assert counts == {"commerce": 70, "other": 25, "education": 24, "house_of_worship": 8,
+                      "government": 8, "military": 6, "health_care": 6, "open_space": 4,
+                      "residence": 4}
+    # stray newlines and lower case in the raw venue do not matter ("Other\n" Hialeah
+    # apartment shooting is a residence by its name, Santa Monica rampage stays other)
     assert set(records.filter(pl.col("location_type_raw").str.contains("\n"))
-               ["location_type"]) == {"other", "commerce"}
+               ["location_type"]) == {"other", "commerce", "residence"}
     airport = by_case(out, "2017-01-06", "Fort Lauderdale airport shooting")
     assert (airport["location_type"], airport["location_type_raw"]) == ("government",
                                                                         "Airport")
@@ -227,3 +233,118 @@ def test_duplicate_location_header_and_stray_newlines(tmp_path) -> None:
     path.write_text(bad)
     with pytest.raises(ValueError, match="unexpected header"):
         mother_jones.parse({"data": path})
+
+
+@pytest.mark.parametrize(
+    ("day", "case", "killed", "killed_raw", "quote"),
+    [
+        # 13 victims and the shooter, who "committed suicide"
+        ("2009-04-03", "Binghamton shootings", 13, "14", "before committing suicide"),
+        ("1991-10-16", "Luby's massacre", 23, "24", "before committing suicide"),
+        ("1989-09-14", "Standard Gravure shooting", 8, "9",
+         "gunned down eight people at his former workplace before committing suicide"),
+        ("2013-07-26", "Hialeah apartment shooting", 6, "7", "killed six people"),
+    ],
+)
+def test_shooter_removed_from_fatalities(out, day, case, killed, killed_raw, quote) -> None:
+    r = by_case(out, day, case)
+    assert (r["killed"], r["killed_raw"]) == (killed, killed_raw)
+    assert "attacker_removed_from_killed" in r["quality_flags"]
+    [note] = [d for d in r["derivations"] if d.startswith("killed:")]
+    assert note.startswith(f"killed: attacker excluded (fatalities {killed_raw} include "
+                           "the shooter; summary says")
+    assert quote in note
+
+
+@pytest.mark.parametrize(
+    ("day", "case", "killed"),
+    [
+        ("2007-04-16", "Virginia Tech massacre", 32),  # the shooter is not in the 32
+        ("2012-12-14", "Sandy Hook Elementary massacre", 27),  # 26 + the mother
+        ("1999-04-20", "Columbine High School massacre", 13),
+        ("2013-09-16", "Washington Navy Yard shooting", 12),
+    ],
+)
+def test_victims_only_figures_are_kept(out, day, case, killed) -> None:
+    r = by_case(out, day, case)
+    assert (r["killed"], r["killed_raw"]) == (killed, str(killed))
+    assert "attacker_removed_from_killed" not in r["quality_flags"]
+    assert not [d for d in r["derivations"] if d.startswith("killed:")]
+
+
+def test_killed_review_list_matches_the_file(out, raw) -> None:
+    """Every reviewed record exists with the reviewed figure, loses exactly the one
+    shooter, and every phrase its evidence quotes from the summary is in the summary."""
+    import re
+
+    review = mother_jones.killed_review()
+    assert review.height == 36
+    assert (review["fatalities"] - review["victims_killed"]).to_list() == [1] * 36
+    summaries = dict(zip(out["source_records"]["source_record_id"],
+                         raw["summary"].str.replace_all(r"\s+", " "), strict=True))
+    fatalities = dict(out["source_records"].select("source_record_id", "killed_raw").rows())
+    for rid, figure, evidence in review.select(
+            "source_record_id", "fatalities", "evidence").iter_rows():
+        assert fatalities[rid] == str(figure), rid
+        for quoted in re.findall(r'summary says[^"]*"([^"]+)"', evidence):
+            for piece in quoted.split(" ... "):
+                assert piece.replace("\u2019", "'") in summaries[rid].replace("\u2019", "'"), (
+                    rid, piece)
+    flagged = out["source_records"].filter(
+        pl.col("quality_flags").list.contains("attacker_removed_from_killed"))
+    assert sorted(flagged["source_record_id"]) == sorted(review["source_record_id"])
+
+
+def test_killed_review_list_is_complete(warehouse) -> None:
+    """Cross-check with the other lists: every MJ record whose fatalities are exactly
+    one more than what two or more other lists give for the same day and state (and
+    no other list agrees with MJ) is in the reviewed list, and every listed record
+    with such a match is one below."""
+    rows = warehouse.execute("""
+        WITH mj AS (SELECT * FROM source_records WHERE source = 'mother_jones'),
+        other AS (SELECT source, incident_date, state, killed FROM source_records
+                  WHERE source NOT IN ('mother_jones', 'gva_trace'))
+        SELECT mj.source_record_id, mj.killed_raw::INT AS fatalities,
+               count(*) FILTER (o.killed = mj.killed_raw::INT - 1) AS one_below,
+               count(*) FILTER (o.killed = mj.killed_raw::INT) AS same
+        FROM mj JOIN other AS o ON o.state = mj.state
+             AND abs(o.incident_date - mj.incident_date) <= 1
+        GROUP BY ALL
+    """).fetchall()
+    listed = set(mother_jones.killed_review()["source_record_id"])
+    candidates = {rid for rid, _, below, same in rows if below >= 2 and same == 0}
+    assert candidates - listed == set()
+    # no listed record is contradicted by two lists agreeing with MJ's figure
+    assert {rid for rid, _, below, same in rows if rid in listed and same >= 2} == set()
+
+
+@pytest.mark.parametrize(
+    ("day", "case", "location_type", "raw_venue", "keyword"),
+    [
+        ("2019-05-31", "Virginia Beach municipal building shooting", "government",
+         "Workplace", "municipal"),
+        ("2018-11-19", "Mercy Hospital shooting", "health_care", "Workplace", "hospital"),
+        ("2021-05-26", "San Jose VTA shooting", "government", "Workplace", "vta"),
+        ("2016-06-12", "Orlando nightclub massacre", "commerce", "Other", "nightclub"),
+    ],
+)
+def test_coarse_venue_refined_from_the_case_name(out, day, case, location_type, raw_venue,
+                                                 keyword) -> None:
+    r = by_case(out, day, case)
+    assert (r["location_type"], r["location_type_raw"], r["location_type_basis"]) == (
+        location_type, raw_venue, "derived")
+    assert (f'location_type: derived from case "{case}" (keyword "{keyword}")'
+            in r["derivations"])
+
+
+def test_stated_venue_keeps_its_basis(out) -> None:
+    # School is precise: never refined; Workplace without a keyword stays commerce
+    school = by_case(out, "2022-05-24", "Robb Elementary School massacre")
+    assert (school["location_type"], school["location_type_basis"]) == ("education", "stated")
+    xerox = by_case(out, "1999-11-02", "Xerox killings")
+    assert (xerox["location_type"], xerox["location_type_basis"]) == ("commerce", "stated")
+    assert xerox["derivations"] == []
+    # "Park Avenue" is a street: the stop row keeps the office tower from open_space
+    park_avenue = by_case(out, "2025-07-28", "NYC Park Avenue shooting")
+    assert (park_avenue["location_type"], park_avenue["location_type_basis"]) == (
+        "commerce", "stated")

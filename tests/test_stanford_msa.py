@@ -31,9 +31,11 @@ def test_335_records_and_victim_totals(msa) -> None:
     records = msa["source_records"]
     assert records.height == 335
     assert records["source_record_id"].n_unique() == 335
-    # civilian + enforcement, victims only (the shooter is never counted)
-    assert records["killed"].sum() == 1197
-    assert records["injured"].sum() == 1418
+    # civilian + enforcement, victims only (the shooter is never counted); three
+    # records corrected from the reviewed list (197 +1 killed; 320 5 killed -> 5
+    # injured; 6: the guard injured, not killed)
+    assert records["killed"].sum() == 1197 + 1 - 5 - 1
+    assert records["injured"].sum() == 1418 + 5 + 1
     assert records["killed"].null_count() == records["injured"].null_count() == 0
     assert (records["incident_date"].min().isoformat(),
             records["incident_date"].max().isoformat()) == ("1966-08-01", "2016-06-26")
@@ -54,12 +56,19 @@ def test_total_fatalities_counts_dead_shooters(parsed, msa) -> None:
     assert (over["total_fatalities"] - over["civ_killed"] - over["le_killed"]).sum() == 147
     under = parsed.filter(pl.col("total_fatalities") < killed)
     assert under.height == 6
-    # Total victims = killed + injured everywhere but Little Water (CaseID 197), whose
-    # enforcement fatality is missing from the component columns.
+    # Total victims = civilian + enforcement killed and injured everywhere but Little
+    # Water (CaseID 197), whose enforcement fatality is missing from the components;
+    # with the reviewed correction the records add up to the source's 2,616.
+    assert (parsed["civ_killed"] + parsed["le_killed"] + parsed["civ_injured"]
+            + parsed["le_injured"]).sum() == 2616 - 1
     records = msa["source_records"]
-    assert records["killed"].sum() + records["injured"].sum() == 2616 - 1
+    assert records["killed"].sum() + records["injured"].sum() == 2616
     little_water = records.filter(pl.col("source_record_id") == "197")
-    assert little_water.select("killed", "injured").rows() == [(0, 2)]
+    # the columns say 0 killed (killed_raw keeps them); the description and the
+    # totals say the officer was killed
+    assert little_water.select("killed", "injured").rows() == [(1, 2)]
+    assert little_water["killed_raw"][0].startswith(
+        "Number of Civilian Fatalities 0; Number of Enforcement Fatalities 0;")
 
 
 def test_every_state_is_a_usps_code(msa) -> None:
@@ -90,15 +99,77 @@ def test_reused_case_ids_are_suffixed_and_flagged(msa) -> None:
     ]
 
 
-def test_double_entries_under_other_case_ids_are_kept(msa) -> None:
+DOUBLE_ENTRIES = [("247", "271"), ("250", "282"), ("251", "285"), ("253", "286"),
+                  ("255", "290"), ("256", "293"), ("257", "294"), ("258", "301"),
+                  ("259", "302"), ("260", "303")]
+
+
+def test_double_entries_under_other_case_ids_are_kept_and_the_second_flagged(msa) -> None:
     records = msa["source_records"]
-    pairs = [("247", "271"), ("255", "290"), ("256", "293"), ("258", "301"), ("259", "302"),
-             ("260", "303")]
     by_id = {r[0]: r[1:] for r in records.select(
-        "source_record_id", "incident_date", "city", "quality_flags").iter_rows()}
-    for first, second in pairs:
-        assert by_id[first][:2] == by_id[second][:2]
-        assert by_id[first][2] == by_id[second][2] == []
+        "source_record_id", "state", "quality_flags").iter_rows()}
+    for first, second in DOUBLE_ENTRIES:
+        assert by_id[first][0] == by_id[second][0]
+        assert by_id[first][1] == []
+        assert by_id[second][1] == ["duplicate_record_in_source"]
+    flagged = records.filter(
+        pl.col("quality_flags").list.contains("duplicate_record_in_source"))
+    assert sorted(flagged["source_record_id"]) == sorted(s for _, s in DOUBLE_ENTRIES)
+    # counting each shooting once: 335 records, 325 shootings
+    assert records.height - flagged.height == 325
+
+
+def test_duplicate_list_is_complete(parsed) -> None:
+    """Every pair of records in one state within a day of each other is a listed
+    double entry or a reviewed look-alike (248/275: an Orlando nightclub and a Tampa
+    strip club; 330/331: a Chicago bus stop and a family murder-suicide)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("s", parsed)
+    pairs = set(con.execute(
+        "SELECT a.source_record_id, b.source_record_id FROM s AS a JOIN s AS b "
+        "ON a.source_row < b.source_row AND a.state = b.state "
+        "AND abs(a.incident_date - b.incident_date) <= 1").fetchall())
+    con.close()
+    listed = pl.read_csv(stanford_msa.DUPLICATES, infer_schema_length=0)
+    reviewed = {(same, case) for case, same in listed.select("case_id", "same_as").rows()}
+    assert pairs == reviewed
+    assert set(listed["verdict"]) == {"duplicate", "not_duplicate"}
+    assert sorted(listed.filter(pl.col("verdict") == "duplicate")
+                  .select("same_as", "case_id").rows()) == DOUBLE_ENTRIES
+
+
+@pytest.mark.parametrize(
+    ("rid", "killed", "injured", "officers", "quote"),
+    [
+        ("197", 1, 2, (1, 2), "police officer was shot and killed"),
+        ("320", 0, 5, (0, 0), "Five people were injured"),
+        ("6", 1, 7, (0, 1), "The security guard was injured during the exchange"),
+    ],
+)
+def test_casualties_contradicting_the_description_are_flagged(msa, parsed, rid, killed,
+                                                              injured, officers,
+                                                              quote) -> None:
+    r = msa["source_records"].filter(pl.col("source_record_id") == rid).row(0, named=True)
+    assert (r["killed"], r["injured"], (r["officers_killed"], r["officers_injured"])) == (
+        killed, injured, officers)
+    assert "casualties_contradict_narrative" in r["quality_flags"]
+    [note] = r["derivations"]
+    assert note.startswith(f"killed: {killed}, injured: {injured} ") and quote in note
+    # the quote is the source's own description, and the raw columns are kept as written
+    description = parsed.filter(pl.col("source_record_id") == rid)["description"][0]
+    assert quote in " ".join(description.split())
+    assert r["killed_raw"].startswith("Number of Civilian Fatalities ")
+
+
+def test_killed_raw_quotes_the_three_fatality_columns(msa) -> None:
+    r = msa["source_records"].filter(pl.col("source_record_id") == "271").row(0, named=True)
+    assert r["killed_raw"] == ("Number of Civilian Fatalities 5; Number of Enforcement "
+                               "Fatalities 0; Total Number of Fatalities 6")
+    assert r["killed"] == 5  # the sixth dead is the shooter
+    assert msa["source_records"]["killed_raw"].null_count() == 0
+    assert msa["source_records"]["injured_raw"].null_count() == 0
 
 
 def test_outcome_mapping(msa) -> None:

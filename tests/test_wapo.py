@@ -80,7 +80,10 @@ def test_every_state_is_a_usps_code(out, raw) -> None:
 def test_zero_killed_only_where_the_source_says_0(out, raw) -> None:
     joined = out["source_records"].join(
         raw.select(pl.col("uid").alias("source_record_id"), "killed", "injured"),
-        on="source_record_id", suffix="_raw")
+        on="source_record_id", suffix="_file")
+    # killed_raw / injured_raw are the file's cells as written
+    assert (joined["killed_raw"] == joined["killed_file"]).all()
+    assert (joined["injured_raw"] == joined["injured_file"]).all()
     assert joined.filter(pl.col("killed") == 0)["killed_raw"].unique().to_list() == ["0"]
     assert joined.filter(pl.col("injured") == 0)["injured_raw"].unique().to_list() == ["0"]
     assert joined.filter(pl.col("killed") == 0).height == 329

@@ -35,6 +35,9 @@ SOURCE_CHECKS = (
     SourceCheck("valid_states", "Every state is a USPS code or NULL."),
     SourceCheck("dates_in_range", "Incident dates fall within the source's stated range "
                 "(records outside are kept and flagged date_out_of_range).", warn_only=True),
+    SourceCheck("location_types_mapped", "Reports how many records keep location_type "
+                "unknown and the most common raw place values among them, so no unmapped "
+                "value goes uncounted (informational: never fails).", warn_only=True),
 )
 
 
@@ -73,6 +76,7 @@ def run_source_checks(source: Source, records: pl.DataFrame) -> dict[str, tuple[
         pl.col("state").is_not_null() & ~pl.col("state").is_in(sorted(USPS_CODES))
     )["state"]
     out_of_range = records.filter(pl.col("quality_flags").list.contains("date_out_of_range"))
+    unmapped = location_unmapped(records)
     undated = records["incident_date"].null_count()
     return {
         "record_count": (low <= n <= high, {"records": n, "expected": f"{low}..{high}"}),
@@ -83,4 +87,21 @@ def run_source_checks(source: Source, records: pl.DataFrame) -> dict[str, tuple[
             {"out_of_range": out_of_range.height, "undated": undated,
              "examples": out_of_range["source_record_id"].head(5).to_list()},
         ),
+        "location_types_mapped": (True, unmapped),
     }
+
+
+def location_unmapped(records: pl.DataFrame, top: int = 10) -> dict:
+    """How many records keep location_type 'unknown', how many of those carry a raw
+    place value (stated by the source but mapped to nothing), and the ``top`` raw
+    values among them with their counts, most common first."""
+    import polars as pl
+
+    if "location_type" not in records.columns:
+        return {"unknown": None, "unknown_with_raw_value": None, "top_raw_values": []}
+    unknown = records.filter(pl.col("location_type") == "unknown")
+    raw = unknown["location_type_raw"].drop_nulls()
+    counts = raw.value_counts().sort(["count", raw.name], descending=[True, False])
+    counts = counts.head(top).rows() if raw.len() else []
+    return {"unknown": unknown.height, "unknown_with_raw_value": raw.len(),
+            "top_raw_values": [[value, n] for value, n in counts]}

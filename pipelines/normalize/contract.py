@@ -33,6 +33,7 @@ LOCATION_BASES = ("stated", "derived")
 QUALITY_FLAGS = (
     "date_out_of_range", "casualties_over_bound", "state_not_matching_coordinates",
     "duplicate_id_in_source", "multi_state", "value_rejected", "attacker_removed_from_killed",
+    "casualties_contradict_narrative", "duplicate_record_in_source",
 )
 
 
@@ -142,7 +143,13 @@ SOURCE_RECORDS = Table(
                "source counts them separately (included in `injured`); NULL otherwise.",
                optional=True),
         Column("quality_flags", "VARCHAR[]", "Values kept but suspect or corrected: "
-               + ", ".join(QUALITY_FLAGS) + ". Empty when nothing is suspect."),
+               + ", ".join(QUALITY_FLAGS) + ". Empty when nothing is suspect. "
+               "attacker_removed_from_killed: the source's figure counted the attacker, "
+               "left out of `killed` (`killed_raw` keeps the figure); "
+               "casualties_contradict_narrative: the source's casualty columns contradict "
+               "its own description (`derivations` quotes it); duplicate_record_in_source: "
+               "the second entry of an attack the source lists twice under two ids (the "
+               "first is not flagged, so excluding the flag counts each attack once)."),
         Column("derivations", "VARCHAR[]", "Every value in the record that was derived or "
                "inferred rather than stated by the source, as `field: how, from what` (e.g. "
                "`city: from the incident name`). Empty when every value is stated.",

@@ -52,6 +52,36 @@ def to_float(col: str | pl.Expr) -> pl.Expr:
     return pl.when(number.is_finite()).then(number)
 
 
+def clock_time(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(time of day, precision) from a clock time written with AM/PM or on the 24-hour
+    clock with seconds; (NULL, NULL) for anything else.
+
+    Read: "9:00 PM", "9:00PM", "9:30 p.m.", "930am" and "1230pm" (hour and minutes run
+    together, as the K-12 SSDB writes one), "9am" (precision ``hour``), "16:00:00" and
+    "16:00" (an hour from 13 to 23 can only be the 24-hour clock).
+    Not read: a bare "4:00" or "10:15" (morning or evening?), an hour above 12 or
+    minutes above 59 with AM/PM, or any other text. Precision is ``minute`` unless only the hour is
+    given.
+    """
+    text = (clean_text(col).str.to_uppercase().str.replace_all(r"[\s.]", "")
+            .str.replace(r"([AP])$", "${1}M"))
+    parts = text.str.extract_groups(r"^(\d{1,2}):?(\d{2})?([AP]M)$")
+    hour = parts.struct.field("1").cast(pl.Int32, strict=False)
+    minute = parts.struct.field("2").cast(pl.Int32, strict=False)
+    valid = hour.is_between(1, 12) & (minute.is_null() | minute.is_between(0, 59))
+    hour24 = hour % 12 + pl.when(parts.struct.field("3") == "PM").then(12).otherwise(0)
+    marked = pl.when(valid).then(pl.time(hour24, minute.fill_null(0)))
+    full = text.str.to_time("%H:%M:%S", strict=False)
+    clock = text.str.extract_groups(r"^(\d{1,2}):(\d{2})$")
+    hour24, minute24 = (clock.struct.field(f).cast(pl.Int32, strict=False) for f in "12")
+    afternoon = (pl.when(hour24.is_between(13, 23) & minute24.is_between(0, 59))
+                 .then(pl.time(hour24, minute24)))
+    time = pl.coalesce(marked, full, afternoon)
+    precision = (pl.when(marked.is_not_null() & minute.is_null()).then(pl.lit("hour"))
+                 .when(time.is_not_null()).then(pl.lit("minute")))
+    return time, precision
+
+
 def state_code(col: str | pl.Expr) -> pl.Expr:
     """USPS code from a state name or code (first state of "A & B"); NULL if unknown."""
     text = clean_text(col).str.split("&").list.first().str.strip_chars().str.to_lowercase()

@@ -78,6 +78,7 @@ def _normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, 
     import duckdb
     import polars as pl
 
+    from pipelines.normalize.keywords import location_keyword_macro
     from pipelines.normalize.parsing import empty_rejects
 
     source = module.SOURCE
@@ -88,6 +89,8 @@ def _normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, 
         for name, frame in parsed.frames.items():
             con.register(name, frame)
         con.register("_rejects", rejects)
+        con.execute(location_keyword_macro())
+        con.execute(read_sql("normalize/location_keywords.sql"))
         con.register(
             "_snapshots",
             pl.DataFrame(

@@ -6,6 +6,14 @@ demographics are spread over ``_1/_2/_3`` columns in random order. The case code
 is the record id: none is repeated or missing in v2024, but a later file that
 repeats one keeps both rows (the 2nd gets "#2", both are flagged
 ``duplicate_id_in_source``) and a row without one gets "row <n>".
+
+Attackers among the dead (checked for the record-fidelity review): no. `kill_tot` and
+`wound_tot` count victims split into civilians, police and guards; the attacker is
+never in them (Binghamton 2009 13, Virginia Tech 2007 32, Westroads Mall 2007 8: the
+victims only, as FBI and AP). Where ALERRT is one below other lists the attack mixed
+weapons and ALERRT counts the shooting victims (SOURCES.md). killed_raw / injured_raw
+are `kill_tot` / `wound_tot` as written. `location_primary` is mapped one to one
+(basis 'stated'); no place names are given, so no keyword refinement.
 """
 
 from __future__ import annotations

@@ -7,6 +7,13 @@ injured count and the coordinates are quoted strings; offender free-text cells
 hold CRLF line breaks inside quotes. Offender, victim and weapon rows whose
 ``incident_id`` is not in the incidents table are rejected ("no such incident")
 rather than dropped.
+
+Attackers among the dead (checked): no. The codebook counts victims "excluding the
+offender"; offenders are a separate table, and the victims table holds exactly
+`num_victims_killed` rows per incident. The few records one above other lists count
+a victim the others leave out (Sandy Hook's mother, the Las Vegas victims who died
+later, Goleta's neighbour), not the offender. killed_raw / injured_raw are
+`num_victims_killed` / `num_victims_injured` as written.
 """
 
 from __future__ import annotations

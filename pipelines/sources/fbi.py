@@ -8,6 +8,11 @@ total column changes name after 2018. There is no id column: the id is the ISO
 date and the incident name (the date as written when it is not a date, "<file key>
 row <n>" when both are missing); a repeated id gets "#2" in file order and every
 copy is flagged ``duplicate_id_in_source``.
+
+Attackers among the dead (checked): no. The FBI reports do not count shooters among
+the people killed and wounded; `Deaths` sums to the 1,409 the 2023 report states
+and matches ALERRT and AP where the shooter died (Binghamton 13, Virginia Tech 32).
+killed_raw / injured_raw are `Deaths` / `Wounded` as written.
 """
 
 from __future__ import annotations

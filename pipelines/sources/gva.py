@@ -13,6 +13,13 @@ injured and arrested, so the outcome is kept as that summary.
 
 The helpers here are shared with ``gva_trace`` (the same GVA records as
 distributed by The Trace).
+
+Attackers among the dead (checked): no. GVA counts victims and suspects in separate
+columns; killed/injured are `Victims Killed` / `Victims Injured` (killed_raw /
+injured_raw as written). Location: this file has no venue, and `Address` holds street
+addresses ("Church St", "Park Ave"), which the keyword table would misread, so
+location_type stays 'unknown' for every record (The Trace's copy names the venue of
+about a third of the same incidents: see gva_trace).
 """
 
 from __future__ import annotations

@@ -8,6 +8,12 @@ missing value (`incident_time` in 1,288 rows, `business_location_name`,
 `victims_injured` are used; `updated_date` is a Unix epoch in seconds (parsed to
 ``updated_at`` and rejected if it is not one; it is not a contract column).
 Places and ids are read with the ``gva`` helpers.
+
+Attackers among the dead (checked): the file's own `killed` does include them
+(= victims_killed + suspects_killed in every row), which is why `victims_killed` is
+used; killed_raw / injured_raw are `victims_killed` / `victims_injured` as written.
+Location: `business_location_name` is mapped by the shared keyword table
+(``pipelines/normalize/location_keywords.csv``).
 """
 
 from __future__ import annotations

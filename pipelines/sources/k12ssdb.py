@@ -9,12 +9,19 @@ person or weapon). Quirks handled here:
   SHOOTER/VICTIM/WEAPON rows of that id attach to the first row (the id they
   carry), so the ``#2`` record gets NULL killed/injured/attackers.
 - Dates come from ``Date`` only (13 ids begin with a different date).
-- ``First_Shot`` mixes "9:00 PM", "16:00:00", the text "null" and blanks.
+- ``First_Shot`` mixes "9:00 PM", "16:00:00", one "930am", the text "null" and blanks.
 - SHOOTER/VICTIM/WEAPON rows whose ``incidentid`` names no incident are rejected
   ("no such incident"), never dropped silently.
 - Ages are numbers or the age groups Teen/Adult/Child/Minor (NULL, no reject).
 - The WEAPON sheet's unlabelled helper columns (COUNTIF formulas) are ignored.
 - Newer releases have ``Duration_min``; it is read when present.
+
+Attackers among the dead (checked): no. killed/injured are counted from the VICTIM
+sheet, and shooters are on the SHOOTER sheet only (Columbine: 13 Fatal victim rows,
+the two shooters' deaths in `shooterdied`). The source writes no casualty figure, so
+killed_raw / injured_raw give the VICTIM rows counted ("VICTIM rows with injury
+Fatal: 10"). The VICTIM sheet can miss a victim (Uvalde: 20 Fatal rows for 21 dead),
+which no column of the source corrects; left as published.
 """
 
 from __future__ import annotations
@@ -94,15 +101,12 @@ def _numbered(frame: pl.DataFrame, file_name: str) -> pl.DataFrame:
     ).filter(pl.any_horizontal(clean_text(c).is_not_null() for c in frame.columns))
 
 
-def first_shot(col: str) -> pl.Expr:
-    """Time of day from "9:00 PM" or "16:00:00"; NULL for blanks, "null" and anything else."""
-    import polars as pl
+def first_shot(col: str) -> tuple[pl.Expr, pl.Expr]:
+    """(time of day, precision) from "9:00 PM", "16:00:00" or "930am" (the shared
+    ``clock_time``); NULL for blanks, "null" and anything else."""
+    from pipelines.normalize.parsing import clock_time
 
-    from pipelines.normalize.parsing import clean_text
-
-    text = clean_text(col).str.to_uppercase()
-    return pl.coalesce(text.str.to_time("%I:%M %p", strict=False),
-                       text.str.to_time("%H:%M:%S", strict=False))
+    return clock_time(col)
 
 
 def incidents(raw: pl.DataFrame, file_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -116,6 +120,7 @@ def incidents(raw: pl.DataFrame, file_name: str) -> tuple[pl.DataFrame, pl.DataF
         raise ValueError(f"k12ssdb: INCIDENT: missing columns {missing}")
     has_duration = "Duration_min" in raw.columns
     duration_raw = pl.col("Duration_min") if has_duration else pl.lit(None, pl.String)
+    start_time, start_precision = first_shot("First_Shot")
     staged = _numbered(raw, file_name).with_columns(
         pl.coalesce(clean_text("Incident_ID"),
                     pl.format("row{}", pl.col("source_row"))).alias("source_id"),
@@ -130,7 +135,8 @@ def incidents(raw: pl.DataFrame, file_name: str) -> tuple[pl.DataFrame, pl.DataF
         clean_text("School").alias("incident_name"),
         clean_text("Date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
         .alias("incident_date"),
-        first_shot("First_Shot").alias("start_time"),
+        start_time.alias("start_time"),
+        start_precision.alias("start_time_precision"),
         clean_text("City").alias("city"),
         state_code("State").alias("state"),
         pl.col("State").alias("state_raw"),

@@ -8,6 +8,22 @@ M/D/YYYY; "-" marks missing values; venue values carry stray newlines and mixed
 case; there is no id column, so the id is the ISO date and the case name. There is
 no structured shooter-fate column: the outcome is read from `summary` with a few
 explicit phrase patterns (``OUTCOME_PATTERNS``), and the matched phrase is kept.
+
+Attackers among the dead: `fatalities` counts the shooter in some records and not in
+others, and Mother Jones documents no rule; `total_victims` cannot tell (it equals
+fatalities + injured in all 155 rows). Reading every record whose shooter died (by
+suicide or shot) against its summary and the other lists gives the pattern: through
+mid-2013 (and in Marysville-Pilchuck 2014) a shooter who died is usually in the
+figure (Binghamton 2009: 14 = 13 victims + the shooter, who "committed suicide";
+Standard Gravure 1989: 9, the summary says he "gunned down eight people"); from the
+Washington Navy Yard (2013-09) on, and in some older records (Virginia Tech 2007 32,
+Columbine 13, Crandon 2007 6), the figure is victims only. The decision is made per
+record and kept as data in ``mother_jones_killed.csv`` (36 records) with the
+evidence: the summary's own words where it states the victim count, otherwise the
+fate it states and the victim count two or more other lists agree on. Left as
+published: records where neither settles it (GMAC 1990 10: Stanford says 11 victims,
+no list says 9; Fort Lauderdale 1996 6, whose wounded victim died later). A test
+reruns the cross-list comparison so a record it flags cannot be missing from the list.
 """
 
 from __future__ import annotations
@@ -39,7 +55,9 @@ SOURCE = Source(
     first_date=date(1982, 1, 1),
     notes="Canonical export: https://docs.google.com/spreadsheets/d/"
     "1b9o6uDO18sLxBqPwl_Gh9bnhW-ev_dABH83M5Vb5L8o/export?format=csv (not pinnable); the "
-    "pinned copy is the raw GitHub file of dxzys/MSMDB. attacker_outcome is read from "
+    "pinned copy is the raw GitHub file of dxzys/MSMDB. `fatalities` counts the shooter "
+    "in 36 records (reviewed list mother_jones_killed.csv): killed leaves the shooter "
+    "out, killed_raw keeps the figure. attacker_outcome is read from "
     "the free-text summary with explicit phrase patterns; the matched phrase is kept in "
     "attacker_outcome_raw.",
     tags=("mass_shooting", "firearm"),
@@ -76,6 +94,22 @@ OUTCOME_PATTERNS = (
     ("surrendered", r"surrendered|surrendering"),
     ("apprehended", r"apprehended|aprehended|arrested|taken into custody|captured"),
 )
+
+
+KILLED_REVIEW = Path(__file__).with_name("mother_jones_killed.csv")
+"""Reviewed records whose `fatalities` count the shooter (source_record_id, fatalities,
+victims_killed, evidence). Mother Jones states no rule: `total_victims` always equals
+fatalities + injured (155 of 155 rows), so it cannot tell; the list was made by reading
+every record whose shooter died against its summary and the other lists (see the
+module docstring)."""
+
+
+def killed_review():
+    """The reviewed list as a frame for the SQL (counts as integers)."""
+    import polars as pl
+
+    review = pl.read_csv(KILLED_REVIEW, infer_schema_length=0)
+    return review.with_columns(pl.col("fatalities", "victims_killed").cast(pl.Int32))
 
 
 def parse_date(col: str):
@@ -163,6 +197,13 @@ def parse(files: dict[str, Path]) -> Parsed:
         .then(pl.col("gender_list").list.len()).cast(pl.Int32).alias("attackers"),
     )
     staged = unique_record_ids(staged)
+    # The reviewed list applies only while the record still gives the reviewed figure.
+    review = killed_review().rename({"fatalities": "_reviewed_fatalities"})
+    staged = staged.join(review, on="source_record_id", how="left").with_columns(
+        pl.when(pl.col("killed") == pl.col("_reviewed_fatalities"))
+        .then(pl.col(name)).alias(name)
+        for name in ("victims_killed", "evidence")
+    ).rename({"victims_killed": "reviewed_killed", "evidence": "killed_evidence"})
     # One attacker row per gender listed ("Male & Female" -> 2); the single age goes
     # to the first. Codes other than M/Male/F/Female (one long free-text note) -> NULL.
     attackers = (

@@ -8,6 +8,24 @@ dates M/D/YYYY; category labels spelled inconsistently ("Custody/Escaped" and
 two different shootings (the later row gets "#2", both are flagged
 ``duplicate_id_in_source``); several shooters' ages listed in one cell ("17,18",
 "19 & 19", "28, unknown") and sexes as "Male/Female".
+
+Records entered twice under two CaseIDs are listed in ``stanford_msa_duplicates.csv``
+(case_id, same_as, verdict, note): ten 2016 shootings, each second entry flagged
+``duplicate_record_in_source`` (the first is not, so excluding the flag counts each
+shooting once). They were found by pairing every two records of one state within a
+day of each other and reading both descriptions; the two candidate pairs that are
+different shootings are listed as ``not_duplicate`` so the test that reruns the
+search can tell a new candidate from a reviewed one.
+
+Casualty figures the description contradicts are listed in
+``stanford_msa_casualties.csv`` with the quoted text, and flagged
+``casualties_contradict_narrative``; the figures are replaced only because the
+source's own Total Number of Fatalities and Total Number of Victims agree with the
+description (CaseID 197: "police officer was shot and killed" with 0 enforcement
+fatalities; 320: "Five people were injured" with 5 civilian fatalities; 6: the
+guard "was injured", not killed). Shooters are not counted among the victims:
+killed and injured are the civilian and enforcement columns, never `Total Number of
+Fatalities`, which includes shooters who died (killed_raw quotes all three).
 """
 
 from __future__ import annotations
@@ -43,12 +61,41 @@ SOURCE = Source(
     last_date=date(2016, 12, 31),
     notes="killed/injured = civilian + enforcement counts (victims only); the source's "
     "`Total Number of Fatalities` (1,331) includes shooters who died. `Depreciation` marks "
-    "6 records uncertain (2) and 4 as not fitting the criteria (0); all are kept. Six 2016 "
-    "shootings appear twice under different CaseIDs.",
+    "6 records uncertain (2) and 4 as not fitting the criteria (0); all are kept. Ten 2016 "
+    "shootings appear twice under different CaseIDs (the second entry is flagged "
+    "duplicate_record_in_source).",
     tags=("mass_shooting", "firearm"),
 )
 
 SLUG = "stanford_msa"
+DUPLICATES = Path(__file__).with_name("stanford_msa_duplicates.csv")
+"""Reviewed pairs of records of one shooting (and reviewed look-alikes that are not)."""
+CASUALTY_REVIEW = Path(__file__).with_name("stanford_msa_casualties.csv")
+"""Records whose casualty columns contradict the description, with the quoted text
+and the figures the source's own totals support."""
+
+
+def reviewed_duplicates():
+    """The duplicates list: ``source_record_id`` of the second entry, ``duplicate_of``."""
+    import polars as pl
+
+    table = pl.read_csv(DUPLICATES, infer_schema_length=0)
+    return table.filter(pl.col("verdict") == "duplicate").select(
+        pl.col("case_id").alias("source_record_id"), pl.col("same_as").alias("duplicate_of"))
+
+
+def casualty_review():
+    """The casualty review list keyed by ``source_record_id`` (figures as integers)."""
+    import polars as pl
+
+    table = pl.read_csv(CASUALTY_REVIEW, infer_schema_length=0)
+    counts = ("killed", "injured", "officers_killed", "officers_injured")
+    return table.select(
+        pl.col("case_id").alias("source_record_id"),
+        pl.col("quote").alias("review_quote"),
+        *(pl.col(c).cast(pl.Int32).alias(f"review_{c}") for c in counts),
+        pl.col("supported_by").alias("review_support"),
+    )
 FIELDS = {
     "CaseID": "case_id", "Title": "title", "City": "city_raw", "State": "state_raw",
     "Latitude": "latitude_raw", "Longitude": "longitude_raw",
@@ -170,6 +217,8 @@ def parse(files: dict[str, Path]) -> Parsed:
         pl.when(pl.col("latitude").is_between(-90, 90)).then("latitude").alias("latitude"),
         pl.when(pl.col("longitude").is_between(-180, 180)).then("longitude").alias("longitude"),
     )
+    staged = staged.join(reviewed_duplicates(), on="source_record_id", how="left").join(
+        casualty_review(), on="source_record_id", how="left")
     attackers = split_attackers(staged)
     rejects = pl.concat([
         rejects_for(staged, SLUG, {

@@ -9,6 +9,10 @@ Quirks of the CSV export handled here: the header's first cell is empty (the
 case number), a second line is a group sub-header (not data), and one header
 has an embedded newline ("Start to End Time\\n(in Minutes)"). A repeated case
 number keeps both rows (the 2nd gets "#2", both flagged ``duplicate_id_in_source``).
+
+Attackers among the dead: The Violence Project counts victims ("Number Killed",
+"Total Injured") and codes the shooter's fate separately; killed_raw / injured_raw
+are those columns as written. Not checked against the data (the file is not shipped).
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ one-letter gender codes; `weapon` is free text that may list several guns.
 
 Two helpers here are shared with the Mother Jones module (they could move to
 ``pipelines.normalize.parsing``): ``unique_record_ids`` and ``weapon_rows``.
+
+Attackers among the dead (checked): no. The record layout says `killed`, `injured`
+and `casualties` exclude the shooter (Sandy Hook 26, without the mother killed at
+home). killed_raw / injured_raw are `killed` / `injured` as written.
 """
 
 from __future__ import annotations

@@ -26,8 +26,11 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     location_primary AS location_type_raw,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     kill_tot_n AS killed,
+    kill_tot AS killed_raw,
     wound_tot_n AS injured,
+    wound_tot AS injured_raw,
     kill_le_tot_n AS officers_killed,
     wound_le_tot_n AS officers_injured,
     offender_count_n AS attackers,

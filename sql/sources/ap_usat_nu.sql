@@ -116,8 +116,11 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     i.location_type AS location_type_raw,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     i.killed_n AS killed,
+    i.num_victims_killed AS killed_raw,
     i.injured_n AS injured,
+    i.num_victims_injured AS injured_raw,
     nullif(i.num_offenders_n, 0) AS attackers,
     coalesce(f.attacker_outcome, 'unknown') AS attacker_outcome,
     f.attacker_outcome_raw,

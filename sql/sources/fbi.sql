@@ -54,8 +54,11 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     location_raw AS location_type_raw,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     killed,
+    deaths_raw AS killed_raw,
     injured,
+    wounded_raw AS injured_raw,
     attackers,
     CASE
         WHEN first_event LIKE 'shot by police (killed)%'

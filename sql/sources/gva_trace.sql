@@ -17,9 +17,14 @@
 --
 -- GVA cannot tell who stopped an attack or how: attacker_outcome and stopped_by
 -- 'unknown', ended_before_police NULL, attacker_outcome_raw "suspects killed N"
--- (this file has no suspects-injured or arrested column). location_type
--- 'unknown': `business_location_name` ("Walmart", "Robb Elementary School", "N/A"
--- in 3,490 rows) names a business, not a kind of place, and is not mapped.
+-- (this file has no suspects-injured or arrested column).
+-- location_type is derived from `business_location_name` ("Robb Elementary School",
+-- "First Baptist Church", "Palace Lounge"; "N/A" in 3,490 rows) by the shared
+-- keyword table (location_keyword, pipelines/normalize/location_keywords.csv):
+-- basis 'derived', the name kept in location_type_raw and a `derivations` entry
+-- naming the keyword. A name no keyword matches ("Hush", "American Legion") or no
+-- name stays 'unknown'. killed_raw / injured_raw: `victims_killed` /
+-- `victims_injured` as written.
 -- Ignored: `address`. The duplicate-looking id pairs listed in gva.sql are here too
 -- and are kept unflagged.
 CREATE OR REPLACE TEMP VIEW source_records AS
@@ -36,10 +41,15 @@ SELECT
     county,
     latitude,
     longitude,
-    'unknown' AS location_type,
-    NULL AS location_type_raw,
+    coalesce(location_keyword(business_location_name).location_type, 'unknown')
+        AS location_type,
+    business_location_name AS location_type_raw,
+    CASE WHEN location_keyword(business_location_name) IS NOT NULL THEN 'derived' END
+        AS location_type_basis,
     victims_killed AS killed,
+    victims_killed_raw AS killed_raw,
     victims_injured AS injured,
+    victims_injured_raw AS injured_raw,
     NULL::INTEGER AS attackers,
     'unknown' AS attacker_outcome,
     'suspects killed ' || coalesce(trim(suspects_killed_raw), '?') AS attacker_outcome_raw,
@@ -48,6 +58,8 @@ SELECT
     NULL::DOUBLE AS duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
+    list_filter([location_derivation('business_location_name', business_location_name)],
+                lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row
 FROM gva_trace;

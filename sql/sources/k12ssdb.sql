@@ -9,6 +9,9 @@
 --   never victims. Exceptions seen and left alone: 19700226CABAB (a stray copy of
 --   19790226CABAB, which has the 3 victims) and 20210216NCTHS (a pellet-gun hit).
 --   A VICTIM row with a blank or unknown injury makes both NULL (none in 2022).
+--   The source writes no count, so killed_raw / injured_raw give the VICTIM rows
+--   counted ("VICTIM rows with injury Fatal: 2"). Shooters are on the SHOOTER sheet,
+--   never among the VICTIM rows: a shooter who died is not in killed.
 -- * `20210902CASAL` is on two INCIDENT rows; its child rows carry only the id, so
 --   they belong to the first row, and the later row (`#2`) gets NULL killed,
 --   injured and attackers instead of a false 0. Both rows are flagged.
@@ -48,7 +51,9 @@ SELECT
     source_record_id,
     count(*) FILTER (injury = 'killed') AS killed,
     count(*) FILTER (injury = 'injured') AS injured,
-    count(*) FILTER (NOT injury_known) AS unclear
+    count(*) FILTER (NOT injury_known) AS unclear,
+    count(*) FILTER (injury_raw = 'Wounded') AS wounded,
+    count(*) FILTER (injury_raw = 'Minor Injuries') AS minor_injuries
 FROM k12ssdb_victims_mapped
 GROUP BY source_record_id;
 
@@ -75,7 +80,9 @@ SELECT
     s.died,
     v.killed AS victims_killed,
     v.injured AS victims_injured,
-    v.unclear AS victims_unclear
+    v.unclear AS victims_unclear,
+    coalesce(v.wounded, 0) AS victims_wounded,
+    coalesce(v.minor_injuries, 0) AS victims_minor_injuries
 FROM k12ssdb AS i
 LEFT JOIN k12ssdb_first_shooter AS s USING (source_record_id)
 LEFT JOIN k12ssdb_victim_counts AS v USING (source_record_id);
@@ -87,7 +94,7 @@ SELECT
     incident_name,
     incident_date,
     start_time,
-    CASE WHEN start_time IS NOT NULL THEN 'minute' END AS start_time_precision,
+    start_time_precision,
     city,
     state,
     state_raw,
@@ -99,6 +106,8 @@ SELECT
         ELSE 'education'  -- Inside School Building, Outside on School Property,
     END AS location_type,  -- School Bus, Both Inside/Outside, ND, blank
     location_type_raw,
+    CASE WHEN location_type_raw IS DISTINCT FROM 'Off School Property' THEN 'stated' END
+        AS location_type_basis,
     CASE
         WHEN duplicate_no > 1 OR victims_unclear > 0 THEN NULL
         ELSE coalesce(victims_killed, 0)
@@ -107,6 +116,12 @@ SELECT
         WHEN duplicate_no > 1 OR victims_unclear > 0 THEN NULL
         ELSE coalesce(victims_injured, 0)
     END AS injured,
+    CASE WHEN duplicate_no = 1 THEN
+        format('VICTIM rows with injury Fatal: {}', coalesce(victims_killed, 0)) END
+        AS killed_raw,
+    CASE WHEN duplicate_no = 1 THEN
+        format('VICTIM rows with injury Wounded: {}, Minor Injuries: {}', victims_wounded,
+               victims_minor_injuries) END AS injured_raw,
     CASE WHEN duplicate_no = 1 THEN shooters END AS attackers,
     CASE
         WHEN outcome IN ('Apprehended/Killed by LE', 'Apprehended/Killed by SRO') THEN

@@ -4,14 +4,23 @@
 -- "Lousiana", "D.C." -> USPS codes), M/D/YY and M/D/YYYY dates, "-" = missing,
 -- id = ISO date + case name (no id column; unique in this snapshot).
 -- Mapping choices:
--- * killed = `fatalities`, injured = `injured`: Mother Jones counts victims only,
---   never the shooter (Sandy Hook 27 includes the mother, Columbine 13).
--- * Venue (trimmed, case-folded) -> location_type: Workplace -> commerce (as asked;
---   MJ's "workplace" also covers some government offices and post offices),
---   School -> education (colleges included, as FBI 'Education'), Religious ->
---   house_of_worship, Military -> military, Airport -> government (the FBI codes
---   both airport attacks, LAX 2013 and Fort Lauderdale 2017, as Government),
---   Other -> other.
+-- * killed = `fatalities` minus the shooter where the reviewed list
+--   pipelines/sources/mother_jones_killed.csv says the figure counts the shooter
+--   (36 records, 1984-2014: Binghamton 2009 14 -> 13); `killed_raw` keeps the source
+--   figure, the record gets the flag attacker_removed_from_killed and a
+--   `derivations` entry quoting the evidence. Elsewhere killed = `fatalities`
+--   (Virginia Tech 2007 32, Sandy Hook 27 with the mother, Columbine 13 without the
+--   two shooters). injured = `injured`. See mother_jones.py for how the list was made.
+-- * Venue (trimmed, case-folded) -> location_type, basis 'stated': Workplace ->
+--   commerce, School -> education (colleges included, as FBI 'Education'),
+--   Religious -> house_of_worship, Military -> military, Airport -> government (the
+--   FBI codes both airport attacks, LAX 2013 and Fort Lauderdale 2017, as
+--   Government), Other -> other. The coarse Workplace and Other are refined from the
+--   case name by the shared keyword table (location_keyword): "Virginia Beach
+--   municipal building shooting" -> government, "Mercy Hospital shooting" ->
+--   health_care, "San Jose VTA shooting" -> government, "Orlando nightclub massacre"
+--   -> commerce; basis 'derived' (with a `derivations` entry) where that changes the
+--   type, the venue kept in location_type_raw.
 -- * attacker_outcome: MJ has no fate column. parse finds the first of a few explicit
 --   phrase patterns in `summary` (suicide > killed by police > killed by civilian >
 --   subdued by civilians > surrendered > apprehended, e.g. "committing suicide",
@@ -45,9 +54,17 @@ SELECT
         WHEN 'airport' THEN 'government'
         WHEN 'other' THEN 'other'
         ELSE 'unknown'
-    END AS location_type,
+    END AS stated_location_type,
+    CASE WHEN lower(venue_clean) IN ('workplace', 'other')
+         THEN location_keyword(incident_name) END AS name_keyword,
+    coalesce(struct_extract(name_keyword, 'location_type'), stated_location_type)
+        AS location_type,
     venue AS location_type_raw,
-    killed,
+    CASE WHEN location_type <> stated_location_type THEN 'derived'
+         WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
+    fatalities AS killed_raw,
+    injured AS injured_raw,
+    coalesce(reviewed_killed, killed) AS killed,
     injured_n AS injured,
     attackers,
     CASE outcome_kind
@@ -69,8 +86,18 @@ SELECT
     END AS stopped_by,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
-    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
-        AS quality_flags,
+    list_concat(
+        CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END,
+        CASE WHEN reviewed_killed IS NOT NULL THEN ['attacker_removed_from_killed']
+             ELSE []::VARCHAR[] END
+    ) AS quality_flags,
+    list_filter([
+        CASE WHEN reviewed_killed IS NOT NULL THEN
+            format('killed: attacker excluded (fatalities {} include the shooter; {})',
+                   fatalities, killed_evidence) END,
+        CASE WHEN location_type_basis = 'derived' THEN
+            location_derivation('case', incident_name) END
+    ], lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row
 FROM mother_jones;

@@ -2,9 +2,11 @@
 -- Parse (Polars) reads the CRLF/LF CSV, turns "Unknown" into NULL, folds category
 -- labels with normalize_label (lower case, no space around "/", no trailing "?"),
 -- suffixes the second use of CaseID 156 and 168 with "#2" and flags both rows of
--- each pair `duplicate_id_in_source`. Six 2016 shootings were entered twice under
--- different CaseIDs (247/271, 255/290, 256/293, 258/301, 259/302, 260/303); their
--- ids are distinct and their details differ, so both rows are kept and not flagged.
+-- each pair `duplicate_id_in_source`. Ten 2016 shootings were entered twice under
+-- different CaseIDs (247/271, 250/282, 251/285, 253/286, 255/290, 256/293, 257/294,
+-- 258/301, 259/302, 260/303; the reviewed list pipelines/sources/
+-- stanford_msa_duplicates.csv): both rows are kept, the second (`duplicate_of` set
+-- in parse) is flagged duplicate_record_in_source.
 --
 -- killed = civilian + enforcement fatalities, injured = civilian + enforcement
 -- injured (victims only). `Total Number of Fatalities` includes shooters who died:
@@ -12,7 +14,13 @@
 -- died (by 1 in 135 of them, by 2 or 4 in the others), so it is
 -- not used (in 6 rows it is even below the components). `Total Number of Victims` equals killed +
 -- injured in 334 of 335 rows. No time of day; ended_before_police is NULL
--- (Stanford cannot tell).
+-- (Stanford cannot tell). killed_raw / injured_raw quote the columns as written
+-- ("Number of Civilian Fatalities 3; Number of Enforcement Fatalities 0; Total
+-- Number of Fatalities 4").
+-- Three records whose columns contradict their description (CaseID 197, 320, 6) take
+-- the figures of the reviewed list pipelines/sources/stanford_msa_casualties.csv,
+-- which the source's own totals support; they are flagged
+-- casualties_contradict_narrative and the `derivations` entry quotes the text.
 --
 -- attacker_outcome from `Fate of Shooter at the scene` and `Shooter's Cause of
 -- Death` (the fate after the incident, `Fate of Shooter`, is not about the scene),
@@ -108,10 +116,16 @@ SELECT
         ELSE 'unknown'
     END AS location_type,
     place_raw AS location_type_raw,
-    civ_killed + le_killed AS killed,
-    civ_injured + le_injured AS injured,
-    le_killed AS officers_killed,
-    le_injured AS officers_injured,
+    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
+    coalesce(review_killed, civ_killed + le_killed) AS killed,
+    concat_ws('; ', 'Number of Civilian Fatalities ' || trim(civ_killed_raw),
+              'Number of Enforcement Fatalities ' || trim(le_killed_raw),
+              'Total Number of Fatalities ' || trim(total_fatalities_raw)) AS killed_raw,
+    coalesce(review_injured, civ_injured + le_injured) AS injured,
+    concat_ws('; ', 'Number of Civilian Injured ' || trim(civ_injured_raw),
+              'Number of Enforcement Injured ' || trim(le_injured_raw)) AS injured_raw,
+    coalesce(review_officers_killed, le_killed) AS officers_killed,
+    coalesce(review_officers_injured, le_injured) AS officers_injured,
     shooters AS attackers,
     attacker_outcome,
     nullif(concat_ws('; ', trim(fate_scene_raw), trim(cause_raw)), '') AS attacker_outcome_raw,
@@ -123,8 +137,22 @@ SELECT
     END AS stopped_by,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
-    CASE WHEN duplicate_id THEN ['duplicate_id_in_source']
-         ELSE []::VARCHAR[] END AS quality_flags,
+    list_concat(
+        CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END,
+        CASE WHEN duplicate_of IS NOT NULL THEN ['duplicate_record_in_source']
+             ELSE []::VARCHAR[] END,
+        CASE WHEN review_quote IS NOT NULL THEN ['casualties_contradict_narrative']
+             ELSE []::VARCHAR[] END
+    ) AS quality_flags,
+    CASE WHEN review_quote IS NOT NULL THEN [format(
+        'killed: {}, injured: {} (officers killed {}, injured {}), from the description "{}", not '
+        || 'the columns ({}): {}', review_killed, review_injured, review_officers_killed,
+        review_officers_injured, review_quote,
+        concat_ws('; ', 'civilian fatalities ' || trim(civ_killed_raw),
+                  'civilian injured ' || trim(civ_injured_raw),
+                  'enforcement fatalities ' || trim(le_killed_raw),
+                  'enforcement injured ' || trim(le_injured_raw)),
+        review_support)] ELSE []::VARCHAR[] END AS derivations,
     source_file,
     source_row
 FROM stanford_mapped;

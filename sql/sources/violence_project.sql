@@ -21,7 +21,9 @@ SELECT
     'unknown' AS location_type,
     NULL AS location_type_raw,
     killed,
+    killed_raw,
     injured,
+    injured_raw,
     NULL::INTEGER AS attackers,
     CASE
         WHEN outcome_code = 0 OR killer_code = 1 THEN 'suicide'

@@ -48,8 +48,11 @@ SELECT
     longitude,
     'education' AS location_type,
     NULL AS location_type_raw,
+    'stated' AS location_type_basis,  -- by the list's definition (K-12 schools)
     killed_n AS killed,
+    killed AS killed_raw,
     injured_n AS injured,
+    injured AS injured_raw,
     attackers,
     outcome AS attacker_outcome,
     nullif(concat_ws('; ',
