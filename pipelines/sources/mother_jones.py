@@ -39,9 +39,9 @@ SOURCE = Source(
     first_date=date(1982, 1, 1),
     notes="Canonical export: https://docs.google.com/spreadsheets/d/"
     "1b9o6uDO18sLxBqPwl_Gh9bnhW-ev_dABH83M5Vb5L8o/export?format=csv (not pinnable); the "
-    "pinned copy is the raw GitHub file of dxzys/MSMDB. attacker_outcome is read from "
-    "the free-text summary with explicit phrase patterns; the matched phrase is kept in "
-    "attacker_outcome_raw.",
+    "pinned copy is the raw GitHub file of dxzys/MSMDB. end_method, stopped_by and "
+    "attacker_fate are derived from the free-text summary with explicit phrase patterns; "
+    "the matched phrase is kept in attacker_outcome_raw.",
     tags=("mass_shooting", "firearm"),
 )
 

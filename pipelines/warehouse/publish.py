@@ -25,6 +25,9 @@ from pipelines.warehouse.metrics import build_metrics
 TMP_PREFIX = ".incidents.duckdb.tmp-"
 WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
 """SQL files under sql/warehouse/ run, in order, once every source is loaded."""
+AFTER_LINKAGE_SQL = ("infer_fate",)
+"""SQL files under sql/warehouse/ run, in order, once records are linked into incidents
+(they read incidents and incident_links) and before the metrics."""
 
 
 class PublishError(RuntimeError):
@@ -147,6 +150,8 @@ def build(
             # The previous warehouse (not yet replaced) lends its incident ids, so an
             # incident keeps its id across refreshes while its records do.
             build_links(con, paths.warehouse)
+            for step in AFTER_LINKAGE_SQL:
+                con.execute(read_sql(f"warehouse/{step}.sql"))
             build_metrics(con)
             checks = run_checks(con)
             blocking = {c.name for c in CHECKS if c.blocking}

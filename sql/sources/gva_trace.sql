@@ -15,9 +15,11 @@
 -- geocoded is not documented). They are not the repo owner's ArcGIS geocodes used
 -- by the gva source, though 90% of records lie within 0.003 degrees of them.
 --
--- GVA cannot tell who stopped an attack or how: attacker_outcome and stopped_by
+-- GVA cannot tell who stopped an attack or how: end_method and stopped_by
 -- 'unknown', ended_before_police NULL, attacker_outcome_raw "suspects killed N"
--- (this file has no suspects-injured or arrested column). location_type
+-- (this file has no suspects-injured or arrested column). attacker_fate 'unknown':
+-- without the arrest count (the gva source has it) a suspect killed cannot tell
+-- "all died" from "some died". location_type
 -- 'unknown': `business_location_name` ("Walmart", "Robb Elementary School", "N/A"
 -- in 3,490 rows) names a business, not a kind of place, and is not mapped.
 -- Ignored: `address`. The duplicate-looking id pairs listed in gva.sql are here too
@@ -41,7 +43,8 @@ SELECT
     victims_killed AS killed,
     victims_injured AS injured,
     NULL::INTEGER AS attackers,
-    'unknown' AS attacker_outcome,
+    'unknown' AS end_method,
+    'unknown' AS attacker_fate,
     'suspects killed ' || coalesce(trim(suspects_killed_raw), '?') AS attacker_outcome_raw,
     'unknown' AS stopped_by,
     NULL::BOOLEAN AS ended_before_police,
