@@ -138,7 +138,8 @@ def test_famous_incidents_match_the_master_file(out, master) -> None:
 
 def test_nothing_guessed_about_the_end_or_the_place(out) -> None:
     records = out["source_records"]
-    assert set(records["attacker_outcome"]) == {"unknown"}
+    assert set(records["end_method"]) == {"unknown"}
+    assert set(records["attacker_fate"]) == {"unknown"}  # no arrest count: died or mixed?
     assert set(records["stopped_by"]) == {"unknown"}
     assert set(records["location_type"]) == {"unknown"}
     assert records["location_type_raw"].null_count() == 5469
