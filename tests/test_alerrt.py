@@ -42,7 +42,7 @@ def test_resolution_counts(warehouse) -> None:
 
 def test_shot_by_says_who_and_how_not_the_fate(warehouse) -> None:
     """The 159 "Shot by ..." records are end_method shot with the right stopped_by (they
-    were attacker_outcome unknown); ALERRT states no fate for them."""
+    were "unknown" under the old lossy outcome column); ALERRT states no fate for them."""
     rows = dict(((raw, by), (n, fates)) for raw, by, n, fates in warehouse.execute(
         "SELECT attacker_outcome_raw, stopped_by, count(*), "
         "list_sort(list_distinct(list(coalesce(attacker_fate_basis, 'none')))) "

@@ -56,7 +56,7 @@ def test_alerrt_subdued_by_citizens(warehouse) -> None:
 
 def test_alerrt_shares_use_every_record(warehouse) -> None:
     """ALERRT "fled" is 187 of 597 records (31%), not 187 of the 438 whose old
-    attacker_outcome was known (43%): "Shot by police" records say how it ended."""
+    old lossy outcome column was known (43%): "Shot by police" records say how it ended."""
     shares = {(f, c): (k, n_known, share) for f, c, k, n_known, share in warehouse.execute(
         "SELECT field, category, count, n_known, share FROM metric_resolution "
         "WHERE source = 'alerrt' AND grouping = 'overall'").fetchall()}
