@@ -66,7 +66,8 @@ QUERIES = (
     Query("uvalde_records", "the Uvalde incident (2022-05-24, TX) and its linked records", f"""
         SELECT i.incident_id, i.incident_name, l.source, l.source_record_id, l.match_score,
                r.incident_name AS record_name, r.incident_date, r.city, r.killed, r.injured,
-               r.attacker_outcome, r.source_url
+               r.end_method, r.stopped_by, r.attacker_fate, r.attacker_fate_basis,
+               r.source_url
         FROM incidents AS i
         JOIN incident_links AS l USING (incident_id)
         JOIN source_records AS r USING (source, source_record_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipelines.normalize.contract import TABLES
+from pipelines.normalize.contract import OUTCOME_INVARIANTS, TABLES
 from pipelines.paths import REPO_ROOT, SQL_DIR
 from pipelines.registry import sources
 
@@ -40,7 +40,23 @@ def data_dictionary() -> str:
                 text += " Never NULL."
             lines.append(f"| `{col.name}` | {col.type} | {text.replace('|', '/')} |")
         lines.append("")
+        if table.name == "source_records":
+            lines += outcome_invariants()
     return "\n".join(lines)
+
+
+def outcome_invariants() -> list[str]:
+    """The rules tying how an attack ended, who ended it and the attacker's fate together
+    (``OUTCOME_INVARIANTS``): every build checks them (warehouse check
+    ``outcome_invariants``), so the dictionary states what a reader may rely on."""
+    lines = ["### How the outcome fields fit together", "",
+             "Every record satisfies these rules (checked on every build by the warehouse "
+             "check `outcome_invariants`):", "", "| rule | SQL predicate | why |",
+             "|---|---|---|"]
+    lines += [f"| `{i.name}` | `{i.predicate.replace('|', '/')}` | "
+              f"{i.explanation.replace('|', '/')} |" for i in OUTCOME_INVARIANTS]
+    lines.append("")
+    return lines
 
 
 _COMMENT = re.compile(

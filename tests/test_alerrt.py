@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
+from pathlib import Path
+
+from .conftest import shipped_snapshots
+
 
 def test_597_records(warehouse) -> None:
     assert warehouse.execute(
@@ -28,8 +34,60 @@ def test_resolution_counts(warehouse) -> None:
     stopped = dict(warehouse.execute(
         "SELECT stopped_by, count(*) FROM source_records WHERE source = 'alerrt' GROUP BY 1"
     ).fetchall())
-    # police: shot 132 + subdued 54 + 14 surrenders with police on scene
-    assert stopped == {"police": 200, "none": 187, "self": 130, "civilian": 73, "security": 7}
+    # police: shot 132 + subdued 54 + 14 surrenders with police on scene; off-duty
+    # officers (5) are neither civilians nor police arriving
+    assert stopped == {"police": 200, "none": 187, "self": 130, "civilian": 68, "security": 7,
+                       "off_duty_police": 5}
+
+
+def test_shot_by_says_who_and_how_not_the_fate(warehouse) -> None:
+    """The 159 "Shot by ..." records are end_method shot with the right stopped_by (they
+    were "unknown" under the old lossy outcome column); ALERRT states no fate for them."""
+    rows = dict(((raw, by), (n, fates)) for raw, by, n, fates in warehouse.execute(
+        "SELECT attacker_outcome_raw, stopped_by, count(*), "
+        "list_sort(list_distinct(list(coalesce(attacker_fate_basis, 'none')))) "
+        "FROM source_records WHERE source = 'alerrt' AND end_method = 'shot' GROUP BY 1, 2"
+    ).fetchall())
+    assert {k: v[0] for k, v in rows.items()} == {
+        ("Shot by police", "police"): 132, ("Shot by citizen", "civilian"): 15,
+        ("Shot by security", "security"): 7, ("Shot by off duty officer", "off_duty_police"): 5}
+    for _, bases in rows.values():  # unknown, or inferred from a linked record only
+        assert set(bases) <= {"none", "inferred"}
+
+
+def test_uvalde_fate_inferred_from_the_linked_fbi_record(warehouse) -> None:
+    """Uvalde, 2022-05-24 TX: ALERRT says "Shot by police"; the linked FBI record says
+    "Shot by police (Killed)", and no linked record disagrees."""
+    row = warehouse.execute(
+        "SELECT attacker_outcome_raw, end_method, stopped_by, attacker_fate, "
+        "attacker_fate_basis, attacker_fate_from, derivations FROM source_records "
+        "WHERE source = 'alerrt' AND incident_date = DATE '2022-05-24' AND state = 'TX'"
+    ).fetchone()
+    fbi_id = "2022-05-24 Robb Elementary School, Uvalde, TX"
+    assert row == ("Shot by police", "shot", "police", "died", "inferred", f"fbi:{fbi_id}",
+                   [f"attacker_fate: inferred from linked record fbi:{fbi_id}"])
+    fbi = warehouse.execute(
+        "SELECT attacker_outcome_raw, attacker_fate, attacker_fate_basis FROM source_records "
+        "WHERE source = 'fbi' AND source_record_id = ?", [fbi_id]).fetchone()
+    assert fbi == ("Shot by police (Killed)", "died", "stated")
+
+
+def test_published_fled_share_is_187_of_597(warehouse, published) -> None:
+    """Checked against the raw file first: 187 "Fled" of 597 rows. The metric and the
+    chart's data give 31%, not the 43% of the old known-outcome denominator."""
+    path = Path(next(iter(shipped_snapshots("alerrt").values())).path)
+    with path.open(encoding="utf-8", newline="") as f:
+        raw = Counter(r["resolution"] for r in csv.DictReader(f))
+    assert (raw["Fled"], sum(raw.values())) == (187, 597)
+    assert warehouse.execute(
+        "SELECT count, n_known, round(share, 4) FROM metric_resolution WHERE source = "
+        "'alerrt' AND grouping = 'overall' AND field = 'end_method' AND category = 'fled'"
+    ).fetchone() == (187, 597, round(187 / 597, 4))
+    with (published.dashboards / "data" / "end_method.csv").open(encoding="utf-8") as f:
+        chart = [r for r in csv.DictReader(f)
+                 if r["source"] == "alerrt" and r["category"] == "fled"]
+    assert [(int(r["count"]), int(r["n_known"]), float(r["share"])) for r in chart] == [
+        (187, 597, round(187 / 597, 4))]
 
 
 def test_killed_uses_strict_totals(warehouse) -> None:

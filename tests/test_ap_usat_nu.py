@@ -59,13 +59,13 @@ def test_famous_incidents(ap) -> None:
     rows = {
         (d.isoformat(), s): (c, k, i, o)
         for d, s, c, k, i, o in ap["source_records"].select(
-            "incident_date", "state", "city", "killed", "injured", "attacker_outcome"
+            "incident_date", "state", "city", "killed", "injured", "end_method"
         ).iter_rows()
     }
     # Las Vegas: AP counts 60 killed (two died of their injuries years later).
     assert rows[("2017-10-01", "NV")] == ("Las Vegas", 60, 867, "suicide")
     assert rows[("2017-11-05", "TX")] == ("Sutherland Springs", 25, 20, "suicide")
-    assert rows[("2022-05-24", "TX")] == ("Uvalde", 21, 17, "killed_by_police")
+    assert rows[("2022-05-24", "TX")] == ("Uvalde", 21, 17, "shot")
     assert rows[("2012-12-14", "CT")] == ("Newtown", 27, 2, "suicide")  # counts the mother
 
 
@@ -105,28 +105,43 @@ def test_weapon_mapping(ap) -> None:
 
 def test_offender_outcome_precedence(ap) -> None:
     records = ap["source_records"]
-    counts = dict(records.group_by("attacker_outcome").len().iter_rows())
-    assert counts == {"apprehended": 349, "suicide": 191, "killed_by_police": 42,
-                      "fled": 31, "unknown": 2}
-    outcome = dict(records.select("source_record_id", "attacker_outcome").iter_rows())
+    counts = dict(records.group_by("end_method").len().iter_rows())
+    assert counts == {"apprehended": 349, "suicide": 191, "shot": 42, "fled": 31, "unknown": 2}
+    outcome = dict(records.select("source_record_id", "end_method").iter_rows())
     raw = dict(records.select("source_record_id", "attacker_outcome_raw").iter_rows())
-    assert (raw["1"], outcome["1"]) == ("Life sentence; Killed", "killed_by_police")
+    assert (raw["1"], outcome["1"]) == ("Life sentence; Killed", "shot")
     assert (raw["44"], outcome["44"]) == ("Suicide; Killed", "suicide")
     # Killed by his accomplice: suicide = TRUE on the killer's row decides.
     assert (raw["587"], outcome["587"]) == ("Killed; Killed", "suicide")
     # One killed in Mexico (narrative names no police), others arrested.
     assert outcome["611"] == "apprehended"
-    stopped = dict(records.group_by("attacker_outcome", "stopped_by").len()
-                   .select(pl.concat_str("attacker_outcome", pl.lit("/"), "stopped_by"), "len")
+    stopped = dict(records.group_by("end_method", "stopped_by").len()
+                   .select(pl.concat_str("end_method", pl.lit("/"), "stopped_by"), "len")
                    .iter_rows())
     assert stopped == {"apprehended/unknown": 349, "suicide/self": 191,
-                       "killed_by_police/police": 42, "fled/none": 31, "unknown/unknown": 2}
+                       "shot/police": 42, "fled/none": 31, "unknown/unknown": 2}
     assert records["ended_before_police"].null_count() == 615
+
+
+def test_attacker_fate_over_every_offender(ap) -> None:
+    """Fate is over all offenders: one killed, one sentenced is mixed; a survival only
+    implied by an arrest or sentence is derived and said so in derivations."""
+    records = ap["source_records"]
+    assert dict(records.group_by("attacker_fate").len().iter_rows()) == {
+        "died": 230, "survived": 344, "mixed": 4, "unknown": 37}
+    row = records.filter(pl.col("source_record_id") == "1").row(0, named=True)
+    assert (row["attacker_fate"], row["attacker_fate_basis"]) == ("mixed", "derived")
+    assert row["derivations"] == [
+        "stopped_by: police, from the narrative (police shot or killed the offender)",
+        'attacker_fate: mixed, survival implied by the offender outcome "Life sentence"']
+    unsolved = records.filter(pl.col("attacker_outcome_raw") == "Unsolved")
+    assert set(unsolved["attacker_fate"]) == {"unknown"}  # never caught: fate not known
 
 
 def test_zero_offenders_means_unknown(ap) -> None:
     rows = ap["source_records"].filter(pl.col("source_record_id").is_in(["266", "491"]))
-    assert rows.select("attackers", "attacker_outcome").rows() == [(None, "unknown")] * 2
+    assert rows.select("attackers", "end_method", "attacker_fate").rows() == [
+        (None, "unknown", "unknown")] * 2
 
 
 def test_location_types(ap) -> None:
@@ -185,7 +200,8 @@ def test_crlf_inside_quoted_offender_cell_stays_one_row(tmp_path) -> None:
     assert out["attackers"].select("attacker_no", "age", "sex", "outcome_raw").rows() == [
         (1, 30, "male", "Prison sentence")
     ]
-    assert out["source_records"]["attacker_outcome"].to_list() == ["apprehended"]
+    assert out["source_records"].select("end_method", "attacker_fate").rows() == [
+        ("apprehended", "survived")]
 
 
 def test_rows_of_a_missing_incident_are_rejected_not_dropped(tmp_path) -> None:
@@ -205,7 +221,8 @@ def test_rows_of_a_missing_incident_are_rejected_not_dropped(tmp_path) -> None:
         ("mass_killing_weapons_public.csv", 2, "incident_id", "97", "no such incident"),
     ]
     assert out["attackers"].height == out["victims"].height == out["weapons"].height == 1
-    assert out["source_records"]["attacker_outcome"].to_list() == ["suicide"]
+    assert out["source_records"].select("end_method", "attacker_fate").rows() == [
+        ("suicide", "died")]
 
 
 def test_killed_needs_police_in_the_narrative(tmp_path) -> None:
@@ -217,8 +234,8 @@ def test_killed_needs_police_in_the_narrative(tmp_path) -> None:
                    '"2","2",30,"Male","FALSE","Shooting","Killed",""'],
     )
     out = run_tiny(files)["source_records"].sort("source_record_id")
-    assert out.select("attacker_outcome", "stopped_by").rows() == [
-        ("killed_by_police", "police"), ("unknown", "unknown")
+    assert out.select("end_method", "stopped_by", "attacker_fate").rows() == [
+        ("shot", "police", "died"), ("unknown", "unknown", "died")
     ]
 
 

@@ -122,7 +122,8 @@ def test_every_chart_has_csv_png_svg_and_a_caption(published: ProjectPaths) -> N
         for caption in re.findall(r"<figcaption>(.*?)</figcaption>", text, re.S):
             assert "Sources:" in caption and "Coverage:" in caption
             assert "Data as of" in caption and "What each source counts" in caption
-    assert {"incidents_by_year", "attacker_outcome", "stopped_by", "police_arrival_by_year",
+    assert {"incidents_by_year", "end_method", "stopped_by", "attacker_fate",
+            "police_arrival_by_year",
             "police_arrival_by_location", "start_hour", "weekday", "state_map",
             "location_types", "records_by_year", "source_agreement"} <= set(charts)
 
@@ -275,14 +276,14 @@ def test_incidents_table_prefers_linked_incidents(warehouse_copy) -> None:
         CREATE OR REPLACE TABLE incidents AS
             SELECT 1 AS incident_id, DATE '2022-05-24' AS incident_date,
             'Robb Elementary School' AS incident_name, 'Uvalde' AS city, 'TX' AS state,
-            21 AS killed, 17 AS injured, 'killed_by_police' AS attacker_outcome;
+            21 AS killed, 17 AS injured, 'shot' AS end_method, 'died' AS attacker_fate;
         CREATE OR REPLACE TABLE incident_links AS
             SELECT * FROM (VALUES (1, 'fbi', 'x'), (1, 'gva', 'y'))
             AS t(incident_id, source, source_record_id);
     """)
     frame, origin = table_rows(DashboardData(warehouse_copy))
     assert frame.to_dicts() == [{"date": "2022-05-24", "place": "Uvalde", "state": "TX",
-                                 "killed": 21, "injured": 17, "outcome": "killed_by_police",
+                                 "killed": 21, "injured": 17, "outcome": "shot; attacker died",
                                  "source": "fbi + gva"}]
     assert "linked" in origin
 

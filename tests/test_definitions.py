@@ -29,7 +29,8 @@ def test_definitions_load_with_every_layer() -> None:
 def test_warehouse_checks_are_attached() -> None:
     check_keys = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
     assert {"contract_schema", "record_counts", "unique_keys", "valid_state_codes",
-            "sources_fresh", "casualty_offsets", "casualty_outliers"} <= check_keys
+            "sources_fresh", "outcome_invariants", "casualty_offsets",
+            "casualty_outliers"} <= check_keys
 
 
 def test_weekly_schedule_is_off_by_default() -> None:

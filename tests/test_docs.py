@@ -43,3 +43,13 @@ def test_every_metric_column_is_documented(warehouse) -> None:
         "WHERE table_name LIKE 'metric_%' OR table_name IN ('incidents', 'incident_links', "
         "'discrepancies')").fetchall())
     assert actual == documented
+
+
+def test_dictionary_states_every_outcome_invariant() -> None:
+    """The rules the outcome_invariants check enforces are what readers are told."""
+    from pipelines.normalize.contract import OUTCOME_INVARIANTS
+
+    text = DICTIONARY.read_text(encoding="utf-8")
+    assert "### How the outcome fields fit together" in text
+    for rule in OUTCOME_INVARIANTS:
+        assert f"| `{rule.name}` | `{rule.predicate}` |" in text, rule.name

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import polars as pl
 import pytest
 
 from pipelines.normalize.parsing import find_header_row
+from pipelines.paths import read_sql
+
+from .conftest import normalize_shipped, shipped_snapshots
 
 
 def test_all_532_incidents_and_1409_killed(warehouse) -> None:
@@ -78,7 +84,7 @@ def test_famous_incidents(warehouse) -> None:
     rows = dict(
         ((d, s), (k, i, o))
         for d, s, k, i, o in warehouse.execute(
-            "SELECT incident_date::VARCHAR, state, killed, injured, attacker_outcome "
+            "SELECT incident_date::VARCHAR, state, killed, injured, end_method "
             "FROM source_records WHERE source = 'fbi'"
         ).fetchall()
     )
@@ -99,6 +105,114 @@ def test_terminating_events_map_to_who_stopped_it(warehouse) -> None:
     assert rows["Suicide when police arrived"] == "self/false"
     assert rows["Fled the scene"] == "none/true"
     assert rows["?"] == "unknown/null"
+    # An off-duty officer on the scene is not police arriving: it ended before police came.
+    assert rows["Shot by off-duty police (Killed)"] == "off_duty_police/true"
+
+
+# --- Terminating Event read as a whole chain (issue "Record fidelity") ---------------
+
+@pytest.fixture(scope="module")
+def fbi() -> pl.DataFrame:
+    """The FBI's source_records from the shipped files (normalizer only)."""
+    return normalize_shipped("fbi")["source_records"]
+
+
+def outcome(records: pl.DataFrame, raw: str) -> set[tuple]:
+    """(end_method, stopped_by, attacker_fate, ended_before_police) of every record whose
+    Terminating Event is ``raw``."""
+    rows = records.filter(pl.col("attacker_outcome_raw") == raw)
+    assert rows.height, raw
+    return set(rows.select("end_method", "stopped_by", "attacker_fate",
+                           "ended_before_police").rows())
+
+
+def test_sutherland_springs_reads_the_whole_chain(fbi) -> None:
+    """Shot by a civilian, who survived it, then suicide before police came: the civilian
+    stopped him (shot), and he died (the old mapping kept only "subdued_by_civilian")."""
+    raw = "Shot by civilan (survived); committed suicide before police arrived"
+    row = fbi.filter(pl.col("attacker_outcome_raw") == raw).row(0, named=True)
+    assert (row["incident_date"].isoformat(), row["state"]) == ("2017-11-05", "TX")
+    assert (row["end_method"], row["stopped_by"], row["attacker_fate"],
+            row["attacker_fate_basis"], row["ended_before_police"]) == (
+        "shot", "civilian", "died", "stated", True)
+
+
+def test_freeman_high_school_phrase_is_not_split_on_ampersand(fbi) -> None:
+    """" & " joins shooters only when there are several: Freeman High School 2017 has one
+    shooter, and "Verbal & Physical intervention by civilian" is one phrase."""
+    row = fbi.filter(pl.col("attacker_outcome_raw")
+                     == "Verbal & Physical intervention by civilian").row(0, named=True)
+    assert "Freeman High School" in row["incident_name"]
+    assert row["attackers"] == 1
+    assert (row["end_method"], row["stopped_by"], row["attacker_fate"],
+            row["ended_before_police"]) == ("subdued", "civilian", "survived", True)
+    assert outcome(fbi, "Physical intervention by civilian & off-duty police") == {
+        ("subdued", "civilian", "survived", True)}
+
+
+def test_fled_then_suicide_is_fled_and_died(fbi) -> None:
+    assert outcome(fbi, "Fled the scene; Committed Suicide") == {("fled", "none", "died", True)}
+    assert outcome(fbi, "Fled the scene; Shot by police (Killed)") == {
+        ("fled", "none", "died", True)}
+    assert outcome(fbi, "Fled the scene; Surrendered when caught") == {
+        ("fled", "none", "survived", True)}
+    # a missed shot did not end anything: the attacker fled
+    assert outcome(fbi, "Shot at by Civilian (Missed); Fled the scene") == {
+        ("fled", "none", "survived", True)}
+    # talked to, then suicide: the suicide ended it
+    assert outcome(fbi, "Verbal intervention by civilian; Suicide before police arrived") == {
+        ("suicide", "self", "died", True)}
+
+
+def test_off_duty_police_are_not_civilians_nor_arriving_police(fbi) -> None:
+    assert outcome(fbi, "Shot by off-duty police (Killed)") == {
+        ("shot", "off_duty_police", "died", True)}
+    assert fbi.filter(pl.col("stopped_by") == "off_duty_police").height == 3
+
+
+def test_several_shooters_fate_over_all_of_them(fbi) -> None:
+    """ALL shooters' fates: "Escaped (Arrested Later) & Escaped (Never Caught) & ..."
+    is not "survived" (two were never caught); killed & suicide is died."""
+    assert outcome(fbi, "Shot by police (Killed) & Suicide after engaging police") == {
+        ("shot", "police", "died", False)}
+    fled3 = fbi.filter(pl.col("attacker_outcome_raw")
+                       == "Fled the scene & Fled the scene & Fled the scene")
+    assert sorted(fled3["attacker_fate"].to_list()) == ["survived", "survived", "unknown"]
+
+
+def _fbi_steps() -> tuple[list[str], list[tuple]]:
+    """Every distinct Terminating Event in the shipped files, and every step of them
+    that matches no phrase of fbi_event_phrases (run on fbi.sql's own views)."""
+    from pipelines.sources import fbi as module
+
+    parsed = module.parse({k: Path(s.path) for k, s in shipped_snapshots("fbi").items()})
+    con = duckdb.connect()
+    for name, frame in parsed.frames.items():
+        con.register(name, frame)
+    con.execute(read_sql("sources/fbi.sql"))
+    events = [r[0] for r in con.execute(
+        "SELECT DISTINCT terminating_event FROM fbi ORDER BY 1").fetchall()]
+    unmatched = con.execute(
+        "SELECT DISTINCT step FROM fbi_steps WHERE role IS NULL ORDER BY 1").fetchall()
+    return events, unmatched
+
+
+def test_every_terminating_event_maps_to_stated_values(fbi) -> None:
+    """No step of any shipped Terminating Event is left unmatched (silently unknown), and
+    every event says how, who and the fate except "?" and "Unclear"."""
+    events, unmatched = _fbi_steps()
+    assert len(events) == 56
+    assert unmatched == []
+    mapped = {r[0]: r[1:] for r in fbi.group_by("attacker_outcome_raw").agg(
+        (pl.col("end_method") == "unknown").any(), (pl.col("stopped_by") == "unknown").any(),
+        (pl.col("attacker_fate") == "unknown").all()).rows()}
+    assert set(mapped) == set(events)
+    unclear = {e for e, (how, who, _) in mapped.items() if how or who}
+    assert unclear == {"?", "Unclear"}
+    # a fate is known (from the chain or Shooter's Fate) except where no shooter's is
+    no_fate = {e for e, (*_, fate) in mapped.items() if fate}
+    assert no_fate == set()
+    assert fbi.filter(pl.col("attacker_fate") == "unknown").height == 14
 
 
 def test_header_row_is_found_by_content() -> None:

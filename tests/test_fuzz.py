@@ -76,7 +76,8 @@ data, and it is then a record with its values rejected."""
 
 AP_DETAIL = {"offenders": "attackers", "victims": "victims", "weapons": "weapons"}
 """AP's detail files and the table each feeds (one row per file row, weapons counted)."""
-AP_OFFENDER_FIELDS = ("attacker_outcome", "attacker_outcome_raw", "stopped_by")
+AP_OFFENDER_FIELDS = ("end_method", "attacker_outcome_raw", "stopped_by", "attacker_fate",
+                      "attacker_fate_basis", "derivations")
 """The source_records fields AP derives from the offenders file."""
 COUNTS = ("killed", "injured", "attackers", "officers_killed", "officers_injured")
 

@@ -110,10 +110,15 @@ def test_famous_incidents(out) -> None:
 
 def test_gva_cannot_say_who_stopped_an_attack(out) -> None:
     records = out["source_records"]
-    assert set(records["attacker_outcome"]) == {"unknown"}
+    assert set(records["end_method"]) == {"unknown"}
     assert set(records["stopped_by"]) == {"unknown"}
     assert set(records["location_type"]) == {"unknown"}
     assert records["ended_before_police"].null_count() == 6127
+    # The suspect counts tell the fate, derived: killed and arrested -> mixed.
+    fates = dict(records.group_by("attacker_fate").len().iter_rows())
+    assert fates == {"died": 351, "mixed": 20, "survived": 2162, "unknown": 3594}
+    assert set(records.filter(pl.col("attacker_fate") != "unknown")["attacker_fate_basis"]
+               ) == {"derived"}
     assert records["attackers"].null_count() == 6127
     assert records["start_time"].null_count() == 6127
     assert records["start_time_precision"].null_count() == 6127
@@ -229,7 +234,9 @@ def test_outcome_summary_keeps_the_suspect_counts(tmp_path) -> None:
         '5,"May 1, 2020",Ohio,Dayton,x,2,3,1,2,3,N/A,39.7,-84.2',
         '6,"May 1, 2020",Ohio,Dayton,x,2,3,,N/A,0,N/A,39.7,-84.2',
     ])["source_records"].sort("source_row")
-    assert out.select("attacker_outcome", "attacker_outcome_raw", "stopped_by").rows() == [
-        ("unknown", "suspects killed 1, injured 2, arrested 3", "unknown"),
-        ("unknown", "suspects killed ?, injured N/A, arrested 0", "unknown"),
+    assert out.select("end_method", "attacker_outcome_raw", "stopped_by", "attacker_fate",
+                      "derivations").rows() == [
+        ("unknown", "suspects killed 1, injured 2, arrested 3", "unknown", "mixed",
+         ["attacker_fate: mixed, from the suspect counts (killed 1, arrested 3)"]),
+        ("unknown", "suspects killed ?, injured N/A, arrested 0", "unknown", "unknown", []),
     ]

@@ -138,7 +138,8 @@ def test_famous_incidents_match_the_master_file(out, master) -> None:
 
 def test_nothing_guessed_about_the_end(out) -> None:
     records = out["source_records"]
-    assert set(records["attacker_outcome"]) == {"unknown"}
+    assert set(records["end_method"]) == {"unknown"}
+    assert set(records["attacker_fate"]) == {"unknown"}  # no arrest count: died or mixed?
     assert set(records["stopped_by"]) == {"unknown"}
     assert records["ended_before_police"].null_count() == 5469
 

@@ -104,7 +104,7 @@ def test_famous_incidents(ssdb) -> None:
     def row(incident_id: str) -> tuple:
         r = rec[incident_id]
         return (r["incident_date"].isoformat(), r["city"], r["state"], r["killed"],
-                r["injured"], r["attacker_outcome"], r["stopped_by"])
+                r["injured"], r["end_method"], r["stopped_by"])
 
     # Sandy Hook: 26 killed at the school (public figure; the mother died at home);
     # the 2 wounded are not in the VICTIM sheet.
@@ -116,8 +116,8 @@ def test_famous_incidents(ssdb) -> None:
                                     "unknown")
     # Uvalde: 21 were killed (19 students, 2 teachers); the VICTIM sheet has 18
     # students + 2 teachers Fatal, and 19 Wounded (public reports say 17).
-    assert row("20220524TXROU") == ("2022-05-24", "Uvalde", "TX", 20, 19, "killed_by_police",
-                                    "police")
+    assert row("20220524TXROU") == ("2022-05-24", "Uvalde", "TX", 20, 19, "shot", "police")
+    assert rec["20220524TXROU"]["attacker_fate"] == "died"  # shooterdied Yes
     assert rec["20220524TXROU"]["ended_before_police"] is None  # the SSDB cannot tell
     # Columbine: 13 killed, 24 injured; two shooters, both suicides.
     assert row("19990420COCOL") == ("1999-04-20", "Littleton", "CO", 13, 24, "suicide", "self")
@@ -165,17 +165,23 @@ def test_states_are_usps_codes(ssdb) -> None:
 def test_outcomes_follow_the_first_shooter(ssdb) -> None:
     records = ssdb["source_records"]
     pairs = dict(records.group_by("attacker_outcome_raw").agg(
-        pl.format("{}/{}", "attacker_outcome", "stopped_by").unique().sort()).iter_rows())
+        pl.format("{}/{}", "end_method", "stopped_by").unique().sort()).iter_rows())
     assert pairs["Fled/Escaped"] == ["fled/none"]
     assert pairs["Fled/Apprehended"] == ["fled/none"]
-    assert pairs["Subdued by Students/Staff/Other"] == ["subdued_by_civilian/civilian"]
+    assert pairs["Subdued by Students/Staff/Other"] == ["subdued/civilian"]
     assert pairs["Apprehended/Killed by SRO"] == ["apprehended/police"]
-    assert pairs["Apprehended/Killed by LE"] == ["apprehended/police",
-                                                 "killed_by_police/police"]
-    assert pairs["Attempted Suicide"] == ["unknown/self"]
+    assert pairs["Apprehended/Killed by LE"] == ["apprehended/police", "shot/police"]
+    assert pairs["Apprehended/Killed by Other"] == ["shot/civilian", "subdued/civilian"]
+    assert pairs["Attempted Suicide"] == ["attempted_suicide/self"]
+    # "Suicide" by a shooter who did not die (shooterdied No) is an attempt
+    assert pairs["Suicide"] == ["attempted_suicide/self", "suicide/self"]
     assert pairs["Law Enforcement"] == ["unknown/unknown"]
-    # 19860516WYCOC: first shooter Suicide, second Apprehended/Killed by LE
-    assert _records(ssdb)["19860516WYCOC"]["attacker_outcome"] == "suicide"
+    # 19860516WYCOC: first shooter Suicide, second Apprehended/Killed by LE (survived):
+    # how is the first shooter's, the fate is over both
+    first = _records(ssdb)["19860516WYCOC"]
+    assert (first["end_method"], first["attacker_fate"]) == ("suicide", "mixed")
+    fates = dict(records.group_by("attacker_fate").len().iter_rows())
+    assert fates == {"survived": 1832, "died": 213, "mixed": 7, "unknown": 15}
     before = dict(records.group_by("ended_before_police").len().iter_rows())
     assert before == {None: 2067}  # police arrival is not recorded
 

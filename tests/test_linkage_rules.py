@@ -19,7 +19,8 @@ def record(source: str, rid: str, date: str, city: str | None, state: str, kille
     row = dict.fromkeys(COLUMNS)
     row.update(source=source, source_record_id=rid, incident_date=dt.date.fromisoformat(date),
                city=city, state=state, state_raw=state, killed=killed, injured=injured,
-               location_type="unknown", attacker_outcome="unknown", stopped_by="unknown",
+               location_type="unknown", end_method="unknown", attacker_fate="unknown",
+               stopped_by="unknown",
                quality_flags=[])
     row.update(extra)
     return row

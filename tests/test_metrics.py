@@ -44,11 +44,28 @@ def test_alerrt_ended_before_police(warehouse) -> None:
 
 
 def test_alerrt_subdued_by_citizens(warehouse) -> None:
-    count = warehouse.execute(
-        "SELECT count FROM metric_resolution WHERE source = 'alerrt' AND grouping = 'overall' "
-        "AND field = 'attacker_outcome' AND category = 'subdued_by_civilian'"
-    ).fetchone()[0]
-    assert count == 53
+    """"Subdued by citizens" (53) and "Subdued by police" (54) are one method, two
+    stoppers: how and who are counted apart."""
+    got = dict(((f, c), k) for f, c, k in warehouse.execute(
+        "SELECT field, category, count FROM metric_resolution WHERE source = 'alerrt' "
+        "AND grouping = 'overall' AND category IN ('subdued', 'civilian', 'off_duty_police')"
+    ).fetchall())
+    assert got == {("end_method", "subdued"): 107, ("stopped_by", "civilian"): 68,
+                   ("stopped_by", "off_duty_police"): 5}
+
+
+def test_alerrt_shares_use_every_record(warehouse) -> None:
+    """ALERRT "fled" is 187 of 597 records (31%), not 187 of the 438 whose old
+    old lossy outcome column was known (43%): "Shot by police" records say how it ended."""
+    shares = {(f, c): (k, n_known, share) for f, c, k, n_known, share in warehouse.execute(
+        "SELECT field, category, count, n_known, share FROM metric_resolution "
+        "WHERE source = 'alerrt' AND grouping = 'overall'").fetchall()}
+    assert shares[("end_method", "fled")] == (187, 597, pytest.approx(187 / 597))
+    assert shares[("end_method", "shot")] == (159, 597, pytest.approx(159 / 597))
+    assert shares[("stopped_by", "none")][:2] == (187, 597)
+    assert ("end_method", "unknown") not in shares  # every record says how
+    fates = {c: k for (f, c), (k, _, _) in shares.items() if f == "attacker_fate"}
+    assert sum(fates.values()) == 597
 
 
 def test_sources_that_cannot_tell_yield_no_rows(warehouse) -> None:
@@ -88,21 +105,22 @@ def test_every_metric_is_exported(published) -> None:
 # --- exact values on a tiny hand-made warehouse --------------------------------------
 
 RECORDS = [
-    # source, id, date, time, location, killed, injured, attackers, outcome, raw, stopped,
-    # ended before police, duration
-    ("a", "r1", "2001-01-01", "10:15", "commerce", 2, 1, 1, "suicide", "Suicide", "self",
-     True, 1.5),
-    ("a", "r2", "2001-06-02", "14:00", "commerce", 0, 3, 1, "subdued_by_civilian",
+    # source, id, date, time, location, killed, injured, attackers, end_method, fate,
+    # raw, stopped, ended before police, duration
+    ("a", "r1", "2001-01-01", "10:15", "commerce", 2, 1, 1, "suicide", "died", "Suicide",
+     "self", True, 1.5),
+    ("a", "r2", "2001-06-02", "14:00", "commerce", 0, 3, 1, "subdued", "survived",
      "Physical intervention by civilian", "civilian", True, 4.0),
-    ("a", "r3", "2003-03-03", None, "education", None, None, 1, "killed_by_police",
+    ("a", "r3", "2003-03-03", None, "education", None, None, 1, "shot", "died",
      "Shot by police (Killed)", "police", False, 30.0),
-    ("a", "r4", "2006-04-04", "23:59", "education", 5, 0, 2, "unknown", "?", "unknown",
-     None, None),
-    ("a", "r5", None, None, "other", 1, 1, None, "fled", "Fled", "none", True, 120.0),
-    ("b", "s1", "2010-05-05", None, "other", 4, 0, None, "unknown", None, "unknown", None,
-     None),
-    ("b", "s2", "2011-05-05", None, "other", 6, 2, None, "unknown", None, "unknown", None,
-     None),
+    ("a", "r4", "2006-04-04", "23:59", "education", 5, 0, 2, "unknown", "unknown", "?",
+     "unknown", None, None),
+    ("a", "r5", None, None, "other", 1, 1, None, "fled", "unknown", "Fled", "none", True,
+     120.0),
+    ("b", "s1", "2010-05-05", None, "other", 4, 0, None, "unknown", "unknown", None,
+     "unknown", None, None),
+    ("b", "s2", "2011-05-05", None, "other", 6, 2, None, "unknown", "unknown", None,
+     "unknown", None, None),
 ]
 
 
@@ -115,9 +133,9 @@ def tiny():
                 "('a', 'made up A', DATE '2006-04-04'), ('b', 'made up B', DATE '2011-05-05')")
     con.executemany(
         "INSERT INTO source_records (source, source_record_id, incident_date, start_time, "
-        "location_type, killed, injured, attackers, attacker_outcome, attacker_outcome_raw, "
-        "stopped_by, ended_before_police, duration_min) VALUES "
-        "(?, ?, ?::DATE, ?::TIME, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "location_type, killed, injured, attackers, end_method, attacker_fate, "
+        "attacker_outcome_raw, stopped_by, ended_before_police, duration_min) VALUES "
+        "(?, ?, ?::DATE, ?::TIME, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         RECORDS,
     )
     # Linked incidents: r1 and s1 are one attack; the rest stand alone.
@@ -165,17 +183,25 @@ def test_tiny_police_arrival(tiny) -> None:
                             ("unknown", 1, 1, 1, 1.0)]
     assert rows(tiny, "SELECT count(*) FROM metric_police_arrival WHERE source = 'b'"
                 ) == [(0,)]  # b cannot tell
-    assert rows(tiny, "SELECT category, count, share FROM metric_police_arrival_outcomes "
-                      "WHERE field = 'attacker_outcome'") == [("killed_by_police", 1, 1.0)]
+    assert rows(tiny, "SELECT field, category, count, share FROM "
+                      "metric_police_arrival_outcomes ORDER BY field") == [
+        ("attacker_fate", "died", 1, 1.0), ("end_method", "shot", 1, 1.0),
+        ("stopped_by", "police", 1, 1.0)]
 
 
 def test_tiny_resolution(tiny) -> None:
     got = rows(tiny, "SELECT category, n, n_known, count, share FROM metric_resolution "
                      "WHERE source = 'a' AND grouping = 'overall' AND field = "
-                     "'attacker_outcome' ORDER BY category")
-    assert got == [("fled", 5, 4, 1, 0.25), ("killed_by_police", 5, 4, 1, 0.25),
-                   ("subdued_by_civilian", 5, 4, 1, 0.25), ("suicide", 5, 4, 1, 0.25),
+                     "'end_method' ORDER BY category")
+    assert got == [("fled", 5, 4, 1, 0.25), ("shot", 5, 4, 1, 0.25),
+                   ("subdued", 5, 4, 1, 0.25), ("suicide", 5, 4, 1, 0.25),
                    ("unknown", 5, 4, 1, None)]
+    # One denominator for how, who and fate: the 4 records that tell how it ended. The
+    # fled record's unknown fate is a share of it; r4 (how unknown) is in none.
+    fate = rows(tiny, "SELECT category, n_known, count, share FROM metric_resolution "
+                      "WHERE source = 'a' AND grouping = 'overall' AND field = "
+                      "'attacker_fate' ORDER BY category")
+    assert fate == [("died", 4, 2, 0.5), ("survived", 4, 1, 0.25), ("unknown", 4, 1, 0.25)]
     periods = {r[0] for r in rows(tiny, "SELECT DISTINCT group_value FROM metric_resolution "
                                         "WHERE grouping = 'period'")}
     assert periods == {"2000-2004", "2005-2009", "undated"}

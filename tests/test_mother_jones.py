@@ -74,11 +74,11 @@ def test_famous_incidents(out, day, case, city, state, killed, injured) -> None:
     [
         ("2012-12-14", "Sandy Hook Elementary massacre", "suicide", "committing suicide",
          "self"),
-        ("2016-06-12", "Orlando nightclub massacre", "killed_by_police",
+        ("2016-06-12", "Orlando nightclub massacre", "shot",
          "killed by law enforcement", "police"),
         ("2018-02-14", "Marjory Stoneman Douglas High School shooting", "apprehended",
          "apprehended", "unknown"),
-        ("2022-07-17", "Greenwood Park Mall shooting", "killed_by_civilian",
+        ("2022-07-17", "Greenwood Park Mall shooting", "shot",
          "shot dead by a 22-year-old armed civilian", "civilian"),
         ("2018-05-18", "Santa Fe High School shooting", "surrendered", "surrendering",
          "unknown"),
@@ -88,16 +88,27 @@ def test_famous_incidents(out, day, case, city, state, killed, injured) -> None:
 )
 def test_outcome_from_summary_phrases(out, day, case, outcome, phrase, stopped_by) -> None:
     r = by_case(out, day, case)
-    assert (r["attacker_outcome"], r["attacker_outcome_raw"], r["stopped_by"]) == (
+    assert (r["end_method"], r["attacker_outcome_raw"], r["stopped_by"]) == (
         outcome, phrase, stopped_by)
     assert r["ended_before_police"] is None
+    # Read from the narrative: derived, and the derivation names the phrase.
+    if phrase is None:
+        assert (r["attacker_fate"], r["attacker_fate_basis"], r["derivations"]) == (
+            "unknown", None, [])
+    else:
+        assert r["attacker_fate_basis"] == "derived"
+        assert f'attacker_fate: {r["attacker_fate"]}, from the summary phrase "{phrase}"' in (
+            r["derivations"])
 
 
 def test_outcome_counts(out) -> None:
-    counts = dict(out["source_records"].group_by("attacker_outcome").len().rows())
-    assert counts == {"suicide": 65, "apprehended": 41, "killed_by_police": 33,
-                      "unknown": 7, "subdued_by_civilian": 4, "surrendered": 3,
-                      "killed_by_civilian": 2}
+    records = out["source_records"]
+    pairs = dict(records.group_by(pl.format("{}/{}", "end_method", "stopped_by")).len().rows())
+    assert pairs == {"suicide/self": 65, "apprehended/unknown": 41, "shot/police": 33,
+                     "unknown/unknown": 7, "subdued/civilian": 4, "surrendered/unknown": 3,
+                     "shot/civilian": 2}
+    assert dict(records.group_by("attacker_fate").len().rows()) == {
+        "died": 100, "survived": 48, "unknown": 7}
 
 
 def test_states_from_city_state_text(out, raw) -> None:

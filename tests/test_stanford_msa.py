@@ -81,13 +81,13 @@ def test_famous_incidents(msa) -> None:
     rows = {
         (d.isoformat(), s): (c, k, i, o)
         for d, s, c, k, i, o in msa["source_records"].select(
-            "incident_date", "state", "city", "killed", "injured", "attacker_outcome"
+            "incident_date", "state", "city", "killed", "injured", "end_method"
         ).iter_rows()
     }
     assert rows[("1999-04-20", "CO")] == ("Littleton", 13, 24, "suicide")  # Columbine
     assert rows[("2007-04-16", "VA")] == ("Blacksburg", 32, 17, "suicide")  # Virginia Tech
     assert rows[("2012-12-14", "CT")] == ("Newtown", 27, 2, "suicide")  # Sandy Hook
-    assert rows[("2016-06-12", "FL")] == ("Orlando", 49, 53, "killed_by_police")  # Pulse
+    assert rows[("2016-06-12", "FL")] == ("Orlando", 49, 53, "shot")  # Pulse
 
 
 def test_reused_case_ids_are_suffixed_and_flagged(msa) -> None:
@@ -174,14 +174,18 @@ def test_killed_raw_quotes_the_three_fatality_columns(msa) -> None:
 
 def test_outcome_mapping(msa) -> None:
     records = msa["source_records"]
-    counts = dict(records.group_by("attacker_outcome").len().iter_rows())
-    assert counts == {"apprehended": 127, "suicide": 103, "fled": 66,
-                      "killed_by_police": 34, "unknown": 5}
-    outcome = dict(records.select("source_record_id", "attacker_outcome").iter_rows())
-    assert outcome["1"] == "unknown"  # UT Tower: "Killed", the description names no police
+    counts = dict(records.group_by("end_method").len().iter_rows())
+    assert counts == {"apprehended": 127, "suicide": 103, "fled": 66, "shot": 34, "unknown": 5}
+    outcome = dict(records.select("source_record_id", "end_method").iter_rows())
+    fate = dict(records.select("source_record_id", "attacker_fate").iter_rows())
+    # UT Tower: "Killed", the description names no police: how unknown, death stated
+    assert (outcome["1"], fate["1"]) == ("unknown", "died")
     assert outcome["11"] == "unknown"  # run down by two witnesses
     assert outcome["162"] == "suicide"  # "Killed/Suicide": any suicide wins
-    assert outcome["252"] == "killed_by_police"  # fate at the scene "Killed"
+    assert (outcome["252"], fate["252"]) == ("shot", "died")  # fate at the scene "Killed"
+    assert dict(records.group_by("attacker_fate", "attacker_fate_basis").len().select(
+        pl.format("{}/{}", "attacker_fate", pl.col("attacker_fate_basis").fill_null("-")),
+        "len").iter_rows()) == {"died/stated": 143, "survived/derived": 124, "unknown/-": 68}
     stopped = dict(records.group_by("stopped_by").len().iter_rows())
     assert stopped == {"unknown": 132, "self": 103, "none": 66, "police": 34}
     assert records["ended_before_police"].null_count() == 335
@@ -274,7 +278,7 @@ def test_inconsistent_fate_labels_map_through_the_sql(tmp_path) -> None:
     out = normalize(stanford_msa, {"data": SimpleNamespace(
         name=path.name, url=f"file://{path}", sha256="0" * 64, path=str(path))})
     records = out["source_records"].sort("source_row")
-    assert records["attacker_outcome"].to_list() == [
+    assert records["end_method"].to_list() == [
         "apprehended", "apprehended", "fled", "unknown", "apprehended"]
     assert records["location_type"].unique().to_list() == ["commerce"]
     assert records["incident_date"].unique().to_list()[0].isoformat() == "2015-03-04"

@@ -43,9 +43,12 @@ def test_duration_and_start_time(tables) -> None:
 
 def test_outcome_codes(tables) -> None:
     records = tables["source_records"].sort("source_record_id")
-    assert list(zip(records["attacker_outcome"], records["stopped_by"], strict=True)) == [
-        ("killed_by_police", "police"), ("suicide", "self"), ("apprehended", "unknown"),
-        ("killed_by_civilian", "civilian"), ("fled", "none"),
+    # On-Scene Outcome, Who Killed Shooter On Scene: 1,2 / 0,1 / 2,0 / 1,4 / 4,0
+    assert records.select("end_method", "stopped_by", "attacker_fate",
+                          "attacker_fate_basis").rows() == [
+        ("shot", "police", "died", "stated"), ("suicide", "self", "died", "stated"),
+        ("apprehended", "unknown", "survived", "stated"),
+        ("shot", "civilian", "died", "stated"), ("fled", "none", "survived", "stated"),
     ]
     assert records["ended_before_police"].null_count() == 5
 

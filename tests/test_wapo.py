@@ -105,21 +105,25 @@ def test_times_with_and_without_am_pm(out) -> None:
 
 def test_outcome_only_from_how_the_shooter_died(out) -> None:
     records = out["source_records"]
-    counts = dict(records.group_by("attacker_outcome").len().rows())
-    assert counts == {"suicide": 40, "killed_by_police": 5, "unknown": 383}
+    counts = dict(records.group_by("end_method").len().rows())
+    assert counts == {"suicide": 40, "shot": 5, "unknown": 383}
     stopped = dict(records.group_by("stopped_by").len().rows())
     assert stopped == {"self": 40, "police": 5, "unknown": 383}
     # shooter_deceased1 = 0 means "did not die or unknown": never an arrest
     alive = records.filter(pl.col("attacker_outcome_raw") == "shooter_deceased1=0")
     assert alive.height == 206
-    assert alive["attacker_outcome"].unique().to_list() == ["unknown"]
-    # died, but the source does not say how (Austin-East, Edmund Burke)
-    assert by_id(out, "265")["attacker_outcome"] == "unknown"
+    assert alive.select("end_method", "attacker_fate").unique().rows() == [
+        ("unknown", "unknown")]  # nor survival
+    # died, but the source does not say how (Austin-East, Edmund Burke): fate stated
+    austin = by_id(out, "265")
+    assert (austin["end_method"], austin["attacker_fate"], austin["attacker_fate_basis"]) == (
+        "unknown", "died", "stated")
+    assert dict(records.group_by("attacker_fate").len().rows()) == {"died": 47, "unknown": 381}
     covenant = by_id(out, "380")
-    assert (covenant["attacker_outcome"], covenant["stopped_by"]) == ("killed_by_police",
-                                                                      "police")
+    assert (covenant["end_method"], covenant["stopped_by"], covenant["attacker_fate"]) == (
+        "shot", "police", "died")
     columbine = by_id(out, "1")
-    assert (columbine["attacker_outcome"], columbine["attackers"]) == ("suicide", 2)
+    assert (columbine["end_method"], columbine["attackers"]) == ("suicide", 2)
     assert records["ended_before_police"].null_count() == 428
 
 

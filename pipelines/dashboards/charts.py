@@ -24,21 +24,30 @@ DATASET = "rows"
 FULL_WIDTH = 900
 
 # Category colours that keep their meaning across charts (Okabe-Ito).
-OUTCOME_COLOURS = {
-    "killed_by_police": PALETTE[0],
+END_METHOD_COLOURS = {
+    "shot": PALETTE[0],
+    "subdued": PALETTE[6],
     "apprehended": PALETTE[5],
     "surrendered": PALETTE[2],
     "suicide": PALETTE[4],
+    "attempted_suicide": PALETTE[7],
+    "stopped_on_own": PALETTE[3],
     "fled": PALETTE[1],
-    "killed_by_civilian": PALETTE[3],
-    "subdued_by_civilian": PALETTE[6],
 }
 STOPPED_BY_COLOURS = {
     "police": PALETTE[0],
+    "off_duty_police": PALETTE[2],
     "security": PALETTE[5],
     "civilian": PALETTE[3],
     "self": PALETTE[4],
     "none": PALETTE[1],
+    "unknown": PALETTE[8],
+}
+FATE_COLOURS = {
+    "died": PALETTE[3],
+    "mixed": PALETTE[6],
+    "survived": PALETTE[2],
+    "unknown": PALETTE[8],
 }
 MEASURE_COLOURS = {"incidents": PALETTE[0], "killed": PALETTE[3], "injured": PALETTE[1]}
 

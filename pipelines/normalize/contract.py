@@ -18,10 +18,6 @@ LOCATION_TYPES = (
     "commerce", "education", "government", "health_care", "house_of_worship",
     "open_space", "residence", "military", "other", "unknown",
 )
-ATTACKER_OUTCOMES = (
-    "killed_by_police", "killed_by_civilian", "suicide", "apprehended", "surrendered",
-    "fled", "subdued_by_civilian", "unknown",
-)
 STOPPED_BY = ("police", "off_duty_police", "civilian", "security", "self", "none", "unknown")
 END_METHODS = (
     "shot", "subdued", "suicide", "attempted_suicide", "surrendered", "apprehended", "fled",
@@ -110,19 +106,19 @@ SOURCE_RECORDS = Table(
         Column("injured_raw", "VARCHAR", "The source's own injured figure as written.",
                optional=True),
         Column("attackers", "INTEGER", "Number of attackers; NULL when unknown."),
-        Column("attacker_outcome", "VARCHAR", "How the attack ended for the attacker(s), "
-               "mapped onto a common vocabulary; `unknown` when the source does not say "
-               "or says something that does not fit (e.g. shot, without saying whether "
-               "killed).", ATTACKER_OUTCOMES, required=True),
-        Column("attacker_outcome_raw", "VARCHAR", "The source's own words for the outcome."),
-        Column("end_method", "VARCHAR", "How the attack ended: the attacker was shot, "
-               "subdued (physically restrained), died by suicide or attempted it, "
-               "surrendered, was apprehended, fled, or stopped on their own; unknown when "
-               "the source does not say. Who did it is `stopped_by`; whether the attacker "
-               "lived is `attacker_fate`.", END_METHODS, optional=True, default="'unknown'"),
-        Column("attacker_fate", "VARCHAR", "Whether the attacker(s) died or survived "
-               "(mixed: of several, some died); unknown when not stated.", ATTACKER_FATES,
-               optional=True, default="'unknown'"),
+        Column("attacker_outcome_raw", "VARCHAR", "The source's own words for how the "
+               "attack ended (the raw twin of `end_method`, `stopped_by` and "
+               "`attacker_fate`)."),
+        Column("end_method", "VARCHAR", "How the attack ended: the attacker was shot (or "
+               "otherwise struck down by force), subdued (physically confronted: tackled, "
+               "restrained or fought off), died by suicide or attempted it, surrendered "
+               "(also: talked down), was apprehended, fled, or stopped on their own; "
+               "unknown when the source does not say. Who did it is `stopped_by`; whether "
+               "the attacker lived is `attacker_fate`.", END_METHODS, required=True),
+        Column("attacker_fate", "VARCHAR", "Whether the attacker(s) died or survived the "
+               "attack, including a death right after it such as a later suicide (mixed: "
+               "of several, some died); unknown when not stated.", ATTACKER_FATES,
+               required=True),
         Column("attacker_fate_basis", "VARCHAR", "stated by the source's outcome field, "
                "derived from its other fields or narrative, or inferred from a linked "
                "record of another source (named in `attacker_fate_from`); NULL when the "
@@ -162,6 +158,66 @@ SOURCE_RECORDS = Table(
     ),
     key=("source", "source_record_id"),
 )
+
+@dataclass(frozen=True)
+class Invariant:
+    """A rule every ``source_records`` row must satisfy, as one SQL predicate over the row."""
+
+    name: str
+    predicate: str
+    """SQL boolean over one row of ``source_records``; TRUE when the rule holds (a NULL
+    result counts as broken, so predicates handle NULL themselves)."""
+    explanation: str
+
+
+OUTCOME_INVARIANTS = (
+    Invariant("police_had_arrived",
+              "stopped_by <> 'police' OR ended_before_police IS NOT TRUE",
+              "On-duty police who stopped the attack were there, so it did not end before "
+              "police arrived (an off-duty officer on the scene is `off_duty_police`)."),
+    Invariant("suicide_died",
+              "end_method <> 'suicide' OR attacker_fate IN ('died', 'mixed')",
+              "An attack ended by suicide leaves the attacker dead (a survived attempt is "
+              "`attempted_suicide`)."),
+    Invariant("self_ended_by_self",
+              "end_method NOT IN ('suicide', 'attempted_suicide', 'stopped_on_own') "
+              "OR stopped_by = 'self'",
+              "Suicide, an attempt at it and stopping on one's own are the attacker's own "
+              "act: stopped_by is self."),
+    Invariant("self_means",
+              "stopped_by <> 'self' OR end_method IN ('suicide', 'attempted_suicide', "
+              "'stopped_on_own', 'surrendered')",
+              "An attacker who stopped the attack himself did so by suicide, an attempt at "
+              "it, stopping or surrendering, never by being shot, subdued or caught."),
+    Invariant("fled_means_none",
+              "(end_method = 'fled') = (stopped_by = 'none')",
+              "An attacker who got away was stopped by no one, and an attack stopped by no "
+              "one ended with the attacker fleeing."),
+    Invariant("shot_or_subdued_by_someone",
+              "end_method NOT IN ('shot', 'subdued') OR stopped_by NOT IN ('self', 'none')",
+              "Someone else shoots or subdues an attacker: stopped_by is a person (or "
+              "unknown), not self or none."),
+    Invariant("caught_alive",
+              "end_method NOT IN ('surrendered', 'apprehended') OR attacker_fate <> 'died'",
+              "An attacker who surrendered or was apprehended at the end of the attack was "
+              "alive (a later death in custody is not the attack's outcome)."),
+    Invariant("fate_has_basis",
+              "(attacker_fate = 'unknown') = (attacker_fate_basis IS NULL)",
+              "A known fate says where it comes from (stated, derived, inferred); an "
+              "unknown one has no basis."),
+    Invariant("inferred_fate_names_record",
+              "(coalesce(attacker_fate_basis, '') = 'inferred') "
+              "= (attacker_fate_from IS NOT NULL)",
+              "An inferred fate names the linked record it came from, and only an inferred "
+              "fate does."),
+    Invariant("unstated_fate_explained",
+              "coalesce(attacker_fate_basis, 'stated') = 'stated' OR "
+              "len(list_filter(derivations, lambda d: d LIKE 'attacker_fate:%')) > 0",
+              "A derived or inferred fate is explained in `derivations`."),
+)
+"""How `end_method`, `stopped_by`, `attacker_fate` (and its basis) and
+`ended_before_police` fit together; checked for every source on every build (the
+warehouse check `outcome_invariants`) and listed in the data dictionary."""
 
 REJECTS = Table(
     "rejects",

@@ -57,8 +57,9 @@ SOURCE = Source(
     first_date=date(2006, 1, 1),
     notes="killed/injured are AP's num_victims_killed/num_victims_injured (victims only). "
     "485 incidents have firstcod = Shooting; firearm use shows in `weapons` (487 incidents "
-    "list a gun). attacker_outcome is derived from the offenders table, 'Killed' counting "
-    "as killed_by_police only where the narrative says police killed the offender.",
+    "list a gun). end_method, stopped_by and attacker_fate come from the offenders table, "
+    "'Killed' counting as shot by police only where the narrative says police killed the "
+    "offender.",
     tags=("mass_killing",),
 )
 

@@ -57,9 +57,9 @@ SOURCE = Source(
     "1b9o6uDO18sLxBqPwl_Gh9bnhW-ev_dABH83M5Vb5L8o/export?format=csv (not pinnable); the "
     "pinned copy is the raw GitHub file of dxzys/MSMDB. `fatalities` counts the shooter "
     "in 36 records (reviewed list mother_jones_killed.csv): killed leaves the shooter "
-    "out, killed_raw keeps the figure. attacker_outcome is read from "
-    "the free-text summary with explicit phrase patterns; the matched phrase is kept in "
-    "attacker_outcome_raw.",
+    "out, killed_raw keeps the figure. end_method, stopped_by and attacker_fate are "
+    "derived from the free-text summary with explicit phrase patterns; the matched phrase "
+    "is kept in attacker_outcome_raw.",
     tags=("mass_shooting", "firearm"),
 )
 

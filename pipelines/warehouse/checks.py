@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.normalize.contract import TABLES
+from pipelines.normalize.contract import OUTCOME_INVARIANTS, TABLES
 from pipelines.normalize.states import USPS_CODES
 from pipelines.paths import read_sql
 
@@ -128,6 +128,34 @@ def _linkage(con) -> CheckOutcome:
     )
 
 
+def _outcome_invariants(con) -> CheckOutcome:
+    """Every record, of every source, satisfies the contract's ``OUTCOME_INVARIANTS``.
+
+    The metadata names the offending records (source, source_record_id and the outcome
+    values) per broken rule, at most 20 per rule, with the count of all of them."""
+    broken: dict[str, dict[str, Any]] = {}
+    for rule in OUTCOME_INVARIANTS:
+        rows = con.execute(
+            "SELECT source, source_record_id, end_method, stopped_by, attacker_fate, "
+            "attacker_fate_basis, ended_before_police, attacker_outcome_raw "
+            f"FROM source_records WHERE NOT coalesce(({rule.predicate}), FALSE) "
+            "ORDER BY source, source_record_id"
+        ).fetchall()
+        if rows:
+            keys = ("source", "source_record_id", "end_method", "stopped_by", "attacker_fate",
+                    "attacker_fate_basis", "ended_before_police", "attacker_outcome_raw")
+            broken[rule.name] = {"count": len(rows), "rule": rule.predicate,
+                                 "records": [dict(zip(keys, r, strict=True))
+                                             for r in rows[:20]]}
+    summary = ("every record satisfies the outcome invariants" if not broken else
+               "broken: " + ", ".join(f"{k} ({v['count']} records, e.g. "
+                                      f"{v['records'][0]['source']}:"
+                                      f"{v['records'][0]['source_record_id']})"
+                                      for k, v in broken.items()))
+    return CheckOutcome(not broken, summary, {"broken": broken,
+                                              "rules": [r.name for r in OUTCOME_INVARIANTS]})
+
+
 def _sources_fresh(con) -> CheckOutcome:
     stale = dict(con.execute(
         "SELECT source, stale_reason FROM sources WHERE stale ORDER BY source").fetchall())
@@ -179,6 +207,10 @@ CHECKS = (
                    "or an empty raw value.", _state_codes),
     WarehouseCheck("linkage", "Every source record belongs to exactly one linked incident.",
                    _linkage),
+    WarehouseCheck("outcome_invariants", "Every record's end_method, stopped_by, "
+                   "attacker_fate (and basis) and ended_before_police fit together "
+                   "(contract OUTCOME_INVARIANTS); failures name the records.",
+                   _outcome_invariants),
     WarehouseCheck("sources_fresh", "Every source was refreshed by the last run; a stale "
                    "source was published from its last good snapshot.", _sources_fresh,
                    blocking=False),

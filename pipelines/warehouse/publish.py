@@ -29,7 +29,10 @@ STORAGE_VERSION = "v1.0.0"
 (tests/test_old_duckdb.py opens it with DuckDB 1.4.5)."""
 WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
 """SQL files under sql/warehouse/ run, in order, once every source is loaded."""
-AFTER_LINKS_SQL = ("source_agreement",)
+AFTER_LINKAGE_SQL = ("infer_fate",)
+"""SQL files under sql/warehouse/ run, in order, once records are linked into incidents
+(they read incidents and incident_links) and before the metrics."""
+AFTER_METRICS_SQL = ("source_agreement",)
 """SQL files under sql/warehouse/ run, in order, after linkage and the metrics (they
 read ``incident_links`` and the metric macros, e.g. the Wilson interval)."""
 CSV_TABLES = ("source_agreement",)
@@ -156,8 +159,10 @@ def build(
             # The previous warehouse (not yet replaced) lends its incident ids, so an
             # incident keeps its id across refreshes while its records do.
             build_links(con, paths.warehouse)
+            for step in AFTER_LINKAGE_SQL:
+                con.execute(read_sql(f"warehouse/{step}.sql"))
             build_metrics(con)
-            for step in AFTER_LINKS_SQL:
+            for step in AFTER_METRICS_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
             checks = run_checks(con)
             blocking = {c.name for c in CHECKS if c.blocking}

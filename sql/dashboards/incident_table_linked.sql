@@ -12,7 +12,9 @@ SELECT
     i.state,
     i.killed,
     i.injured,
-    i.attacker_outcome AS outcome,
+    concat_ws('; ', CASE WHEN i.end_method <> 'unknown' THEN replace(i.end_method, '_', ' ') END,
+              CASE WHEN i.attacker_fate <> 'unknown' THEN 'attacker ' || i.attacker_fate END)
+        AS outcome,
     l.source
 FROM incidents AS i
 LEFT JOIN listed AS l USING (incident_id)

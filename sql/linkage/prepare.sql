@@ -93,7 +93,8 @@ WITH base AS (
         r.location_type,
         r.killed,
         r.injured,
-        r.attacker_outcome,
+        r.end_method,
+        r.attacker_fate,
         list_contains(r.quality_flags, 'multi_state') AS multi_state
     FROM source_records AS r
     LEFT JOIN _lk_source_rank AS k USING (source)

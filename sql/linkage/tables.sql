@@ -5,7 +5,7 @@
 -- Best estimates. Each source votes once per incident and field: gva_trace
 -- republishes GVA, so the two vote as one, and a source that lists an attack twice
 -- votes once (its highest-priority, lowest record). Missing values, and `unknown`
--- location types and outcomes, do not vote. The value most sources give wins; a tie
+-- location types, end methods and attacker fates, do not vote. The value most sources give wins; a tie
 -- goes to the value of the highest-priority source among the tied (priority: fbi,
 -- alerrt, ap_usat_nu, mother_jones, violence_project, stanford_msa, wapo, k12ssdb,
 -- gva, gva_trace). Places vote by their normalized name (so "St. Louis" and
@@ -28,8 +28,9 @@ LATERAL (VALUES
      NULL),
     ('killed', r.killed::VARCHAR, r.killed::VARCHAR, r.killed),
     ('injured', r.injured::VARCHAR, r.injured::VARCHAR, r.injured),
-    ('attacker_outcome', nullif(r.attacker_outcome, 'unknown'),
-     nullif(r.attacker_outcome, 'unknown'), NULL)
+    ('end_method', nullif(r.end_method, 'unknown'), nullif(r.end_method, 'unknown'), NULL),
+    ('attacker_fate', nullif(r.attacker_fate, 'unknown'), nullif(r.attacker_fate, 'unknown'),
+     NULL)
 ) AS f(field, value, vkey, num)
 WHERE f.vkey IS NOT NULL;
 
@@ -66,7 +67,8 @@ WITH best AS (
            max(CASE field WHEN 'location_type' THEN value END) AS location_type,
            max(CASE field WHEN 'killed' THEN num END)::INTEGER AS killed,
            max(CASE field WHEN 'injured' THEN num END)::INTEGER AS injured,
-           max(CASE field WHEN 'attacker_outcome' THEN value END) AS attacker_outcome
+           max(CASE field WHEN 'end_method' THEN value END) AS end_method,
+           max(CASE field WHEN 'attacker_fate' THEN value END) AS attacker_fate
     FROM _lk_best
     GROUP BY cluster
 ),
@@ -104,7 +106,8 @@ SELECT
     coalesce(b.location_type, 'unknown') AS location_type,
     b.killed,
     b.injured,
-    coalesce(b.attacker_outcome, 'unknown') AS attacker_outcome,
+    coalesce(b.end_method, 'unknown') AS end_method,
+    coalesce(b.attacker_fate, 'unknown') AS attacker_fate,
     m.n_sources,
     m.n_records,
     m.sources,
@@ -189,7 +192,8 @@ COMMENT ON COLUMN incidents.longitude IS 'Median longitude (WGS84) over the link
 COMMENT ON COLUMN incidents.location_type IS 'Best-estimate kind of place (the contract vocabulary of source_records.location_type); unknown when no source says.';
 COMMENT ON COLUMN incidents.killed IS 'Best-estimate victims killed (attackers not counted): the count most sources give, ties to the higher-priority source; each source''s count is in discrepancies when they differ.';
 COMMENT ON COLUMN incidents.injured IS 'Best-estimate victims injured but not killed, by the same rule as killed.';
-COMMENT ON COLUMN incidents.attacker_outcome IS 'Best-estimate outcome for the attacker(s) (source_records.attacker_outcome vocabulary); unknown when no source says.';
+COMMENT ON COLUMN incidents.end_method IS 'Best-estimate way the attack ended (source_records.end_method vocabulary): the method most sources give; unknown when no source says.';
+COMMENT ON COLUMN incidents.attacker_fate IS 'Best-estimate fate of the attacker(s) (died, survived, mixed; source_records.attacker_fate as stated or derived by each source, before any inference from linked records); unknown when no source says.';
 COMMENT ON COLUMN incidents.n_sources IS 'Number of distinct sources with a record of the incident (gva and gva_trace count separately).';
 COMMENT ON COLUMN incidents.n_records IS 'Number of linked source records (more than n_sources when a source lists the attack twice).';
 COMMENT ON COLUMN incidents.sources IS 'Slugs of the sources with a record of the incident, in priority order.';
@@ -211,9 +215,9 @@ COMMENT ON COLUMN incident_links.linked_source IS 'Source of the record at the o
 COMMENT ON COLUMN incident_links.linked_record_id IS 'source_record_id of the record at the other end of that link.';
 COMMENT ON COLUMN incident_links.source_duplicate IS 'TRUE when the record was linked as a duplicate of another record of its own source (the source lists the attack twice).';
 
-COMMENT ON TABLE discrepancies IS 'Where the sources of one incident disagree: for each incident and field (incident_date, state, city, location_type, killed, injured, attacker_outcome) with more than one value, the value each linked record gives and the best estimate chosen. Missing values and unknown do not count as disagreeing.';
+COMMENT ON TABLE discrepancies IS 'Where the sources of one incident disagree: for each incident and field (incident_date, state, city, location_type, killed, injured, end_method, attacker_fate) with more than one value, the value each linked record gives and the best estimate chosen. Missing values and unknown do not count as disagreeing.';
 COMMENT ON COLUMN discrepancies.incident_id IS 'The incident (incidents.incident_id).';
-COMMENT ON COLUMN discrepancies.field IS 'The field the sources disagree on: incident_date, state, city, location_type, killed, injured or attacker_outcome.';
+COMMENT ON COLUMN discrepancies.field IS 'The field the sources disagree on: incident_date, state, city, location_type, killed, injured, end_method or attacker_fate.';
 COMMENT ON COLUMN discrepancies.source IS 'Source slug of the record giving value.';
 COMMENT ON COLUMN discrepancies.source_record_id IS 'The record giving value.';
 COMMENT ON COLUMN discrepancies.value IS 'The value this record gives, as text (dates as YYYY-MM-DD).';

@@ -1,5 +1,5 @@
 -- Attacks stopped by civilians (including security guards and off-duty
--- officers acting as civilians), by location type, with the kind of response
+-- officers on the scene, stopped_by off_duty_police), by location type, with the kind of response
 -- read from the source's own words for the outcome. Only sources that record
 -- civilian stops at all are included: AP and Stanford, whose outcome categories
 -- cannot express one, would otherwise show a false 0%.
@@ -8,8 +8,9 @@ WITH base AS (
     SELECT
         source, location_type, stopped_by,
         CASE
-            WHEN stopped_by NOT IN ('civilian', 'security') THEN NULL
-            WHEN lower(attacker_outcome_raw) SIMILAR TO '.*off[- ]duty.*' THEN 'off_duty_officer'
+            WHEN stopped_by NOT IN ('civilian', 'security', 'off_duty_police') THEN NULL
+            WHEN stopped_by = 'off_duty_police'
+                OR lower(attacker_outcome_raw) SIMILAR TO '.*off[- ]duty.*' THEN 'off_duty_officer'
             WHEN stopped_by = 'security' OR lower(attacker_outcome_raw) LIKE '%security%'
                 OR lower(attacker_outcome_raw) LIKE '%resource officer%'
                 THEN 'security_guard'
@@ -23,7 +24,8 @@ WITH base AS (
         END AS response
     FROM source_records
     WHERE source IN (SELECT source FROM source_records GROUP BY 1
-                     HAVING count(*) FILTER (stopped_by IN ('civilian', 'security')) > 0)
+                     HAVING count(*) FILTER (stopped_by IN ('civilian', 'security',
+                                                           'off_duty_police')) > 0)
 ),
 grouped AS (
     SELECT source, 'all' AS location_type, stopped_by, response FROM base
@@ -69,9 +71,9 @@ CREATE TABLE metric_casualties_by_resolution AS
 WITH base AS (
     SELECT source, killed, injured,
            CASE
-               WHEN stopped_by IN ('civilian', 'security') THEN 'civilians'
+               WHEN stopped_by IN ('civilian', 'security', 'off_duty_police') THEN 'civilians'
                WHEN stopped_by = 'police' THEN 'police'
-               WHEN attacker_outcome = 'suicide' THEN 'suicide'
+               WHEN end_method = 'suicide' THEN 'suicide'
            END AS ended_by
     FROM source_records
 )

@@ -44,10 +44,12 @@ COMMENT ON COLUMN metric_police_arrival.ci_high IS 'Upper bound of the 95% Wilso
 -- Among attacks still going when police arrived, how they ended.
 CREATE TABLE metric_police_arrival_outcomes AS
 WITH base AS (
-    SELECT source, attacker_outcome, stopped_by FROM source_records
+    SELECT source, end_method, stopped_by, attacker_fate FROM source_records
     WHERE ended_before_police = FALSE
 ),
-fields AS (UNPIVOT base ON attacker_outcome, stopped_by INTO NAME field VALUE category),
+fields AS (
+    UNPIVOT base ON end_method, stopped_by, attacker_fate INTO NAME field VALUE category
+),
 counts AS (SELECT source, field, category, count(*) AS count FROM fields GROUP BY ALL),
 totals AS (
     SELECT source, field, sum(count)::BIGINT AS n,
@@ -62,9 +64,9 @@ FROM counts AS c JOIN totals AS t USING (source, field)
 WHERE t.n_known > 0
 ORDER BY c.source, c.field, c.count DESC;
 
-COMMENT ON TABLE metric_police_arrival_outcomes IS 'Among attacks still going when police arrived (ended_before_police = FALSE), how they ended and who stopped them. Descriptive, not causal.';
+COMMENT ON TABLE metric_police_arrival_outcomes IS 'Among attacks still going when police arrived (ended_before_police = FALSE), how they ended, who stopped them and whether the attacker died. Descriptive, not causal.';
 COMMENT ON COLUMN metric_police_arrival_outcomes.source IS 'Source slug.';
-COMMENT ON COLUMN metric_police_arrival_outcomes.field IS 'attacker_outcome or stopped_by.';
+COMMENT ON COLUMN metric_police_arrival_outcomes.field IS 'end_method, stopped_by or attacker_fate.';
 COMMENT ON COLUMN metric_police_arrival_outcomes.category IS 'A value of the field (unknown included).';
 COMMENT ON COLUMN metric_police_arrival_outcomes.n IS 'Attacks still going when police arrived.';
 COMMENT ON COLUMN metric_police_arrival_outcomes.n_known IS 'Of those, records where the field is known.';

@@ -6,7 +6,8 @@ WITH old_long AS (
         SELECT source_record_id, COLUMNS(* EXCLUDE (source_record_id))::VARCHAR
         FROM (SELECT source_record_id, incident_name, incident_date, start_time, city, state,
                      county, latitude, longitude, location_type, killed, injured, attackers,
-                     attacker_outcome, stopped_by, ended_before_police, duration_min
+                     end_method, attacker_fate, stopped_by, ended_before_police,
+                     duration_min
               FROM _old)
     ) UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (source_record_id))))
 ),
@@ -15,7 +16,8 @@ new_long AS (
         SELECT source_record_id, COLUMNS(* EXCLUDE (source_record_id))::VARCHAR
         FROM (SELECT source_record_id, incident_name, incident_date, start_time, city, state,
                      county, latitude, longitude, location_type, killed, injured, attackers,
-                     attacker_outcome, stopped_by, ended_before_police, duration_min
+                     end_method, attacker_fate, stopped_by, ended_before_police,
+                     duration_min
               FROM _new)
     ) UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (source_record_id))))
 ),

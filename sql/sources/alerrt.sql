@@ -1,7 +1,27 @@
 -- ALERRT active attacks -> contract.
--- `resolution` says who ended the attack; "Shot by ..." does not say whether the
--- attacker died, so those map to attacker_outcome 'unknown' (raw value kept).
+-- `resolution` says how the attack ended and who ended it, mapped by
+-- alerrt_resolutions (a data table). "Shot by police / citizen / security / off duty
+-- officer" says who shot the attacker, not whether he died: end_method shot, the
+-- right stopped_by, attacker_fate unknown (ALERRT has no other fate column; the
+-- warehouse may infer it from a linked record). Suicide states the death. Subdued
+-- and Surrendered imply the attacker was alive when caught: fate survived, basis
+-- derived (noted in `derivations`). Surrendered is to police when police had
+-- arrived (resolved_pre_le No), else on the attacker's own (self).
 -- `resolved_pre_le` (Yes/No) is ALERRT's own coding of "ended before police arrived".
+CREATE OR REPLACE TEMP TABLE alerrt_resolutions AS
+SELECT * FROM (VALUES
+    ('Fled', 'fled', 'none', 'unknown', NULL),
+    ('Shot by police', 'shot', 'police', 'unknown', NULL),
+    ('Shot by citizen', 'shot', 'civilian', 'unknown', NULL),
+    ('Shot by security', 'shot', 'security', 'unknown', NULL),
+    ('Shot by off duty officer', 'shot', 'off_duty_police', 'unknown', NULL),
+    ('Subdued by police', 'subdued', 'police', 'survived', 'derived'),
+    ('Subdued by citizens', 'subdued', 'civilian', 'survived', 'derived'),
+    ('Suicide before police arrival', 'suicide', 'self', 'died', 'stated'),
+    ('Suicide after police arrival', 'suicide', 'self', 'died', 'stated'),
+    ('Surrendered', 'surrendered', NULL, 'survived', 'derived')
+) AS t(resolution, end_method, stopped_by, attacker_fate, attacker_fate_basis);
+
 CREATE OR REPLACE TEMP VIEW source_records AS
 SELECT
     'alerrt' AS source,
@@ -34,27 +54,20 @@ SELECT
     kill_le_tot_n AS officers_killed,
     wound_le_tot_n AS officers_injured,
     offender_count_n AS attackers,
-    CASE resolution
-        WHEN 'Fled' THEN 'fled'
-        WHEN 'Suicide before police arrival' THEN 'suicide'
-        WHEN 'Suicide after police arrival' THEN 'suicide'
-        WHEN 'Subdued by police' THEN 'apprehended'
-        WHEN 'Subdued by citizens' THEN 'subdued_by_civilian'
-        WHEN 'Surrendered' THEN 'surrendered'
-        ELSE 'unknown'
-    END AS attacker_outcome,
+    coalesce(m.end_method, 'unknown') AS end_method,
     resolution AS attacker_outcome_raw,
     CASE
-        WHEN resolution = 'Fled' THEN 'none'
-        WHEN resolution LIKE 'Suicide%' THEN 'self'
-        WHEN resolution IN ('Shot by police', 'Subdued by police') THEN 'police'
-        WHEN resolution IN ('Subdued by citizens', 'Shot by citizen',
-                            'Shot by off duty officer') THEN 'civilian'
-        WHEN resolution = 'Shot by security' THEN 'security'
+        WHEN m.stopped_by IS NOT NULL THEN m.stopped_by
         WHEN resolution = 'Surrendered' AND resolved_pre_le = 'No' THEN 'police'
         WHEN resolution = 'Surrendered' THEN 'self'
         ELSE 'unknown'
     END AS stopped_by,
+    coalesce(m.attacker_fate, 'unknown') AS attacker_fate,
+    m.attacker_fate_basis,
+    CASE WHEN m.attacker_fate_basis = 'derived'
+         THEN [format('attacker_fate: {}, implied by resolution "{}"', m.attacker_fate,
+                      resolution)]
+         ELSE []::VARCHAR[] END AS derivations,
     CASE resolved_pre_le WHEN 'Yes' THEN TRUE WHEN 'No' THEN FALSE END
         AS ended_before_police,
     NULL::DOUBLE AS duration_min,
@@ -62,7 +75,8 @@ SELECT
         AS quality_flags,
     source_file,
     source_row
-FROM alerrt;
+FROM alerrt
+LEFT JOIN alerrt_resolutions AS m USING (resolution);
 
 CREATE OR REPLACE TEMP VIEW attackers AS
 SELECT 'alerrt' AS source, source_record_id, attacker_no, age, sex, NULL AS outcome_raw

@@ -10,26 +10,29 @@
 -- attackers: `num_offenders`; 0 (two incidents with no offender identified) -> NULL.
 -- No time of day, no incident name; ended_before_police is NULL (AP cannot tell).
 --
--- attacker_outcome comes from the OFFENDERS table. Each offender first gets a fate:
---   outcome 'Suicide', or 'Killed' with suicide = TRUE          -> suicide
+-- How it ended comes from the OFFENDERS table, mapped per offender:
+--   outcome 'Suicide', or 'Killed' with suicide = TRUE -> suicide by self, died
 --   outcome 'Killed' and the incident narrative says, within one sentence, that
 --     police / officers / deputies / troopers / SWAT / a sniper shot or killed
 --     (AP has no "killed by" field; 'Killed' is almost always by police, but one
---     offender was killed by his accomplice and one in Mexico)   -> killed_by_police
---   other 'Killed'                                                -> unknown
+--     offender was killed by his accomplice and one in Mexico) -> shot by police
+--     (stopped_by derived from the narrative), died
+--   other 'Killed'                                   -> how and who unknown, died
 --   arrested, charged, tried, sentenced, acquitted, charges dropped, incompetent,
---     and died or killed themselves awaiting trial                -> apprehended
---   'Unsolved' (offender never identified) or 'Fugitive'          -> fled: nobody was
---     caught at or after the scene, so the attacker necessarily got away
---   anything else                                                 -> unknown
--- and the incident takes the first fate in this precedence over its offenders:
---   suicide > killed_by_police > apprehended > fled > unknown.
+--     and died or killed themselves awaiting trial   -> apprehended, who unknown (an
+--     arrest may come days later), survived the attack (derived: implied by the
+--     arrest)
+--   'Unsolved' (offender never identified) or 'Fugitive' -> fled, stopped by none:
+--     nobody was caught at or after the scene, so the attacker got away; fate unknown
+--   anything else                                    -> unknown
+-- The incident takes end_method and stopped_by from the first offender in this
+-- precedence: suicide > shot > apprehended > fled > unknown; attacker_fate over all
+-- offenders (all died -> died, all survived -> survived, some of each -> mixed, else
+-- unknown), basis 'stated' unless a survival implied by an arrest went into it.
 -- The suicide flag alone is not trusted against an arrest outcome (one offender is
 -- suicide = TRUE with outcome 'Arrested/Pending trial'; kept as apprehended).
 -- attacker_outcome_raw = the offenders' `outcome` values joined with "; ".
--- stopped_by: suicide -> self, killed_by_police -> police, fled -> none; an arrest
--- may come days later, so apprehended -> unknown, as is everything else.
---
+
 -- location_type from `location_type` (raw kept): Residence/Other shelter (includes
 -- hotels, shelters and drug houses per `location`) -> residence;
 -- Commercial/Retail/Entertainment -> commerce; School/College -> education;
@@ -64,7 +67,7 @@ SELECT
     CASE
         WHEN o.outcome = 'Suicide' THEN 'suicide'
         WHEN o.outcome = 'Killed' AND upper(o.suicide) = 'TRUE' THEN 'suicide'
-        WHEN o.outcome = 'Killed' AND n.police_killing_told THEN 'killed_by_police'
+        WHEN o.outcome = 'Killed' AND n.police_killing_told THEN 'shot'
         WHEN o.outcome = 'Killed' THEN 'unknown'
         WHEN o.outcome IN ('Arrested/Pending trial', 'Convicted', 'Prison sentence',
                            'Life sentence', 'Life with parole', 'Life without parole',
@@ -74,18 +77,43 @@ SELECT
             THEN 'apprehended'
         WHEN o.outcome IN ('Unsolved', 'Fugitive') THEN 'fled'
         ELSE 'unknown'
-    END AS fate
+    END AS end_method,
+    CASE
+        WHEN o.outcome = 'Killed' AND upper(o.suicide) = 'TRUE' THEN 'died'
+        WHEN o.outcome IN ('Suicide', 'Killed') THEN 'died'
+    END AS stated_fate
 FROM ap_offenders AS o
 JOIN ap_police_narrative AS n USING (source_record_id);
 
 CREATE OR REPLACE TEMP VIEW ap_incident_fates AS
+WITH offenders AS (
+    SELECT
+        *,
+        CASE end_method WHEN 'suicide' THEN 'self' WHEN 'shot' THEN 'police'
+            WHEN 'fled' THEN 'none' ELSE 'unknown' END AS stopped_by,
+        coalesce(stated_fate, CASE WHEN end_method = 'apprehended' THEN 'survived' END,
+                 'unknown') AS fate
+    FROM ap_offender_fates
+)
 SELECT
     source_record_id,
-    arg_min(fate, CASE fate WHEN 'suicide' THEN 1 WHEN 'killed_by_police' THEN 2
+    arg_min(end_method, CASE end_method WHEN 'suicide' THEN 1 WHEN 'shot' THEN 2
                             WHEN 'apprehended' THEN 3 WHEN 'fled' THEN 4 ELSE 5 END)
-        AS attacker_outcome,
+        AS end_method,
+    arg_min(stopped_by, CASE end_method WHEN 'suicide' THEN 1 WHEN 'shot' THEN 2
+                            WHEN 'apprehended' THEN 3 WHEN 'fled' THEN 4 ELSE 5 END)
+        AS stopped_by,
+    CASE
+        WHEN bool_and(fate = 'died') THEN 'died'
+        WHEN bool_and(fate = 'survived') THEN 'survived'
+        WHEN bool_or(fate = 'died') AND bool_or(fate = 'survived') THEN 'mixed'
+        ELSE 'unknown'
+    END AS attacker_fate,
+    bool_or(fate = 'survived' AND stated_fate IS NULL) AS survival_implied,
+    string_agg(DISTINCT outcome, '", "' ORDER BY outcome)
+        FILTER (fate = 'survived' AND stated_fate IS NULL) AS arrest_outcomes,
     string_agg(outcome, '; ' ORDER BY item_no) AS attacker_outcome_raw
-FROM ap_offender_fates
+FROM offenders
 GROUP BY source_record_id;
 
 CREATE OR REPLACE TEMP VIEW source_records AS
@@ -122,14 +150,20 @@ SELECT
     i.injured_n AS injured,
     i.num_victims_injured AS injured_raw,
     nullif(i.num_offenders_n, 0) AS attackers,
-    coalesce(f.attacker_outcome, 'unknown') AS attacker_outcome,
+    coalesce(f.end_method, 'unknown') AS end_method,
     f.attacker_outcome_raw,
-    CASE f.attacker_outcome
-        WHEN 'suicide' THEN 'self'
-        WHEN 'killed_by_police' THEN 'police'
-        WHEN 'fled' THEN 'none'
-        ELSE 'unknown'
-    END AS stopped_by,
+    coalesce(f.stopped_by, 'unknown') AS stopped_by,
+    coalesce(f.attacker_fate, 'unknown') AS attacker_fate,
+    CASE WHEN f.attacker_fate IN ('died', 'survived', 'mixed')
+         THEN CASE WHEN f.survival_implied THEN 'derived' ELSE 'stated' END END
+        AS attacker_fate_basis,
+    list_filter([
+        CASE WHEN f.stopped_by = 'police' THEN 'stopped_by: police, from the narrative '
+             || '(police shot or killed the offender)' END,
+        CASE WHEN f.attacker_fate IN ('survived', 'mixed') AND f.survival_implied
+             THEN format('attacker_fate: {}, survival implied by the offender outcome "{}"',
+                         f.attacker_fate, f.arrest_outcomes) END
+    ], lambda d: d IS NOT NULL) AS derivations,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
     CASE WHEN i.duplicate_id THEN ['duplicate_id_in_source']

@@ -1,32 +1,166 @@
 -- FBI active shooter incidents -> contract.
--- `Terminating Event` chains events at several locations with ";" and several
--- shooters with " & ". The event that ended the attack at the scene is the first
--- one (skipping a civilian's missed shot), so it decides who stopped the attack
--- and whether that was before police arrived.
-CREATE OR REPLACE TEMP VIEW fbi_events AS
+-- How the attack ended comes from `Terminating Event`, read as a whole chain:
+-- * " & " separates shooters only when the record has several (`attackers`, the
+--   longest of the per-shooter columns); inside one shooter's text it is part of a
+--   phrase ("Verbal & Physical intervention by civilian", "Physical intervention by
+--   civilian & off-duty police"). The record takes the first shooter's chain.
+-- * ";" chains the steps of one shooter ("Shot by civilian (survived); committed
+--   suicide before police arrived"). Each step is matched against fbi_event_phrases
+--   (below, a data table: regular expression -> role and values). The step that
+--   ended the attack at the scene is the first one that is not a missed shot
+--   ('missed') nor a verbal intervention followed by more steps ('prelude'): it
+--   gives stopped_by, end_method and ended_before_police (when it cannot tell, the
+--   first later step that can). "Fled the scene" is such a step: end_method fled,
+--   stopped_by none, whatever happened to the attacker later.
+-- * attacker_fate: the last step from the deciding one on that states it ("(Killed)",
+--   "(Survived)", a suicide), else the shooter's part of `Shooter's Fate` (Killed,
+--   Suicide, Arrested, "Escaped (Suicide Later)"...), mapped by fbi_shooter_fates;
+--   over several shooters: all died -> died, all survived -> survived, some of each
+--   -> mixed, else unknown. Both columns are the source's own statements: basis
+--   'stated'. attacker_outcome_raw is `Terminating Event`; the attackers table keeps
+--   each shooter's `Shooter's Fate`.
+-- * ended_before_police: a civilian, guard or off-duty officer on the scene, a
+--   suicide "before police arrived", the shooter stopping on his own or fleeing end
+--   it before police arrive; on-duty police ending it, or a suicide "when police
+--   arrived" / "after engaging police", do not. "?"/"Unclear" stay unknown (NULL).
+CREATE OR REPLACE TEMP TABLE fbi_event_phrases AS
+SELECT * FROM (VALUES
+    (10, '^shot at by civilian \(missed\)', 'missed', NULL, NULL, NULL, NULL),
+    (20, '^fled the scene', 'fled', 'none', 'fled', NULL, TRUE),
+    (30, '^shot by police \(killed\)', 'end', 'police', 'shot', 'died', FALSE),
+    (31, '^shot by police \(survived\)', 'end', 'police', 'shot', 'survived', FALSE),
+    (32, '^shot by off-duty police \(killed\)', 'end', 'off_duty_police', 'shot', 'died',
+     TRUE),
+    (33, '^shot by security guards? \(killed\)', 'end', 'security', 'shot', 'died', TRUE),
+    (34, '^shot by security guards? \(survived\)', 'end', 'security', 'shot', 'survived',
+     TRUE),
+    (35, '^shot by security guard, then committed suicided?$', 'end', 'security', 'shot',
+     'died', TRUE),
+    (36, '^shot by civil(i)?an \(killed\)', 'end', 'civilian', 'shot', 'died', TRUE),
+    (37, '^shot by civil(i)?an \(survived\)', 'end', 'civilian', 'shot', 'survived', TRUE),
+    (38, '^shot by civilian$', 'end', 'civilian', 'shot', NULL, TRUE),
+    -- Dallas 2016: killed by a police robot's bomb, the one record killed by police
+    -- force other than gunfire; end_method 'shot' is the contract's "struck down".
+    (39, '^killed by police', 'end', 'police', 'shot', 'died', FALSE),
+    (40, '^(committed )?suicide before police arrived', 'end', 'self', 'suicide', 'died',
+     TRUE),
+    (41, '^suicide (when police arrived|after engaging police|while being pursued by '
+         || 'police)', 'end', 'self', 'suicide', 'died', FALSE),
+    (42, '^committed suicide$', 'end', 'self', 'suicide', 'died', NULL),
+    (43, '^attempted suicide \(survived\)', 'end', 'self', 'attempted_suicide', 'survived',
+     NULL),
+    (44, '^surrendered to police', 'end', 'police', 'surrendered', NULL, FALSE),
+    (45, '^surrendered when caught$', 'end', 'police', 'surrendered', NULL, FALSE),
+    (46, '^surrendered$', 'end', 'unknown', 'surrendered', NULL, NULL),
+    (50, '^(verbal & )?physical intervention by civilian', 'end', 'civilian', 'subdued',
+     NULL, TRUE),
+    (51, '^physical intervention by security guard', 'end', 'security', 'subdued', NULL,
+     TRUE),
+    (52, '^(physical|non-lethal) intervention by police', 'end', 'police', 'subdued', NULL,
+     FALSE),
+    (53, '^armed intervention by civilian', 'end', 'civilian', 'subdued', NULL, TRUE),
+    (54, '^(civilian|off-duty soldier) intervention with automobile', 'end', 'civilian',
+     'subdued', NULL, TRUE),
+    -- talked down by a civilian: the attack ended by giving up (when nothing follows)
+    (55, '^verbal intervention by civilian$', 'prelude', 'civilian', 'surrendered', NULL,
+     TRUE),
+    (56, '^automobile crash into police blockade$', 'end', 'police', 'apprehended', NULL,
+     FALSE),
+    (57, '^shooter completed goal and stopped$', 'end', 'self', 'stopped_on_own', NULL,
+     TRUE),
+    (90, '^(\?|unclear)$', 'unclear', 'unknown', 'unknown', NULL, NULL)
+) AS t(priority, pattern, role, stopped_by, end_method, attacker_fate, ended_before_police);
+
+CREATE OR REPLACE TEMP TABLE fbi_shooter_fates AS
+SELECT * FROM (VALUES
+    ('killed', 'died'), ('suicide', 'died'), ('escaped (killed later)', 'died'),
+    ('escaped (suicide later)', 'died'), ('arrested', 'survived'),
+    ('escaped (arrested later)', 'survived'), ('escaped (turned self in)', 'survived'),
+    ('escaped (surrendered later)', 'survived'), ('escaped (never caught)', 'unknown'),
+    ('?', 'unknown')
+) AS t(shooter_fate, attacker_fate);
+
+-- One row per shooter: his part of the event chain and of `Shooter's Fate`.
+CREATE OR REPLACE TEMP VIEW fbi_shooter_events AS
+WITH parts AS (
+    SELECT
+        source_record_id,
+        CASE WHEN attackers > 1 THEN string_split(terminating_event, ' & ')
+             ELSE [terminating_event] END AS events,
+        coalesce(string_split(shooter_fate, ' & '), []) AS fates
+    FROM fbi
+)
 SELECT
-    *,
-    lower(trim(list_filter(
-        string_split(split_part(terminating_event, ' & ', 1), ';'),
-        lambda e: NOT lower(trim(e)) LIKE 'shot at by%'
-    )[1])) AS first_event
-FROM fbi;
+    source_record_id,
+    shooter_no,
+    trim(events[least(shooter_no, len(events))]) AS event,
+    lower(trim(fates[shooter_no])) AS shooter_fate_part
+FROM parts, range(1, greatest(len(events), len(fates), 1) + 1) AS r(shooter_no);
+
+-- Each step of each shooter's chain with the phrase it matches (the first by priority).
+CREATE OR REPLACE TEMP VIEW fbi_steps AS
+WITH steps AS (
+    SELECT source_record_id, shooter_no,
+           unnest(string_split(event, ';')) AS step_raw,
+           generate_subscripts(string_split(event, ';'), 1) AS step_no,
+           len(string_split(event, ';')) AS n_steps
+    FROM fbi_shooter_events
+)
+SELECT s.*, lower(trim(s.step_raw)) AS step, p.role, p.stopped_by, p.end_method,
+       p.attacker_fate, p.ended_before_police
+FROM steps AS s
+LEFT JOIN fbi_event_phrases AS p ON regexp_matches(lower(trim(s.step_raw)), p.pattern)
+QUALIFY row_number() OVER (PARTITION BY s.source_record_id, s.shooter_no, s.step_no
+                           ORDER BY p.priority NULLS LAST) = 1;
+
+CREATE OR REPLACE TEMP VIEW fbi_shooter_outcomes AS
+WITH deciding AS (
+    SELECT source_record_id, shooter_no,
+           min(step_no) FILTER (coalesce(role, 'end') NOT IN ('missed', 'prelude')
+                                OR step_no = n_steps) AS decided_at
+    FROM fbi_steps GROUP BY ALL
+)
+SELECT
+    e.source_record_id,
+    e.shooter_no,
+    coalesce(any_value(s.stopped_by) FILTER (s.step_no = d.decided_at), 'unknown')
+        AS stopped_by,
+    coalesce(any_value(s.end_method) FILTER (s.step_no = d.decided_at), 'unknown')
+        AS end_method,
+    arg_min(s.ended_before_police, s.step_no)
+        FILTER (s.step_no >= d.decided_at AND s.ended_before_police IS NOT NULL)
+        AS ended_before_police,
+    coalesce(
+        arg_max(s.attacker_fate, s.step_no)
+            FILTER (s.step_no >= d.decided_at AND s.attacker_fate IS NOT NULL),
+        nullif(any_value(f.attacker_fate), 'unknown')
+    ) AS attacker_fate
+FROM fbi_shooter_events AS e
+LEFT JOIN deciding AS d USING (source_record_id, shooter_no)
+LEFT JOIN fbi_steps AS s USING (source_record_id, shooter_no)
+LEFT JOIN fbi_shooter_fates AS f ON f.shooter_fate = e.shooter_fate_part
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP VIEW fbi_outcomes AS
+SELECT
+    source_record_id,
+    any_value(stopped_by) FILTER (shooter_no = 1) AS stopped_by,
+    any_value(end_method) FILTER (shooter_no = 1) AS end_method,
+    any_value(ended_before_police) FILTER (shooter_no = 1) AS ended_before_police,
+    CASE
+        WHEN bool_and(coalesce(attacker_fate, '') = 'died') THEN 'died'
+        WHEN bool_and(coalesce(attacker_fate, '') = 'survived') THEN 'survived'
+        WHEN bool_or(attacker_fate = 'died') AND bool_or(attacker_fate = 'survived')
+            THEN 'mixed'
+        ELSE 'unknown'
+    END AS attacker_fate
+FROM fbi_shooter_outcomes
+GROUP BY source_record_id;
 
 CREATE OR REPLACE TEMP VIEW fbi_mapped AS
-SELECT
-    *,
-    CASE
-        WHEN first_event IS NULL OR first_event IN ('?', 'unclear') THEN 'unknown'
-        WHEN first_event LIKE 'fled the scene%' THEN 'none'
-        WHEN first_event LIKE '%suicide%' THEN 'self'
-        WHEN first_event LIKE 'shooter completed goal%' THEN 'self'
-        WHEN first_event LIKE '%off-duty%' THEN 'civilian'
-        WHEN first_event LIKE '%security guard%' THEN 'security'
-        WHEN first_event LIKE '%civilian%' OR first_event LIKE '%civilan%' THEN 'civilian'
-        WHEN first_event LIKE '%police%' THEN 'police'
-        ELSE 'unknown'
-    END AS stopped_by
-FROM fbi_events;
+SELECT f.*, o.stopped_by, o.end_method, o.ended_before_police, o.attacker_fate
+FROM fbi AS f
+LEFT JOIN fbi_outcomes AS o USING (source_record_id);
 
 CREATE OR REPLACE TEMP VIEW source_records AS
 SELECT
@@ -60,29 +194,12 @@ SELECT
     injured,
     wounded_raw AS injured_raw,
     attackers,
-    CASE
-        WHEN first_event LIKE 'shot by police (killed)%'
-          OR first_event LIKE 'killed by police%' THEN 'killed_by_police'
-        WHEN first_event LIKE 'shot by %(killed)%' THEN 'killed_by_civilian'
-        WHEN first_event LIKE 'attempted suicide%' THEN 'apprehended'
-        WHEN first_event LIKE '%suicide%' THEN 'suicide'
-        WHEN first_event LIKE 'surrendered%' THEN 'surrendered'
-        WHEN first_event LIKE 'fled the scene%' THEN 'fled'
-        WHEN stopped_by IN ('civilian', 'security') THEN 'subdued_by_civilian'
-        WHEN stopped_by = 'police' THEN 'apprehended'
-        WHEN lower(shooter_fate) = 'arrested' THEN 'apprehended'
-        WHEN lower(shooter_fate) = 'suicide' THEN 'suicide'
-        ELSE 'unknown'
-    END AS attacker_outcome,
+    end_method,
     terminating_event AS attacker_outcome_raw,
     stopped_by,
-    CASE
-        WHEN stopped_by = 'unknown' THEN NULL
-        WHEN first_event LIKE '%before police arrived%' THEN TRUE
-        WHEN first_event LIKE '%police%' THEN FALSE
-        WHEN first_event LIKE 'attempted suicide%' THEN NULL
-        ELSE TRUE  -- fled, civilian or security intervention, attacker stopped on own
-    END AS ended_before_police,
+    attacker_fate,
+    CASE WHEN attacker_fate <> 'unknown' THEN 'stated' END AS attacker_fate_basis,
+    ended_before_police,
     NULL::DOUBLE AS duration_min,
     list_filter([CASE WHEN multi_state THEN 'multi_state' END,
                  CASE WHEN duplicate_id THEN 'duplicate_id_in_source' END],

@@ -15,9 +15,11 @@
 -- geocoded is not documented). They are not the repo owner's ArcGIS geocodes used
 -- by the gva source, though 90% of records lie within 0.003 degrees of them.
 --
--- GVA cannot tell who stopped an attack or how: attacker_outcome and stopped_by
+-- GVA cannot tell who stopped an attack or how: end_method and stopped_by
 -- 'unknown', ended_before_police NULL, attacker_outcome_raw "suspects killed N"
--- (this file has no suspects-injured or arrested column).
+-- (this file has no suspects-injured or arrested column). attacker_fate 'unknown':
+-- without the arrest count (the gva source has it) a suspect killed cannot tell
+-- "all died" from "some died".
 -- location_type is derived from `business_location_name` ("Robb Elementary School",
 -- "First Baptist Church", "Palace Lounge"; "N/A" in 3,490 rows) by the shared
 -- keyword table (location_keyword, pipelines/normalize/location_keywords.csv):
@@ -51,7 +53,8 @@ SELECT
     victims_injured AS injured,
     victims_injured_raw AS injured_raw,
     NULL::INTEGER AS attackers,
-    'unknown' AS attacker_outcome,
+    'unknown' AS end_method,
+    'unknown' AS attacker_fate,
     'suspects killed ' || coalesce(trim(suspects_killed_raw), '?') AS attacker_outcome_raw,
     'unknown' AS stopped_by,
     NULL::BOOLEAN AS ended_before_police,

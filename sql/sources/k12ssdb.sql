@@ -15,14 +15,19 @@
 -- * `20210902CASAL` is on two INCIDENT rows; its child rows carry only the id, so
 --   they belong to the first row, and the later row (`#2`) gets NULL killed,
 --   injured and attackers instead of a false 0. Both rows are flagged.
--- * The record's outcome is the FIRST shooter's (SHOOTER sheet order): 13
---   multi-shooter incidents disagree between shooters. "Apprehended/Killed by LE"
---   and "... by SRO" are split by `shooterdied` (or injury 'Fatal'): killed_by_police
---   vs apprehended, unknown when not said. An SRO is a sworn police officer, so SRO
---   means stopped_by 'police'. "... by Other" is someone neither police nor SRO:
---   civilian. "Surrendered" does not say to whom: stopped_by unknown. "Attempted
---   Suicide" (and "Suicide" with shooterdied 'No'): stopped_by self, outcome unknown.
+-- * How the attack ended is the FIRST shooter's `shooteroutcome` (SHOOTER sheet
+--   order; 13 multi-shooter incidents disagree between shooters), mapped by
+--   k12ssdb_outcomes (a data table) together with that shooter's fate:
+--   "Apprehended/Killed by LE" and "... by SRO" are shot (died) or apprehended
+--   (survived) by police (an SRO is a sworn officer); "... by Other" is someone
+--   neither police nor SRO: civilian, shot (died) or subdued (survived); "Subdued by
+--   Students/Staff/Other" subdued by civilians; "Suicide" is suicide, or an attempt
+--   when the shooter did not die; "Attempted Suicide"; "Fled/Apprehended" and
+--   "Fled/Escaped" fled; "Surrendered" does not say to whom (stopped_by unknown).
 --   "Law Enforcement" marks a shooter who IS an officer: unknown/unknown.
+-- * attacker_fate, stated, over every shooter: `shooterdied` Yes (or injury 'Fatal')
+--   died, No survived; a "Suicide" without shooterdied died. All died -> died, all
+--   survived -> survived, some of each -> mixed, else unknown.
 -- * ended_before_police: NULL. The SSDB does not record when police arrived;
 --   inferring it only for the outcomes that imply it (police or SRO stopped the
 --   attack, students subdued the shooter) would leave the suicides and the fled
@@ -72,12 +77,64 @@ FROM (
 )
 WHERE item_no = 1;
 
+CREATE OR REPLACE TEMP TABLE k12ssdb_outcomes AS
+SELECT * FROM (VALUES
+    ('Apprehended/Killed by LE', 'died', 'shot', 'police'),
+    ('Apprehended/Killed by LE', 'survived', 'apprehended', 'police'),
+    ('Apprehended/Killed by LE', 'unknown', 'unknown', 'police'),
+    ('Apprehended/Killed by SRO', 'died', 'shot', 'police'),
+    ('Apprehended/Killed by SRO', 'survived', 'apprehended', 'police'),
+    ('Apprehended/Killed by SRO', 'unknown', 'unknown', 'police'),
+    ('Apprehended/Killed by Other', 'died', 'shot', 'civilian'),
+    ('Apprehended/Killed by Other', 'survived', 'subdued', 'civilian'),
+    ('Apprehended/Killed by Other', 'unknown', 'unknown', 'civilian'),
+    ('Subdued by Students/Staff/Other', NULL, 'subdued', 'civilian'),
+    ('Suicide', 'survived', 'attempted_suicide', 'self'),
+    ('Suicide', 'died', 'suicide', 'self'),
+    ('Attempted Suicide', NULL, 'attempted_suicide', 'self'),
+    ('Fled/Apprehended', NULL, 'fled', 'none'),
+    ('Fled/Escaped', NULL, 'fled', 'none'),
+    ('Surrendered', NULL, 'surrendered', 'unknown'),
+    ('Law Enforcement', NULL, 'unknown', 'unknown'),
+    ('Other', NULL, 'unknown', 'unknown'),
+    ('Unknown', NULL, 'unknown', 'unknown')
+) AS t(shooteroutcome, shooter_fate, end_method, stopped_by);
+
+-- Each shooter's fate as the sheet states it, then the record's over all shooters.
+CREATE OR REPLACE TEMP VIEW k12ssdb_fates AS
+WITH per_shooter AS (
+    SELECT
+        source_record_id,
+        item_no,
+        CASE
+            WHEN shooterdied = 'Yes' OR injury = 'Fatal' THEN 'died'
+            WHEN shooterdied = 'No' THEN 'survived'
+            WHEN trim(shooteroutcome) = 'Suicide' THEN 'died'
+            ELSE 'unknown'
+        END AS fate
+    FROM k12ssdb_shooters
+)
+SELECT
+    source_record_id,
+    any_value(fate) FILTER (item_no = 1) AS first_fate,
+    CASE
+        WHEN bool_and(fate = 'died') THEN 'died'
+        WHEN bool_and(fate = 'survived') THEN 'survived'
+        WHEN bool_or(fate = 'died') AND bool_or(fate = 'survived') THEN 'mixed'
+        ELSE 'unknown'
+    END AS attacker_fate
+FROM per_shooter
+GROUP BY source_record_id;
+
 CREATE OR REPLACE TEMP VIEW k12ssdb_mapped AS
 SELECT
     i.*,
     s.shooters,
     trim(s.shooteroutcome) AS outcome,
     s.died,
+    o.end_method,
+    o.stopped_by AS outcome_stopped_by,
+    CASE WHEN i.duplicate_no = 1 THEN f.attacker_fate END AS attacker_fate,
     v.killed AS victims_killed,
     v.injured AS victims_injured,
     v.unclear AS victims_unclear,
@@ -85,7 +142,12 @@ SELECT
     coalesce(v.minor_injuries, 0) AS victims_minor_injuries
 FROM k12ssdb AS i
 LEFT JOIN k12ssdb_first_shooter AS s USING (source_record_id)
-LEFT JOIN k12ssdb_victim_counts AS v USING (source_record_id);
+LEFT JOIN k12ssdb_victim_counts AS v USING (source_record_id)
+LEFT JOIN k12ssdb_fates AS f USING (source_record_id)
+LEFT JOIN k12ssdb_outcomes AS o
+    ON o.shooteroutcome = trim(s.shooteroutcome)
+   AND (o.shooter_fate IS NULL OR o.shooter_fate = f.first_fate)
+   AND i.duplicate_no = 1;
 
 CREATE OR REPLACE TEMP VIEW source_records AS
 SELECT
@@ -123,29 +185,11 @@ SELECT
         format('VICTIM rows with injury Wounded: {}, Minor Injuries: {}', victims_wounded,
                victims_minor_injuries) END AS injured_raw,
     CASE WHEN duplicate_no = 1 THEN shooters END AS attackers,
-    CASE
-        WHEN outcome IN ('Apprehended/Killed by LE', 'Apprehended/Killed by SRO') THEN
-            CASE died WHEN TRUE THEN 'killed_by_police' WHEN FALSE THEN 'apprehended'
-                ELSE 'unknown' END
-        WHEN outcome = 'Apprehended/Killed by Other' THEN
-            CASE died WHEN TRUE THEN 'killed_by_civilian'
-                WHEN FALSE THEN 'subdued_by_civilian' ELSE 'unknown' END
-        WHEN outcome = 'Subdued by Students/Staff/Other' THEN 'subdued_by_civilian'
-        WHEN outcome = 'Suicide' AND died IS DISTINCT FROM FALSE THEN 'suicide'
-        WHEN outcome IN ('Fled/Apprehended', 'Fled/Escaped') THEN 'fled'
-        WHEN outcome = 'Surrendered' THEN 'surrendered'
-        ELSE 'unknown'  -- Attempted Suicide, Law Enforcement, Other, Unknown, blank
-    END AS attacker_outcome,
+    coalesce(end_method, 'unknown') AS end_method,
     outcome AS attacker_outcome_raw,
-    CASE
-        WHEN outcome IN ('Apprehended/Killed by LE', 'Apprehended/Killed by SRO')
-            THEN 'police'
-        WHEN outcome IN ('Subdued by Students/Staff/Other', 'Apprehended/Killed by Other')
-            THEN 'civilian'
-        WHEN outcome IN ('Suicide', 'Attempted Suicide') THEN 'self'
-        WHEN outcome IN ('Fled/Apprehended', 'Fled/Escaped') THEN 'none'
-        ELSE 'unknown'  -- Surrendered, Law Enforcement, Other, Unknown, blank
-    END AS stopped_by,
+    coalesce(outcome_stopped_by, 'unknown') AS stopped_by,
+    coalesce(attacker_fate, 'unknown') AS attacker_fate,
+    CASE WHEN attacker_fate <> 'unknown' THEN 'stated' END AS attacker_fate_basis,
     NULL::BOOLEAN AS ended_before_police,
     duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END

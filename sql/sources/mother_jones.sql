@@ -21,17 +21,28 @@
 --   health_care, "San Jose VTA shooting" -> government, "Orlando nightclub massacre"
 --   -> commerce; basis 'derived' (with a `derivations` entry) where that changes the
 --   type, the venue kept in location_type_raw.
--- * attacker_outcome: MJ has no fate column. parse finds the first of a few explicit
+-- * How it ended: MJ has no fate column. parse finds the first of a few explicit
 --   phrase patterns in `summary` (suicide > killed by police > killed by civilian >
 --   subdued by civilians > surrendered > apprehended, e.g. "committing suicide",
 --   "shot dead by police", "taken into custody"); the matched phrase is
---   attacker_outcome_raw. No match -> 'unknown' (e.g. Uvalde's "suicidal gunman").
---   A shooter who fled and was caught later counts as apprehended (his final fate).
--- * stopped_by follows only from suicide (self), killed by police (police) and
---   killed/subdued by civilians (civilian); an arrest or surrender does not say who
---   ended the attack -> unknown. ended_before_police is NULL: MJ never says.
+--   attacker_outcome_raw and mother_jones_outcomes (a data table) maps its kind onto
+--   end_method, stopped_by and attacker_fate, all derived from the narrative (listed
+--   in `derivations`, fate basis 'derived'). No match -> unknown (e.g. Uvalde's
+--   "suicidal gunman"). A shooter who fled and was caught later counts as
+--   apprehended (his final fate). An arrest or surrender does not say who ended the
+--   attack: stopped_by unknown. ended_before_police is NULL: MJ never says.
 -- * attackers is 2 for the two "Male & Female" pairs and NULL otherwise: one gender
 --   value does not prove one shooter (Columbine and Westside list one "Male").
+CREATE OR REPLACE TEMP TABLE mother_jones_outcomes AS
+SELECT * FROM (VALUES
+    ('suicide', 'suicide', 'self', 'died'),
+    ('killed_by_police', 'shot', 'police', 'died'),
+    ('killed_by_civilian', 'shot', 'civilian', 'died'),
+    ('subdued_by_civilian', 'subdued', 'civilian', 'survived'),
+    ('surrendered', 'surrendered', 'unknown', 'survived'),
+    ('apprehended', 'apprehended', 'unknown', 'survived')
+) AS t(outcome_kind, end_method, stopped_by, attacker_fate);
+
 CREATE OR REPLACE TEMP VIEW source_records AS
 SELECT
     'mother_jones' AS source,
@@ -67,23 +78,11 @@ SELECT
     coalesce(reviewed_killed, killed) AS killed,
     injured_n AS injured,
     attackers,
-    CASE outcome_kind
-        WHEN 'suicide' THEN 'suicide'
-        WHEN 'killed_by_police' THEN 'killed_by_police'
-        WHEN 'killed_by_civilian' THEN 'killed_by_civilian'
-        WHEN 'subdued_by_civilian' THEN 'subdued_by_civilian'
-        WHEN 'surrendered' THEN 'surrendered'
-        WHEN 'apprehended' THEN 'apprehended'
-        ELSE 'unknown'
-    END AS attacker_outcome,
+    coalesce(o.end_method, 'unknown') AS end_method,
     outcome_phrase AS attacker_outcome_raw,
-    CASE outcome_kind
-        WHEN 'suicide' THEN 'self'
-        WHEN 'killed_by_police' THEN 'police'
-        WHEN 'killed_by_civilian' THEN 'civilian'
-        WHEN 'subdued_by_civilian' THEN 'civilian'
-        ELSE 'unknown'
-    END AS stopped_by,
+    coalesce(o.stopped_by, 'unknown') AS stopped_by,
+    coalesce(o.attacker_fate, 'unknown') AS attacker_fate,
+    CASE WHEN o.attacker_fate IS NOT NULL THEN 'derived' END AS attacker_fate_basis,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
     list_concat(
@@ -96,11 +95,20 @@ SELECT
             format('killed: attacker excluded (fatalities {} include the shooter; {})',
                    fatalities, killed_evidence) END,
         CASE WHEN location_type_basis = 'derived' THEN
-            location_derivation('case', incident_name) END
+            location_derivation('case', incident_name) END,
+        CASE WHEN o.outcome_kind IS NOT NULL THEN
+            format('end_method: {}, from the summary phrase "{}"', o.end_method,
+                   outcome_phrase) END,
+        CASE WHEN o.outcome_kind IS NOT NULL AND o.stopped_by <> 'unknown' THEN format(
+            'stopped_by: {}, from the summary phrase "{}"', o.stopped_by, outcome_phrase) END,
+        CASE WHEN o.outcome_kind IS NOT NULL THEN
+            format('attacker_fate: {}, from the summary phrase "{}"', o.attacker_fate,
+                   outcome_phrase) END
     ], lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row
-FROM mother_jones;
+FROM mother_jones
+LEFT JOIN mother_jones_outcomes AS o USING (outcome_kind);
 
 CREATE OR REPLACE TEMP VIEW attackers AS
 SELECT 'mother_jones' AS source, source_record_id, attacker_no, age, sex,

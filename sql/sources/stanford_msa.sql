@@ -22,23 +22,25 @@
 -- which the source's own totals support; they are flagged
 -- casualties_contradict_narrative and the `derivations` entry quotes the text.
 --
--- attacker_outcome from `Fate of Shooter at the scene` and `Shooter's Cause of
--- Death` (the fate after the incident, `Fate of Shooter`, is not about the scene),
--- first match wins, the same precedence as ap_usat_nu:
---   cause suicide or killed/suicide (one shooter killed, one suicide) -> suicide
+-- How it ended, from `Fate of Shooter at the scene` and `Shooter's Cause of Death`
+-- (the fate after the incident, `Fate of Shooter`, is not about the scene), first
+-- match wins, the same precedence as ap_usat_nu:
+--   cause suicide or killed/suicide (one shooter killed, one suicide) -> suicide by
+--     self
 --   cause killed, or fate at the scene "killed", and the description says within
 --     one sentence that police / officers / deputies / troopers / SWAT / a sniper
 --     shot or killed (Stanford does not say who killed the shooter; civilians did
---     in a few cases)                                   -> killed_by_police
+--     in a few cases)                          -> shot by police (stopped_by derived)
 --   fate custody, arrested, custody/escaped (one of several shooters caught)
---                                                       -> apprehended
---   fate escaped                                        -> fled
+--                                              -> apprehended, who unknown
+--   fate escaped                               -> fled, stopped by none
 --   anything else (deceased without a cause, killed by someone unnamed, "FALSE")
---                                                       -> unknown
+--                                              -> unknown
+-- attacker_fate: deceased at the scene, or a cause of death (killed, suicide) ->
+-- died (stated); custody or arrested -> survived (derived: alive when taken);
+-- custody/escaped and escaped without a cause of death -> unknown.
 -- attacker_outcome_raw = fate at the scene; cause of death (raw spellings).
--- stopped_by: suicide -> self, killed_by_police -> police, fled -> none; custody
--- does not say whether police, bystanders or a surrender ended it -> unknown.
---
+
 -- location_type from `Place Type` (normalized labels; raw kept): residential home /
 -- neighborhood -> residence; primary, secondary school, college/university ->
 -- education; company/factory/office, retail/wholesale/services, restaurant/cafe,
@@ -69,11 +71,17 @@ SELECT
     CASE
         WHEN cause IN ('suicide', 'killed/suicide') THEN 'suicide'
         WHEN (cause = 'killed' OR fate_scene = 'killed') AND police_killing_told
-            THEN 'killed_by_police'
+            THEN 'shot'
         WHEN fate_scene IN ('custody', 'arrested', 'custody/escaped') THEN 'apprehended'
         WHEN fate_scene = 'escaped' THEN 'fled'
         ELSE 'unknown'
-    END AS attacker_outcome
+    END AS end_method,
+    CASE
+        WHEN fate_scene IN ('deceased', 'killed')
+          OR cause IN ('suicide', 'killed', 'killed/suicide') THEN 'died'
+        WHEN fate_scene IN ('custody', 'arrested') THEN 'survived'
+        ELSE 'unknown'
+    END AS attacker_fate
 FROM stanford;
 
 CREATE OR REPLACE TEMP VIEW source_records AS
@@ -127,14 +135,17 @@ SELECT
     coalesce(review_officers_killed, le_killed) AS officers_killed,
     coalesce(review_officers_injured, le_injured) AS officers_injured,
     shooters AS attackers,
-    attacker_outcome,
+    end_method,
     nullif(concat_ws('; ', trim(fate_scene_raw), trim(cause_raw)), '') AS attacker_outcome_raw,
-    CASE attacker_outcome
+    CASE end_method
         WHEN 'suicide' THEN 'self'
-        WHEN 'killed_by_police' THEN 'police'
+        WHEN 'shot' THEN 'police'
         WHEN 'fled' THEN 'none'
         ELSE 'unknown'
     END AS stopped_by,
+    attacker_fate,
+    CASE attacker_fate WHEN 'died' THEN 'stated' WHEN 'survived' THEN 'derived' END
+        AS attacker_fate_basis,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
     list_concat(
@@ -144,7 +155,13 @@ SELECT
         CASE WHEN review_quote IS NOT NULL THEN ['casualties_contradict_narrative']
              ELSE []::VARCHAR[] END
     ) AS quality_flags,
-    CASE WHEN review_quote IS NOT NULL THEN [format(
+    list_concat(list_filter([
+        CASE WHEN end_method = 'shot' THEN 'stopped_by: police, from the description '
+             || '(police shot or killed the shooter)' END,
+        CASE WHEN attacker_fate = 'survived' THEN format(
+            'attacker_fate: survived, implied by the fate at the scene "{}"',
+            trim(fate_scene_raw)) END
+    ], lambda d: d IS NOT NULL), CASE WHEN review_quote IS NOT NULL THEN [format(
         'killed: {}, injured: {} (officers killed {}, injured {}), from the description "{}", not '
         || 'the columns ({}): {}', review_killed, review_injured, review_officers_killed,
         review_officers_injured, review_quote,
@@ -152,7 +169,7 @@ SELECT
                   'civilian injured ' || trim(civ_injured_raw),
                   'enforcement fatalities ' || trim(le_killed_raw),
                   'enforcement injured ' || trim(le_injured_raw)),
-        review_support)] ELSE []::VARCHAR[] END AS derivations,
+        review_support)] ELSE []::VARCHAR[] END) AS derivations,
     source_file,
     source_row
 FROM stanford_mapped;

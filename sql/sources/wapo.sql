@@ -7,12 +7,13 @@
 -- * location_type is 'education' for every record: the source only lists gunfire
 --   on K-12 school grounds; it has no place-type column, so location_type_raw is NULL.
 -- * killed / injured are the source's own counts, which exclude the shooter.
--- * attacker_outcome comes from deceased_notes1/2 ("how the shooter died"):
---   suicide -> suicide; "police shooting" / "killed by police" -> killed_by_police,
---   when every described shooter has the same note. shooter_deceased = 0 means "did
---   not die OR unknown", so it never proves an arrest, and shooter_deceased = 1
---   without a note does not say how: both stay 'unknown'.
--- * stopped_by: suicide -> self, killed by police -> police, else unknown.
+-- * How it ended comes from deceased_notes1/2 ("how the shooter died"), when every
+--   described shooter has the same note: suicide -> end_method suicide, stopped_by
+--   self; "police shooting" / "killed by police" -> shot by police. Both state the
+--   death: attacker_fate died (stated). shooter_deceased = 1 states a death without
+--   saying how (fate died, end_method and stopped_by unknown) when every described
+--   shooter has it; shooter_deceased = 0 means "did not die OR unknown", so it never
+--   proves survival or an arrest: fate unknown.
 -- * ended_before_police is NULL: the source never says when police arrived.
 -- * attackers: 2 when any shooter-2 column is filled, 1 when any shooter-1 column
 --   is, else NULL. uid 399 and 410 are one shooting entered twice (Mobile, AL,
@@ -29,7 +30,13 @@ SELECT
               OR deceased_notes2_clean IN ('police shooting', 'killed by police'))
             THEN 'killed_by_police'
         ELSE 'unknown'
-    END AS outcome
+    END AS outcome,
+    CASE
+        WHEN (shooter_deceased1_clean = '1' OR deceased_notes1_clean IS NOT NULL)
+         AND (NOT present2 OR shooter_deceased2_clean = '1'
+              OR deceased_notes2_clean IS NOT NULL) THEN 'died'
+        ELSE 'unknown'
+    END AS fate
 FROM wapo;
 
 CREATE OR REPLACE TEMP VIEW source_records AS
@@ -54,7 +61,8 @@ SELECT
     injured_n AS injured,
     injured AS injured_raw,
     attackers,
-    outcome AS attacker_outcome,
+    CASE outcome WHEN 'suicide' THEN 'suicide' WHEN 'killed_by_police' THEN 'shot'
+        ELSE 'unknown' END AS end_method,
     nullif(concat_ws('; ',
         'shooter_deceased1=' || shooter_deceased1_clean,
         'deceased_notes1=' || deceased_notes1_clean,
@@ -65,6 +73,8 @@ SELECT
         WHEN 'killed_by_police' THEN 'police'
         ELSE 'unknown'
     END AS stopped_by,
+    fate AS attacker_fate,
+    CASE WHEN fate <> 'unknown' THEN 'stated' END AS attacker_fate_basis,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END

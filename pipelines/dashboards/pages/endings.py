@@ -1,4 +1,4 @@
-"""How attacks end: attacker outcome, who stopped the attack, and police arrival.
+"""How attacks end: how (end_method), who stopped them, the attacker's fate, police arrival.
 
 All descriptive: attacks that end differently differ in place, weapon and time
 before anyone could act, so no chart here says what caused an outcome.
@@ -6,12 +6,14 @@ before anyone could act, so no chart here says what caused an outcome.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
 from pipelines.dashboards.charts import (
+    END_METHOD_COLOURS,
+    FATE_COLOURS,
     FULL_WIDTH,
-    OUTCOME_COLOURS,
     STOPPED_BY_COLOURS,
     category_colours,
     finish,
@@ -31,7 +33,8 @@ LIGHT = (PALETTE[1], PALETTE[5], PALETTE[6], PALETTE[8])
 
 
 def _with_row_labels(data: DashboardData, frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``row_label``: the source's short name with its coverage, e.g. "FBI (521 of 532)"."""
+    """Add ``row_label``: the source's short name with its coverage, e.g. "FBI (527 of 532
+    known)": the records that tell how the attack ended, of all its records."""
     import polars as pl
 
     labelled = data.with_labels(frame)
@@ -42,8 +45,10 @@ def _with_row_labels(data: DashboardData, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], title: str,
-                    subtitle: str, legend: str, lead: str, known: str) -> Chart:
-    """A 100% bar per source: the share of each category among records where it is known."""
+                    subtitle: str, legend: str, lead: str, known: str,
+                    notes: tuple[str, ...] = ()) -> Chart:
+    """A 100% bar per source: the share of each category among the records that tell how
+    the attack ended (the same denominator for how, who and fate)."""
     import altair as alt
     import polars as pl
 
@@ -65,7 +70,7 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
     ).transform_calculate(mid="(datum.x0 + datum.x1) / 2").encode(
         y=alt.Y("row_label:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260)))
     bars = base.mark_bar(height={"band": 0.78}).encode(
-        x=alt.X("x0:Q", title="Share of records where it is known",
+        x=alt.X("x0:Q", title="Share of records that tell how the attack ended",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         x2="x1:Q",
         color=alt.Color("category_label:N", title=legend, scale=scale,
@@ -78,33 +83,63 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
     ).transform_filter("datum.share >= 0.06")
     chart = (bars + shares).properties(width=FULL_WIDTH - 300, height=alt.Step(30),
                                      title=alt.Title(title, subtitle=subtitle))
-    text = caption(data, lead, coverage_by_source(frame), known)
+    text = caption(data, lead, coverage_by_source(frame), known, notes)
     return Chart(name, finish(chart, frame), text, frame)
 
 
-def attacker_outcome(data: DashboardData) -> Chart:
+def _fate_coverage(data: DashboardData) -> str:
+    """One sentence: per source, of the records that tell how an attack ended, how many
+    give the attacker's fate, and how many of those fates were inferred from links."""
+    import polars as pl
+
+    frame = data.with_labels(data.query("attacker_fate"))
+    per_source = frame.group_by("source", "source_label", maintain_order=True).agg(
+        pl.col("count").filter(pl.col("category") != "unknown").sum().alias("known"),
+        pl.col("inferred").sum().alias("inferred"), pl.col("n_known").first())
+    parts = [f"{html.escape(r['source_label'])} {fmt_int(r['known'])} of "
+             f"{fmt_int(r['n_known'])} ({fmt_int(r['inferred'])} inferred)"
+             for r in per_source.iter_rows(named=True)]
+    return "Attacker's fate known: " + "; ".join(parts) + "." if parts else ""
+
+
+def end_method(data: DashboardData) -> Chart:
     return _stacked_shares(
-        data, "attacker_outcome", OUTCOME_COLOURS,
-        "How the attack ended for the attacker",
-        "Share of each source's records where the outcome is known; hover for counts "
-        "and 95% intervals.",
-        "Attacker outcome",
-        "From <code>metric_resolution</code> (overall). Sources that never record an outcome "
-        "are not drawn; the label of each bar says how many of its records are known.",
-        "with the attacker's outcome known")
+        data, "end_method", END_METHOD_COLOURS,
+        "How the attack ended",
+        "Share of each source's records that tell how the attack ended; hover for counts "
+        "and 95% intervals. Who did it and whether the attacker died are the next charts.",
+        "How it ended",
+        "From <code>metric_resolution</code> (overall, field end_method). Sources that never "
+        "say how an attack ended (GVA) are not drawn; the label of each bar says how many of "
+        "its records tell.",
+        "telling how the attack ended")
 
 
 def stopped_by(data: DashboardData) -> Chart:
     return _stacked_shares(
         data, "stopped_by", STOPPED_BY_COLOURS,
         "Who stopped the attack",
-        "Share of each source's records where it is known; civilian includes off-duty "
-        "officers acting as civilians; self is suicide or the attacker stopping; none means "
-        "the attacker fled.",
+        "Same records as above; off-duty police are officers on the scene, not police "
+        "arriving; self is suicide or the attacker stopping; none means the attacker fled; "
+        "unknown: the source says how but not who.",
         "Stopped by",
-        "From <code>metric_resolution</code> (overall). Descriptive, not causal: attacks "
-        "stopped by different people differ in many other ways.",
-        "saying who stopped the attack")
+        "From <code>metric_resolution</code> (overall, field stopped_by). Descriptive, not "
+        "causal: attacks stopped by different people differ in many other ways.",
+        "telling how the attack ended")
+
+
+def attacker_fate(data: DashboardData) -> Chart:
+    return _stacked_shares(
+        data, "attacker_fate", FATE_COLOURS,
+        "Whether the attacker died",
+        "Same records as above; mixed: of several attackers, some died; unknown: the "
+        "source does not say (e.g. ALERRT's \"Shot by police\") and no linked record agrees "
+        "on it.",
+        "Attacker",
+        "From <code>metric_resolution</code> (overall, field attacker_fate): stated by the "
+        "source, derived from its other fields, or inferred from linked records of other "
+        "sources (column <code>inferred</code> in the chart's data).",
+        "telling how the attack ended", (_fate_coverage(data),))
 
 
 def police_arrival_by_year(data: DashboardData) -> Chart:
@@ -191,15 +226,17 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
 def page(data: DashboardData) -> Page:
     """The "How attacks end" page."""
     intro = (
-        "<p>How attacks ended for the attacker, who stopped them, and how often they were "
-        "already over when police arrived. Shares are of the records where the source says; "
-        "sources that cannot tell are left out of a chart, not counted as zero. None of this "
-        "says what caused an outcome.</p>"
+        "<p>How attacks ended, who stopped them, whether the attacker died, and how often "
+        "they were already over when police arrived. How, who and fate share one "
+        "denominator: the records where the source tells how the attack ended. Sources that "
+        "cannot tell are left out of a chart, not counted as zero. None of this says what "
+        "caused an outcome.</p>"
     )
     body: list = [
-        "<h2>Outcome and who stopped the attack</h2>",
-        attacker_outcome(data),
+        "<h2>How it ended, who stopped it, and the attacker's fate</h2>",
+        end_method(data),
         stopped_by(data),
+        attacker_fate(data),
         "<h2>Over before police arrived</h2>",
         police_arrival_by_year(data),
         police_arrival_by_location(data),

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Columns the linked `incidents` table must have for the page to use it.
 INCIDENT_COLUMNS = {"incident_id", "incident_date", "incident_name", "city", "state", "killed",
-                    "injured", "attacker_outcome"}
+                    "injured", "end_method", "attacker_fate"}
 SHOWN = 100  # rows rendered at once; the count says how many match
 
 SCRIPT = """<script>

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 PAGE_BLURBS = {
     "index.html": "Headline figures per source and incidents, killed and injured per year.",
-    "endings.html": "How attacks ended for the attacker, who stopped them, and how often "
-                    "they were over before police arrived.",
+    "endings.html": "How attacks ended, who stopped them, whether the attacker died, and "
+                    "how often they were over before police arrived.",
     "time.html": "How long attacks lasted, and the hour and weekday they started.",
     "where.html": "Incidents and casualties per state, and the kinds of places attacked.",
     "sources.html": "Which source covers which years under which definition, how "
