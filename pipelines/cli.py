@@ -41,13 +41,28 @@ def refresh(latest: bool = False, source: list[str] | str | None = None, wait: b
     from pipelines.lock import RefreshRunning, refresh_lock
 
     try:
-        with refresh_lock(project_paths().root / "data" / ".refresh.lock", wait=wait):
+        with refresh_lock(project_paths().root / "data" / ".refresh.lock",
+                          wait=wait) as left_by:
+            if left_by:  # the last refresh was killed: its run must not stay STARTED
+                _fail_killed_runs(left_by)
             if not (force or latest or source) and _nothing_changed():
                 return 0
             return _refresh(latest, source, force)
     except RefreshRunning as exc:
         print(f"refresh refused: {exc}", file=sys.stderr)
         return 3
+
+
+def _fail_killed_runs(left_by: str) -> None:
+    """Mark the Dagster runs of killed refreshes failed (see pipelines/runs.py)."""
+    _dagster_home()
+    import dagster as dg
+
+    from pipelines.runs import fail_abandoned_runs
+
+    with dg.DagsterInstance.get() as instance:
+        for run_id in fail_abandoned_runs(instance):
+            print(f"  (run {run_id} of a killed refresh, {left_by}: marked failed)")
 
 
 def _nothing_changed() -> bool:
@@ -105,8 +120,7 @@ def _refresh(latest: bool, source: list[str] | str | None, force: bool = False) 
     tags = {**process_tag(), **({FORCE_TAG: "true"} if force else {})}
     started = time.perf_counter()
     with dg.DagsterInstance.get() as instance:
-        # We hold the refresh lock: a command-line run still STARTED was killed.
-        for run_id in fail_abandoned_runs(instance):
+        for run_id in fail_abandoned_runs(instance):  # in case an earlier check missed it
             print(f"  (run {run_id} of a killed refresh: marked failed)")
         result = job.execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False,
@@ -162,13 +176,14 @@ def _report_failure(instance, result, paths, elapsed: float) -> int:
 def _report_stale(stale: dict[str, dict], paths, elapsed: float, run_id: str) -> None:
     """One line per stale source, or one for all when none could reach its host for the
     same reason (no network)."""
-    from pipelines.normalize.staging import has_snapshots
+    from pipelines.normalize.staging import has_snapshots, read_snapshots
     from pipelines.progress import without_source
 
     print(f"refresh PUBLISHED WITH STALE SOURCES after {elapsed:.1f}s (run {run_id}):",
           file=sys.stderr)
     unreachable = {status.get("unreachable") for status in stale.values()}
-    left_out = [slug for slug in stale if not has_snapshots(paths, slug)]
+    left_out = [slug for slug in stale
+                if not (has_snapshots(paths, slug) and read_snapshots(paths, slug))]
     if len(stale) > 1 and len(unreachable) == 1 and None not in unreachable and not left_out:
         print(f"  no network ({unreachable.pop()}): {len(stale)} sources kept their last "
               f"good snapshots: {', '.join(stale)}", file=sys.stderr)

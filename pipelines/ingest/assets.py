@@ -83,12 +83,10 @@ def land_source(context: dg.AssetExecutionContext, source: Source, paths, *,
         error = None
     except DownloadError as exc:
         error, fetched, unreachable = str(exc), [], exc.unreachable
-        if staging.has_snapshots(paths, source.slug):
-            snaps = staging.read_snapshots(paths, source.slug)
-            context.log.error(f"{error} (keeping the last good snapshot)")
-        else:
-            snaps = {}
-            context.log.error(f"{error} (no good snapshot yet: left out)")
+        snaps = (staging.read_snapshots(paths, source.slug)
+                 if staging.has_snapshots(paths, source.slug) else {})
+        context.log.error(f"{error} (keeping the last good snapshot)" if snaps
+                          else f"{error} (no good snapshot yet: left out)")
     staging.write_snapshots(paths, source.slug, snaps, staging.CANDIDATE_FILE)
     staging.write_status(paths, source.slug, error=error, stage="raw" if error else None,
                          unreachable=unreachable)
