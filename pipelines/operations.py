@@ -61,8 +61,8 @@ daily_refresh = dg.ScheduleDefinition(
 def failure_summary(run_id: str, job_name: str, failures: list[tuple[str, str]]) -> str:
     lines = [f"refresh run {run_id} ({job_name}) FAILED", ""]
     lines += [f"  {step}: {message}" for step, message in failures]
-    lines += ["", "The last published warehouse is unchanged unless curated__warehouse "
-              "succeeded. Details: the run's page in the Dagster UI."]
+    lines += ["", "Nothing was published unless curated__warehouse succeeded (a warehouse "
+              "published before stays). Details: the run's page in the Dagster UI."]
     return "\n".join(lines) + "\n"
 
 
