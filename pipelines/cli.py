@@ -151,7 +151,9 @@ def _report_failure(instance, result, paths, elapsed: float) -> int:
                 for e in result.all_events
                 if e.event_type_value == "STEP_FAILURE" and e.step_failure_data
                 and e.step_failure_data.error]
-    stopped = any(interrupted(error) for _, error in failures)
+    stopped = any(interrupted(error) for _, error in failures) or any(
+        e.event_type_value == "PIPELINE_FAILURE" and "interrupted" in (e.message or "")
+        for e in result.all_events)  # between steps
     summary = write_failure_summary(
         instance, result.run_id, result.job_def.name,
         [(step, "interrupted (SIGINT)" if interrupted(error) else error_line(error))

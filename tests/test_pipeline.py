@@ -143,6 +143,10 @@ def test_a_fresh_root_with_no_raw_files_fails_clearly_offline(tmp_path: Path) ->
     assert result.returncode == 1
     assert "http://127.0.0.1:9/" in result.stdout
     assert "no warehouse is published yet" in result.stderr, result.stderr
+    # A failed command-line run writes its summary too (no daemon needed).
+    summaries = list((paths.root / ".dagster_home" / "failures").glob("*.txt"))
+    assert len(summaries) == 1 and f"summary: {summaries[0]}" in result.stderr
+    assert "raw: alerrt: http://127.0.0.1:9/" in summaries[0].read_text()
     assert not paths.warehouse.exists()
     leftovers = [p for p in paths.raw.rglob("*") if p.is_file()] if paths.raw.exists() else []
     assert leftovers == []
