@@ -94,6 +94,11 @@ def test_corrupted_cache_makes_the_source_stale_not_wrong(tmp_path: Path) -> Non
     assert con.execute("SELECT stale FROM sources WHERE source = 'alerrt'").fetchone()[0]
     con.close()
     assert not list(paths.curated.glob(".incidents.duckdb.tmp-*"))
+    status = run_cli(paths, "status")  # it said every source was ok and exited 0
+    assert status.returncode == 1, status.stdout
+    alerrt = next(line for line in status.stdout.splitlines() if line.startswith("alerrt "))
+    assert "STALE" in alerrt and "597" in alerrt, alerrt
+    assert "  alerrt: data/raw/alerrt/" in status.stdout
 
 
 def test_one_corrupt_file_on_a_clean_root_still_publishes_the_others(tmp_path: Path) -> None:
