@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -56,11 +58,9 @@ def refresh(latest: bool = False, source: list[str] | str | None = None, wait: b
 def _fail_killed_runs(left_by: str) -> None:
     """Mark the Dagster runs of killed refreshes failed (see pipelines/runs.py)."""
     _dagster_home()
-    import dagster as dg
-
     from pipelines.runs import fail_abandoned_runs
 
-    with dg.DagsterInstance.get() as instance:
+    with _cli_instance() as instance:
         for run_id in fail_abandoned_runs(instance):
             print(f"  (run {run_id} of a killed refresh, {left_by}: marked failed)")
 
@@ -119,17 +119,19 @@ def _refresh(latest: bool, source: list[str] | str | None, force: bool = False) 
     # instead of holding the run queue (pipelines/runs.py).
     tags = {**process_tag(), **({FORCE_TAG: "true"} if force else {})}
     started = time.perf_counter()
-    with dg.DagsterInstance.get() as instance:
+    with _cli_instance() as instance:
         for run_id in fail_abandoned_runs(instance):  # in case an earlier check missed it
             print(f"  (run {run_id} of a killed refresh: marked failed)")
-        result = job.execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False,
-            asset_selection=selection, tags=tags,
-        )
+        with _signals_seen() as seen:
+            result = job.execute_in_process(
+                instance=instance, run_config=run_config, raise_on_error=False,
+                asset_selection=selection, tags=tags,
+            )
         paths = project_paths()
         elapsed = time.perf_counter() - started
         if not result.success:
-            return _report_failure(instance, result, paths, elapsed)
+            return _report_failure(instance, result, paths, elapsed,
+                                   sigint=signal.SIGINT in seen)
     stale = _stale_sources(paths)
     if stale:
         _report_stale(stale, paths, elapsed, result.run_id)
@@ -141,9 +143,49 @@ def _refresh(latest: bool, source: list[str] | str | None, force: bool = False) 
     return 0
 
 
-def _report_failure(instance, result, paths, elapsed: float) -> int:
+@contextlib.contextmanager
+def _signals_seen() -> Iterator[set[int]]:
+    """The signals this process received inside the block (filled in on exit).
+
+    Dagster turns SIGINT into an error inside the running step, but a library may
+    replace that error with its own (DuckDB: ``RuntimeError: Query interrupted``);
+    the interpreter's wakeup file descriptor sees every signal, whatever is raised.
+    """
+    seen: set[int] = set()
+    read_end, write_end = os.pipe()
+    for end in (read_end, write_end):
+        os.set_blocking(end, False)
+    previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    try:
+        yield seen
+    finally:
+        signal.set_wakeup_fd(previous)
+        with contextlib.suppress(BlockingIOError):
+            seen.update(os.read(read_end, 4096))
+        os.close(read_end)
+        os.close(write_end)
+
+
+def _cli_instance():
+    """The Dagster instance of ``$DAGSTER_HOME``, without capturing the steps' stdout and
+    stderr into compute-log files for the UI.
+
+    The progress lines already go to the terminal and every event is in the run's
+    log; capturing spawned four helper processes per step (``tail -F`` and its
+    watcher), which printed KeyboardInterrupt tracebacks on Ctrl-C in a terminal.
+    """
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    ref = InstanceRef.from_dir(os.environ["DAGSTER_HOME"], overrides={"compute_logs": {
+        "module": "dagster._core.storage.noop_compute_log_manager",
+        "class": "NoOpComputeLogManager"}})
+    return dg.DagsterInstance.from_ref(ref)
+
+
+def _report_failure(instance, result, paths, elapsed: float, *, sigint: bool = False) -> int:
     """Say what a failed run left published, write its failure summary, and return the
-    exit code: 130 when it was interrupted (Ctrl-C), else 1."""
+    exit code: 130 when it was interrupted (Ctrl-C, ``sigint``), else 1."""
     from pipelines.operations import write_failure_summary
     from pipelines.progress import error_line, interrupted
 
@@ -151,13 +193,14 @@ def _report_failure(instance, result, paths, elapsed: float) -> int:
                 for e in result.all_events
                 if e.event_type_value == "STEP_FAILURE" and e.step_failure_data
                 and e.step_failure_data.error]
-    stopped = any(interrupted(error) for _, error in failures) or any(
+    stopped = sigint or any(interrupted(error) for _, error in failures) or any(
         e.event_type_value == "PIPELINE_FAILURE" and "interrupted" in (e.message or "")
         for e in result.all_events)  # between steps
     summary = write_failure_summary(
         instance, result.run_id, result.job_def.name,
-        [(step, "interrupted (SIGINT)" if interrupted(error) else error_line(error))
-         for step, error in failures] or [("run", "failed")])
+        [(step, "interrupted (SIGINT)" if interrupted(error) or sigint else error_line(error))
+         for step, error in failures] or [("run", "interrupted (SIGINT)" if sigint
+                                           else "failed")])
     published = any(
         e.event_type_value == "STEP_SUCCESS" and e.step_key == "curated__warehouse"
         for e in result.all_events
@@ -267,8 +310,6 @@ def end_children(grace: float = 2.0) -> None:
     winding down; ``os._exit`` would leave them (and unreaped zombies) behind in the
     command's process group. Linux ``/proc``; elsewhere only zombies are reaped.
     """
-    import signal
-
     tracker = sys.modules.get("multiprocessing.resource_tracker")
     if tracker is not None and getattr(tracker._resource_tracker, "_pid", None) is not None:
         with contextlib.suppress(OSError, AttributeError):

@@ -26,13 +26,20 @@ def error_line(error) -> str:
     return rest if sep and " " not in head else lines[0]
 
 
-INTERRUPTED = "DagsterExecutionInterruptedError"
-"""What Dagster raises in a step when the process gets SIGINT (Ctrl-C)."""
+INTERRUPTED = frozenset({"DagsterExecutionInterruptedError", "InterruptException",
+                         "KeyboardInterrupt"})
+"""What a step raises when the process gets SIGINT (Ctrl-C): Dagster's error, DuckDB's
+``Query interrupted`` (it stops a running query itself), Python's own."""
 
 
 def interrupted(error) -> bool:
     """Whether a step failed because the run was interrupted, not because of its work."""
-    return any(e is not None and e.cls_name == INTERRUPTED for e in (error, error.cause))
+    while error is not None:
+        if error.cls_name in INTERRUPTED or error.message.strip().endswith(
+                "RuntimeError: Query interrupted"):  # DuckDB, in a library that rewraps it
+            return True
+        error = error.cause or error.context
+    return False
 
 
 def without_source(slug: str, error: str) -> str:

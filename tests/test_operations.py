@@ -179,17 +179,30 @@ def test_the_daemon_marks_a_killed_refresh_failed_and_a_queued_run_completes(
 
 # --- 5. interrupts, repeated flags, failure summaries, nothing left running -----------------
 
-def test_ctrl_c_says_interrupted_publishes_nothing_and_exits_130(project: ProjectPaths) -> None:
+@pytest.mark.parametrize(("after", "group"), [("  ok   raw", False),
+                                              ("  ok   normalized", True)],
+                         ids=["normalize step, the process", "warehouse build, its group"])
+def test_ctrl_c_says_interrupted_publishes_nothing_and_exits_130(
+    project: ProjectPaths, after: str, group: bool,
+) -> None:
     """SIGINT during the normalize step printed ``FAIL normalized ...
-    DagsterExecutionInterruptedError`` and exited 1."""
+    DagsterExecutionInterruptedError`` and exited 1; during the warehouse build DuckDB
+    stops the query itself (``Query interrupted``). Sent to the process, or to its
+    whole process group as a terminal's Ctrl-C is (Dagster's log tailers printed
+    KeyboardInterrupt tracebacks)."""
     published = project.warehouse.stat()
     cli = Cli(project, "--force")
-    cli.wait_for_line("  ok   raw")
-    cli.process.send_signal(signal.SIGINT)
+    cli.wait_for_line(after)
+    if group:
+        os.killpg(cli.process.pid, signal.SIGINT)
+    else:
+        cli.process.send_signal(signal.SIGINT)
     code, out, err = cli.finish()
     assert code == 130, out + err
     assert "DagsterExecutionInterruptedError" not in out + err
+    assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err, err
     assert not [line for line in out.splitlines() if line.startswith("  FAIL")], out
+    assert [line for line in out.splitlines() if line.startswith("  INTERRUPTED")], out
     assert "refresh interrupted after" in err and "nothing was published" in err, err
     after = project.warehouse.stat()
     assert (after.st_ino, after.st_mtime_ns) == (published.st_ino, published.st_mtime_ns)
