@@ -136,6 +136,7 @@ def normalized(context: dg.AssetExecutionContext):
     from concurrent.futures import ThreadPoolExecutor
 
     from pipelines.fingerprint import FORCE_TAG, code_digest
+    from pipelines.normalize import staging
     from pipelines.normalize.runner import SourceError
 
     paths = project_paths()
@@ -154,7 +155,8 @@ def normalized(context: dg.AssetExecutionContext):
                 continue
             if outcome.error is not None:
                 context.log.error(f"{outcome.error} (keeping the tables of the last good "
-                                  "snapshot)")
+                                  "snapshot)" if staging.staged_tables(paths, slug)
+                                  else f"{outcome.error} (no good snapshot yet: left out)")
             yield dg.MaterializeResult(asset_key=normalized_key(slug), metadata=outcome.metadata)
             yield _check_result(slug, outcome)
     if len(failed) == 1:
