@@ -12,6 +12,7 @@ from pipelines.dashboards.assets import dashboard_site
 from pipelines.ingest.assets import raw
 from pipelines.normalize.assets import normalized
 from pipelines.operations import (
+    abandoned_runs,
     daily_job,
     daily_refresh,
     refresh_failure_summary,
@@ -26,6 +27,6 @@ defs = dg.Definitions(
     asset_checks=[warehouse_checks],
     jobs=[refresh_job, daily_job],
     schedules=[weekly_refresh, daily_refresh],
-    sensors=[refresh_failure_summary],
+    sensors=[refresh_failure_summary, abandoned_runs],
     loggers={"console": dg.colored_console_logger, "step_progress": step_progress},
 )

@@ -1,8 +1,12 @@
 """Refresh operations for analysts: jobs, schedules and the run-failure sensor.
 
 Schedules follow each source's branch tip (``latest`` mode), are off by default
-and are turned on in the Dagster UI (Automation). The failure sensor writes one
-plain-text summary per failed run to ``$DAGSTER_HOME/failures/``.
+and are turned on in the Dagster UI (Automation). Every failed run gets one
+plain-text summary in ``$DAGSTER_HOME/failures/<run id>.txt``: written by the
+failure sensor for runs the daemon sees, and by the command line for its own runs
+(it cannot count on a daemon running). The ``abandoned_runs`` sensor marks a
+command-line run whose process was killed as failed (see pipelines/runs.py), so it
+does not hold the run queue for ever.
 """
 
 from pathlib import Path
@@ -57,9 +61,36 @@ daily_refresh = dg.ScheduleDefinition(
 def failure_summary(run_id: str, job_name: str, failures: list[tuple[str, str]]) -> str:
     lines = [f"refresh run {run_id} ({job_name}) FAILED", ""]
     lines += [f"  {step}: {message}" for step, message in failures]
-    lines += ["", "The last published warehouse is unchanged unless curated__warehouse "
-              "succeeded. Details: the run's page in the Dagster UI."]
+    lines += ["", "Nothing was published unless curated__warehouse succeeded (a warehouse "
+              "published before stays). Details: the run's page in the Dagster UI."]
     return "\n".join(lines) + "\n"
+
+
+def write_failure_summary(instance: dg.DagsterInstance, run_id: str, job_name: str,
+                          failures: list[tuple[str, str]]) -> Path:
+    """Write ``$DAGSTER_HOME/failures/<run id>.txt`` (see :func:`failure_summary`)."""
+    folder = Path(instance.root_directory) / "failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{run_id}.txt"
+    target.write_text(failure_summary(run_id, job_name, failures), encoding="utf-8")
+    return target
+
+
+@dg.sensor(
+    name="abandoned_runs",
+    minimum_interval_seconds=15,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks a command-line refresh run whose process is gone (killed) as "
+    "failed, so it does not hold the run queue (max_concurrent_runs: 1) for ever.",
+)
+def abandoned_runs(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    from pipelines.runs import fail_abandoned_runs
+
+    failed = fail_abandoned_runs(context.instance)
+    for run_id in failed:
+        context.log.warning(f"run {run_id}: its process is gone; marked failed")
+    return dg.SkipReason(f"marked failed: {', '.join(failed)}" if failed
+                         else "no run with a process that is gone")
 
 
 @dg.run_failure_sensor(
@@ -75,9 +106,7 @@ def refresh_failure_summary(context: dg.RunFailureSensorContext) -> None:
          error_line(event.step_failure_data.error)
          if event.step_failure_data and event.step_failure_data.error else "failed")
         for event in context.get_step_failure_events()
-    ]
-    folder = Path(context.instance.root_directory) / "failures"
-    folder.mkdir(parents=True, exist_ok=True)
-    text = failure_summary(context.dagster_run.run_id, context.dagster_run.job_name, failures)
-    (folder / f"{context.dagster_run.run_id}.txt").write_text(text, encoding="utf-8")
-    context.log.error(text)
+    ] or [("run", context.failure_event.message or "failed")]
+    target = write_failure_summary(context.instance, context.dagster_run.run_id,
+                                   context.dagster_run.job_name, failures)
+    context.log.error(target.read_text(encoding="utf-8"))

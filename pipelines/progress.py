@@ -33,10 +33,34 @@ def ui_name(step_key: str) -> str:
     return step_key.replace("__", "/")
 
 
+INTERRUPTED = frozenset({"DagsterExecutionInterruptedError", "InterruptException",
+                         "KeyboardInterrupt"})
+"""What a step raises when the process gets SIGINT (Ctrl-C): Dagster's error, DuckDB's
+``Query interrupted`` (it stops a running query itself), Python's own."""
+
+
+def interrupted(error) -> bool:
+    """Whether a step failed because the run was interrupted, not because of its work."""
+    while error is not None:
+        if error.cls_name in INTERRUPTED or error.message.strip().endswith(
+                "RuntimeError: Query interrupted"):  # DuckDB, in a library that rewraps it
+            return True
+        error = error.cause or error.context
+    return False
+
+
+def without_source(slug: str, error: str) -> str:
+    """``error`` without the ``<slug>: `` it starts with (the line already names it)."""
+    return error.removeprefix(f"{slug}: ")
+
+
 class _StepLines(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.started: dict[str, float] = {}
+        self.stale: dict[str, list[bool]] = {}
+        """Per step, whether each source asset it materialized (with data) is stale."""
+        self.absent: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None)
@@ -53,22 +77,38 @@ class _StepLines(logging.Handler):
         if kind not in ("STEP_SUCCESS", "STEP_FAILURE"):
             return
         seconds = time.perf_counter() - self.started.get(event.step_key, time.perf_counter())
-        line = f"  {'ok  ' if kind == 'STEP_SUCCESS' else 'FAIL'} {ui_name(event.step_key):<28}"
-        line += f" {seconds:6.2f}s"
-        if kind == "STEP_FAILURE" and event.step_failure_data and event.step_failure_data.error:
-            line += f"  {error_line(event.step_failure_data.error)}"
+        word, note = ("ok", "") if kind == "STEP_SUCCESS" else ("FAIL", "")
+        stale = self.stale.get(event.step_key, [])
+        if kind == "STEP_SUCCESS" and any(stale):
+            # A step whose every source kept its last snapshot did not do its work.
+            word = "STALE" if all(stale) else "ok"
+            note = (f"  all {len(stale)} sources stale" if all(stale)
+                    else f"  {sum(stale)} of {len(stale)} sources stale")
+        error = (event.step_failure_data.error
+                 if kind == "STEP_FAILURE" and event.step_failure_data else None)
+        if error:
+            word, note = (("INTERRUPTED", "") if interrupted(error)
+                          else ("FAIL", f"  {error_line(error)}"))
+        line = f"  {word:<4} {ui_name(event.step_key):<28} {seconds:6.2f}s{note}"
         print(line, file=sys.stdout, flush=True)
 
-    @staticmethod
-    def _asset_line(event) -> None:
+    def _asset_line(self, event) -> None:
         """``       normalized/fbi   0.21s``, for an asset of a step that holds several."""
         materialization = event.event_specific_data.materialization
         name = materialization.asset_key.to_user_string()
         if name.replace("/", "__") == event.step_key:
             return  # a one-asset step: its step line says it all
         meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
-        if meta.get("stale"):
-            state = f"  STALE  {meta.get('error', '')}"
+        slug = name.rpartition("/")[2]
+        if meta.get("files") == {} and not meta.get("stale"):
+            self.absent.add(slug)  # a user-supplied source that was not supplied
+        if slug not in self.absent:
+            self.stale.setdefault(event.step_key, []).append(bool(meta.get("stale")))
+        if meta.get("stale_from") == "raw":  # the raw line said why, once is enough
+            state = ("  STALE  kept its last good tables" if meta.get("kept")
+                     else "  STALE  left out: no good snapshot yet")
+        elif meta.get("stale"):
+            state = f"  STALE  {without_source(slug, str(meta.get('error', '')))}"
         else:
             seconds = meta.get("seconds")
             state = f" {seconds:6.2f}s" if isinstance(seconds, int | float) else ""

@@ -46,10 +46,13 @@ def _last_runs(slugs: list[str]) -> dict[str, str]:
         for slug in slugs:
             key = dg.AssetKey(["normalized", slug])
             record = instance.get_latest_materialization_event(key)
-            out[slug] = (
-                f"ok {datetime.fromtimestamp(record.timestamp, UTC):%Y-%m-%d %H:%M}"
-                if record else "never"
-            )
+            if record is None:
+                out[slug] = "never"
+                continue
+            meta = record.asset_materialization.metadata if record.asset_materialization else {}
+            stale = getattr(meta.get("stale"), "value", False)
+            out[slug] = (f"{'STALE' if stale else 'ok'} "
+                         f"{datetime.fromtimestamp(record.timestamp, UTC):%Y-%m-%d %H:%M}")
     return out
 
 
@@ -63,6 +66,10 @@ def status(paths: ProjectPaths) -> int:
     try:
         rows = {r[0]: r[1:] for r in con.execute(
             "SELECT source, records, rejects, files FROM sources").fetchall()}
+        # What the last refresh could not refresh, and why (as `checks` sources_fresh).
+        stale = dict(con.execute(
+            "SELECT source, coalesce(stale_reason, '') FROM sources WHERE stale "
+            "ORDER BY source").fetchall())
     finally:
         con.close()
     now = datetime.now(UTC)
@@ -73,18 +80,25 @@ def status(paths: ProjectPaths) -> int:
     for slug, source in sources().items():
         records, rejects, files = rows.get(slug, (None, None, "[]"))
         manifests = json.loads(files or "[]")
-        fresh = freshness(source, manifests, now)
+        fresh = "STALE" if slug in stale else freshness(source, manifests, now)
         sha = "".join(m["sha256"][:12] for m in manifests[:1]) + (
             f" +{len(manifests) - 1}" if len(manifests) > 1 else "")
         fetched = max((m["fetched_at"][:19] for m in manifests), default="-")
         run = runs.get(slug, "-")
-        bad = fresh.startswith(("stale", "missing")) or records is None
+        bad = fresh.startswith(("stale", "STALE", "missing")) or records is None
         problems += bad
         print(f"{slug:<17}{records if records is not None else '-':>8}"
               f"{rejects if rejects is not None else '-':>8}  {sha or '-':<17}{fetched:<21}"
               f"{fresh:<28}{run}")
     published = datetime.fromtimestamp(paths.warehouse.stat().st_mtime, UTC)
     print(f"warehouse: {paths.warehouse} (published {published:%Y-%m-%d %H:%M} UTC)")
+    if stale:
+        from pipelines.progress import without_source
+
+        print(f"STALE: the last refresh could not refresh {len(stale)} source(s); the "
+              "warehouse holds their last good snapshot (or none):")
+        for slug, reason in stale.items():
+            print(f"  {slug}: {without_source(slug, reason)}")
     return 1 if problems else 0
 
 

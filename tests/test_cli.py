@@ -57,3 +57,77 @@ def test_unknown_source_is_refused(published: ProjectPaths) -> None:
     result = run_cli(published, "refresh", "--source", "nope")
     assert result.returncode == 2
     assert "unknown source 'nope'" in result.stderr
+
+
+def _copy(published: ProjectPaths, tmp_path: Path) -> ProjectPaths:
+    """A private copy of the session's published root."""
+    import shutil
+
+    shutil.copytree(published.root, tmp_path / "project", symlinks=True)
+    return ProjectPaths(tmp_path / "project")
+
+
+def test_offline_latest_is_quick_says_so_once_and_status_says_stale(
+    published: ProjectPaths, tmp_path: Path,
+) -> None:
+    """``refresh --latest`` with no network: each source's connection error was printed
+    three times after four attempts each, the raw step said ok, and ``status`` then
+    showed every source ok and exited 0 while ``checks`` failed sources_fresh. Here the
+    mirror is a closed port on 127.0.0.1 (the connection is refused, as offline)."""
+    import socket
+    import time
+
+    from pipelines.registry import sources
+
+    paths = _copy(published, tmp_path)
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    result = run_cli(paths, "refresh", "--latest",
+                     env={"INCIDENTS_MIRROR": f"http://127.0.0.1:{port}"})
+    seconds = time.monotonic() - started
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    asked = [s for s in sources().values() if not s.user_supplied_env]
+    for source in asked:  # each source's reason once: on its raw line
+        url = source.url(source.data_files[0], latest=True).replace(
+            "https://raw.githubusercontent.com", f"http://127.0.0.1:{port}")
+        assert out.count(url) == 1, (url, out)
+    raw_step = next(line for line in result.stdout.splitlines() if line.split()[1:2] == ["raw"])
+    assert raw_step.startswith("  STALE raw") and f"all {len(asked)} sources stale" in raw_step
+    assert (f"  no network (connection refused by 127.0.0.1:{port}): {len(asked)} sources kept "
+            "their last good snapshots") in result.stderr, result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith("  STALE")]
+    assert "attempts" not in out
+    print(f"offline --latest refresh: {seconds:.1f}s")
+
+    status = run_cli(paths, "status")
+    assert status.returncode == 1, status.stdout
+    table = {line.split()[0]: line for line in status.stdout.splitlines()[1:]
+             if line.split() and line.split()[0] in sources()}
+    for source in asked:
+        assert "STALE" in table[source.slug], table[source.slug]
+        assert f"  {source.slug}: http://127.0.0.1:{port}/" in status.stdout
+    assert "not supplied" in table["violence_project"]
+    checks = run_cli(paths, "checks")
+    assert checks.returncode == 1 and "FAIL  sources_fresh" in checks.stdout
+
+
+def test_a_missing_user_supplied_file_is_stale_in_status(
+    published: ProjectPaths, tmp_path: Path,
+) -> None:
+    """$INCIDENTS_VIOLENCE_PROJECT_CSV naming a file that is not there: the other
+    sources publish, the source is left out and marked stale, and status says so."""
+    paths = _copy(published, tmp_path)
+    missing = tmp_path / "no-such-export.csv"
+    result = run_cli(paths, "refresh",
+                     env={"INCIDENTS_VIOLENCE_PROJECT_CSV": str(missing)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"  STALE violence_project (left out: no good snapshot yet): {missing}: no such "
+            "file") in result.stderr, result.stderr
+    status = run_cli(paths, "status")
+    assert status.returncode == 1, status.stdout
+    line = next(x for x in status.stdout.splitlines() if x.startswith("violence_project"))
+    assert "STALE" in line, line
+    assert f"  violence_project: {missing}: no such file" in status.stdout

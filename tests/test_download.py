@@ -174,14 +174,31 @@ def test_read_timeout_mid_body_is_retried_then_reported(
     assert server.hits("/stalls.csv") == 2
 
 
-def test_connection_refused_is_retried_then_reported(tmp_dir: Path) -> None:
+def test_connection_refused_is_reported_at_once_not_retried(tmp_dir: Path) -> None:
+    """Nothing listens on the port: another attempt within seconds would not help (it
+    cost 4 attempts and their backoff per source offline), so one attempt, one reason."""
     with socket.socket() as sock:  # a port that nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     sleeps = Sleeps()
-    message = fail(f"http://127.0.0.1:{port}/data.csv", tmp_dir, max_attempts=3, sleep=sleeps)
-    assert "failed after 3 attempts" in message and "connection failed" in message
-    assert len(sleeps) == 2
+    with pytest.raises(DownloadError) as caught:
+        fetch(f"http://127.0.0.1:{port}/data.csv", tmp_dir, source="src", max_attempts=3,
+              sleep=sleeps)
+    message = str(caught.value)
+    assert message == f"src: http://127.0.0.1:{port}/data.csv: connection refused by " \
+                      f"127.0.0.1:{port}", message
+    assert caught.value.unreachable == f"connection refused by 127.0.0.1:{port}"
+    assert sleeps == [] and listing(tmp_dir) == UNTOUCHED
+
+
+def test_a_host_name_that_does_not_resolve_is_reported_at_once(tmp_dir: Path) -> None:
+    """``.invalid`` never resolves (RFC 2606), with or without network: as offline, where
+    every source's DNS lookup failed four times with backoff (17 s of a 25 s run)."""
+    sleeps = Sleeps()
+    message = fail("https://nonexistent.invalid/data.csv", tmp_dir, max_attempts=4,
+                   sleep=sleeps)
+    assert message.endswith(": cannot resolve host nonexistent.invalid"), message
+    assert "attempts" not in message and sleeps == []
 
 
 def test_truncated_body_is_retried_then_reported(server: LocalServer, tmp_dir: Path) -> None:

@@ -91,24 +91,48 @@ def test_corrupted_cache_makes_the_source_stale_not_wrong(tmp_path: Path) -> Non
     snapshot.write_bytes(snapshot.read_bytes()[:1000])
     result = run_cli(paths, "refresh")
     assert result.returncode == 1
-    assert "STALE alerrt: alerrt: " in result.stderr and "sha256" in result.stderr
+    assert "STALE alerrt: data/raw/alerrt/" in result.stderr and "sha256" in result.stderr
+    assert "restore it with `git checkout -- data/raw/alerrt/" in result.stderr
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM source_records WHERE source = 'alerrt'"
                        ).fetchone()[0] == 597  # the last good tables, not the corrupt file
     assert con.execute("SELECT stale FROM sources WHERE source = 'alerrt'").fetchone()[0]
     con.close()
     assert not list(paths.curated.glob(".incidents.duckdb.tmp-*"))
+    status = run_cli(paths, "status")  # it said every source was ok and exited 0
+    assert status.returncode == 1, status.stdout
+    alerrt = next(line for line in status.stdout.splitlines() if line.startswith("alerrt "))
+    assert "STALE" in alerrt and "597" in alerrt, alerrt
+    assert "  alerrt: data/raw/alerrt/" in status.stdout
 
 
-def test_a_failing_first_run_publishes_nothing(tmp_path: Path) -> None:
+def test_one_corrupt_file_on_a_clean_root_still_publishes_the_others(tmp_path: Path) -> None:
+    """A first build where one raw file no longer matches its sha256 (as when Git's
+    line-ending conversion rewrote it): the other sources publish, the bad one is
+    left out and marked stale with how to restore the file, and no message claims a
+    warehouse or a last good snapshot that does not exist."""
     paths = scratch_root(tmp_path)
     snapshot = next((paths.raw / "alerrt").glob("*/aa_data_wide_nogeo_2024.csv"))
-    snapshot.write_bytes(b"tampered")
+    snapshot.write_bytes(snapshot.read_bytes().replace(b"\n", b"\r\n"))  # as autocrlf does
     result = run_cli(paths, "refresh")
-    assert result.returncode == 1
-    assert "alerrt" in result.stdout and "sha256" in result.stdout
-    assert "unchanged" in result.stderr
-    assert not paths.warehouse.exists()
+    assert result.returncode == 1, result.stdout + result.stderr
+    shown = snapshot.relative_to(paths.root)
+    assert f"  STALE alerrt (left out: no good snapshot yet): {shown}: stored snapshot no " \
+           "longer matches its sha256" in result.stderr, result.stderr
+    assert f"restore it with `git checkout -- {shown}`" in result.stderr
+    assert "unchanged" not in result.stderr and "last published" not in result.stderr
+    assert "kept their last good" not in result.stderr
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    counts = dict(con.execute("SELECT source, count(*) FROM source_records GROUP BY 1")
+                  .fetchall())
+    stale = con.execute("SELECT source, stale_reason FROM sources WHERE stale").fetchall()
+    con.close()
+    assert "alerrt" not in counts and counts["fbi"] == 532, counts
+    assert [slug for slug, _ in stale] == ["alerrt"] and str(shown) in stale[0][1]
+    status = run_cli(paths, "status")
+    assert status.returncode == 1
+    alerrt = next(line for line in status.stdout.splitlines() if line.startswith("alerrt "))
+    assert "STALE" in alerrt and alerrt.split()[1:4] == ["0", "0", "-"], alerrt
 
 
 def test_stale_temporary_build_is_cleaned_up(tmp_path: Path) -> None:
@@ -128,6 +152,11 @@ def test_a_fresh_root_with_no_raw_files_fails_clearly_offline(tmp_path: Path) ->
     result = run_cli(paths, "refresh", env={"INCIDENTS_MIRROR": "http://127.0.0.1:9"})
     assert result.returncode == 1
     assert "http://127.0.0.1:9/" in result.stdout
+    assert "no warehouse is published yet" in result.stderr, result.stderr
+    # A failed command-line run writes its summary too (no daemon needed).
+    summaries = list((paths.root / ".dagster_home" / "failures").glob("*.txt"))
+    assert len(summaries) == 1 and f"summary: {summaries[0]}" in result.stderr
+    assert "raw: alerrt: http://127.0.0.1:9/" in summaries[0].read_text()
     assert not paths.warehouse.exists()
     leftovers = [p for p in paths.raw.rglob("*") if p.is_file()] if paths.raw.exists() else []
     assert leftovers == []
@@ -202,7 +231,7 @@ def test_download_fault_keeps_the_last_good_data(tmp_path: Path) -> None:
         result = run_cli(paths, "refresh",
                          env={"INCIDENTS_MIRROR": f"http://127.0.0.1:{server.port}"})
     assert result.returncode == 1
-    assert f"STALE alerrt: alerrt: {server.url(url_path)}: " in result.stderr
+    assert f"STALE alerrt: {server.url(url_path)}: " in result.stderr
     assert "HTML" in result.stderr
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM source_records WHERE source = 'alerrt'"

@@ -32,7 +32,8 @@ def _stale(data: DashboardData) -> str:
                     for s, reason in rows)
     return (f'<div class="note" id="stale-sources" data-stale="{len(rows)}"><p>The last '
             "refresh could not refresh these sources; the warehouse shows their last good "
-            f"snapshot:</p><ul>{items}</ul></div>")
+            "snapshot, or leaves out one that has none yet:"
+            f"</p><ul>{items}</ul></div>")
 
 
 def _summary_table(data: DashboardData, summary: pl.DataFrame) -> str:

@@ -47,28 +47,29 @@ def _spec(source: Source) -> dg.AssetSpec:
 @dg.multi_asset(name="raw", specs=[_spec(s) for s in SOURCES.values()], can_subset=True)
 def raw(context: dg.AssetExecutionContext, config: RawConfig):
     from pipelines.ingest.download import DownloadError
+    from pipelines.normalize import staging
 
     paths = project_paths()
     slugs = [slug for slug in SOURCES if raw_key(slug) in context.selected_asset_keys]
-    failed: list[DownloadError] = []
     for slug in slugs:
-        try:
-            yield land_source(context, SOURCES[slug], paths, latest=config.latest)
-        except DownloadError as exc:  # the other sources still land; raised below
-            failed.append(exc)
-    if len(failed) == 1:
-        raise failed[0]
-    if failed:
-        raise DownloadError("; ".join(str(exc) for exc in failed)) from failed[0]
+        yield land_source(context, SOURCES[slug], paths, latest=config.latest)
+    # A source that failed with no snapshot to fall back on is left out (stale) and
+    # the others publish; only when no selected source has anything is there nothing
+    # to build from.
+    errors = [staging.read_status(paths, slug)["error"] for slug in slugs]
+    if any(errors) and not any(staging.read_snapshots(paths, slug, staging.CANDIDATE_FILE)
+                               for slug in slugs):
+        raise DownloadError("; ".join(error for error in errors if error))
 
 
 def land_source(context: dg.AssetExecutionContext, source: Source, paths, *,
                 latest: bool) -> dg.MaterializeResult:
     """Land one source's files and record them as its candidate snapshots.
 
-    A download that fails keeps the last good snapshot (so the other sources
-    still publish and this one is marked stale); with nothing to fall back on,
-    the DownloadError is raised.
+    A download that fails (or a stored file that no longer matches its sha256)
+    keeps the last good snapshot, so the other sources still publish and this one
+    is marked stale; with no good snapshot yet, the source is marked stale with
+    none (left out of the warehouse) and the others still publish.
     """
     import time
 
@@ -76,16 +77,19 @@ def land_source(context: dg.AssetExecutionContext, source: Source, paths, *,
     from pipelines.normalize import staging
 
     started = time.perf_counter()
+    unreachable = None
     try:
         snaps, fetched = _land(source, paths.raw, latest=latest)
         error = None
     except DownloadError as exc:
-        if not staging.has_snapshots(paths, source.slug):
-            raise
-        snaps, fetched, error = staging.read_snapshots(paths, source.slug), [], str(exc)
-        context.log.error(f"{error} (keeping the last good snapshot)")
+        error, fetched, unreachable = str(exc), [], exc.unreachable
+        snaps = (staging.read_snapshots(paths, source.slug)
+                 if staging.has_snapshots(paths, source.slug) else {})
+        context.log.error(f"{error} (keeping the last good snapshot)" if snaps
+                          else f"{error} (no good snapshot yet: left out)")
     staging.write_snapshots(paths, source.slug, snaps, staging.CANDIDATE_FILE)
-    staging.write_status(paths, source.slug, error=error, stage="raw" if error else None)
+    staging.write_status(paths, source.slug, error=error, stage="raw" if error else None,
+                         unreachable=unreachable)
     return dg.MaterializeResult(
         asset_key=raw_key(source.slug),
         metadata={

@@ -1,23 +1,28 @@
 """Download one public file, robustly, into a verified temporary file.
 
 ``fetch`` is the only place the pipeline talks HTTP. It retries what is worth
-retrying (5xx, 429, connection problems, timeouts, truncated bodies) with
+retrying (5xx, 429, dropped connections, timeouts, truncated bodies) with
 exponential backoff and full jitter, refuses what is not (other 4xx, an HTML page
-served instead of data, a wrong sha256), and never leaves a partial file behind:
+served instead of data, a wrong sha256, a host that cannot be reached at all: its
+name does not resolve or it refuses the connection, as when there is no network),
+and never leaves a partial file behind:
 the body is streamed into ``tmp_dir/.part-*`` and that file is either returned
 complete, hashed and fsynced, or removed. Moving it into place is the caller's job.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import random
+import socket
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import ReadTimeoutError
@@ -30,7 +35,16 @@ SNIFFED_FORMATS = frozenset({"csv"}) | ZIP_FORMATS
 
 
 class DownloadError(Exception):
-    """A download failed; the message names the source slug and the URL and says why in one line."""
+    """A download failed; the message names the source slug and the URL and says why in one line.
+
+    ``unreachable`` says why the host could not be reached at all (``cannot resolve
+    host raw.githubusercontent.com``, ``connection refused by 127.0.0.1:9``), else None:
+    the same reason for every source means there is no network, said once.
+    """
+
+    def __init__(self, message: str, *, unreachable: str | None = None) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,15 @@ class _Retry(Exception):
 
 class _Fatal(Exception):
     """A failure that another attempt would not fix; the message is the reason."""
+
+
+class _Unreachable(_Fatal):
+    """The host cannot be reached at all: retrying within seconds would not help."""
+
+
+UNREACHABLE_ERRNOS = {errno.ECONNREFUSED: "connection refused by",
+                      errno.ENETUNREACH: "network unreachable for",
+                      errno.EHOSTUNREACH: "no route to"}
 
 
 def fetch(
@@ -92,7 +115,10 @@ def fetch(
                                 (connect_timeout, read_timeout), expected_sha256,
                                 expected_format, etag, last_modified)
             except _Fatal as exc:
-                raise DownloadError(f"{source}: {url}: {exc}") from exc.__cause__
+                raise DownloadError(
+                    f"{source}: {url}: {exc}",
+                    unreachable=str(exc) if isinstance(exc, _Unreachable) else None,
+                ) from exc.__cause__
             except _Retry as exc:
                 last = exc
                 if attempt < max_attempts:
@@ -197,8 +223,34 @@ def _classify(exc: requests.RequestException, timeout: tuple[float, float],
     cause = exc.args[0] if exc.args else exc
     reason = " ".join(str(getattr(cause, "reason", cause)).split())
     if isinstance(exc, requests.ConnectionError):
+        unreachable = _unreachable(exc)
+        if unreachable:
+            return _Unreachable(unreachable)
         return _Retry(f"connection failed: {reason}")
     return _Fatal(f"{type(exc).__name__}: {reason}")
+
+
+def _unreachable(exc: requests.ConnectionError) -> str | None:
+    """Why the host cannot be reached at all (its name does not resolve, or nothing
+    accepts the connection), from the errors chained under ``exc``; else None."""
+    url = exc.request.url if exc.request is not None else ""
+    parts = urlsplit(url)
+    host = parts.hostname or "the host"
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [exc]
+    while pending and len(seen) < 12:
+        error = pending.pop()
+        if error is None or any(error is s for s in seen):
+            continue
+        seen.append(error)
+        if isinstance(error, socket.gaierror):
+            return f"cannot resolve host {host}"
+        if isinstance(error, OSError) and error.errno in UNREACHABLE_ERRNOS:
+            where = f"{host}:{parts.port}" if parts.port else host
+            return f"{UNREACHABLE_ERRNOS[error.errno]} {where}"
+        pending += [error.__cause__, error.__context__, getattr(error, "reason", None),
+                    *(a for a in error.args[:1] if isinstance(a, BaseException))]
+    return None
 
 
 def _sniff(head: bytes, expected_format: str | None) -> None:

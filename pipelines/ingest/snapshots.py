@@ -85,7 +85,13 @@ def find(raw_root: Path, slug: str, sha256: str, *, verify: bool = True) -> Snap
     if verify and sha256_file(Path(snap.path)) != sha256:
         from pipelines.ingest.download import DownloadError
 
-        raise DownloadError(f"{slug}: {snap.path}: stored snapshot no longer matches its sha256")
+        where = Path(snap.path)
+        shown = where.relative_to(raw_root.parent.parent) if where.is_relative_to(
+            raw_root.parent.parent) else where
+        raise DownloadError(
+            f"{slug}: {shown}: stored snapshot no longer matches its sha256 (changed on "
+            f"disk, e.g. by Git's line-ending conversion): restore it with `git checkout -- "
+            f"{shown}`, or delete {shown.parent}/ to download it again")
     return snap
 
 

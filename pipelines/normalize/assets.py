@@ -45,8 +45,8 @@ def refresh_source(paths: ProjectPaths, module: ModuleType, *, force: bool,
 
     Reuses the staged tables when they were built from these very snapshots by
     this code (unless ``force``); keeps them, with the reason, when the raw step
-    could not land a new snapshot or the new one cannot be read. Raises
-    SourceError when a source fails with no last good tables to fall back on.
+    could not land a new snapshot or the new one cannot be read; with no last
+    good tables to fall back on, the source is marked stale and left out.
     """
     import polars as pl
 
@@ -57,11 +57,14 @@ def refresh_source(paths: ProjectPaths, module: ModuleType, *, force: bool,
     slug = module.SOURCE.slug
     started = time.perf_counter()
     status = staging.read_status(paths, slug)
-    if status["stale"] and staging.staged_tables(paths, slug):
-        # The raw step could not land a new snapshot: the staged tables already
-        # hold the last good one, so there is nothing to re-parse.
-        return Outcome({"stale": True, "error": status["error"]}, error=status["error"])
     candidate = staging.read_snapshots(paths, slug, staging.CANDIDATE_FILE)
+    if status["stale"] and (staging.staged_tables(paths, slug) or not candidate):
+        # The raw step could not land a new snapshot: the staged tables already
+        # hold the last good one (or there is none yet and the source is left
+        # out), so there is nothing to re-parse. Its raw line said why.
+        kept = bool(staging.staged_tables(paths, slug))
+        return Outcome({"stale": True, "error": status["error"], "stale_from": "raw",
+                        "kept": kept}, error=status["error"])
     if not force and staging.built_with(paths, slug, candidate, code):
         records = pl.read_parquet(staging.staged_tables(paths, slug)["source_records"])
         return Outcome({"unchanged": True, "rows_source_records": records.height,
@@ -70,9 +73,8 @@ def refresh_source(paths: ProjectPaths, module: ModuleType, *, force: bool,
         tables = normalize(module, candidate)
     except SourceError as exc:
         # The new snapshot cannot be read (corrupt file, schema drift): keep the
-        # tables built from the last good one, and say so; with none, fail.
-        if not staging.staged_tables(paths, slug):
-            raise
+        # tables built from the last good one, and say so; with none yet, the
+        # source is left out (stale) and the others still publish.
         staging.write_status(paths, slug, error=str(exc), stage="normalize")
         return Outcome({"stale": True, "error": str(exc)}, error=str(exc))
     revised = 0
@@ -134,6 +136,7 @@ def normalized(context: dg.AssetExecutionContext):
     from concurrent.futures import ThreadPoolExecutor
 
     from pipelines.fingerprint import FORCE_TAG, code_digest
+    from pipelines.normalize import staging
     from pipelines.normalize.runner import SourceError
 
     paths = project_paths()
@@ -152,7 +155,8 @@ def normalized(context: dg.AssetExecutionContext):
                 continue
             if outcome.error is not None:
                 context.log.error(f"{outcome.error} (keeping the tables of the last good "
-                                  "snapshot)")
+                                  "snapshot)" if staging.staged_tables(paths, slug)
+                                  else f"{outcome.error} (no good snapshot yet: left out)")
             yield dg.MaterializeResult(asset_key=normalized_key(slug), metadata=outcome.metadata)
             yield _check_result(slug, outcome)
     if len(failed) == 1:

@@ -300,7 +300,7 @@ SOURCES = Table(
                "sha256, bytes, fetched_at, mode."),
         Column("stale", "BOOLEAN", "TRUE when the last refresh could not refresh this "
                "source (download failed, file corrupt or columns changed) and the "
-               "warehouse kept its last good snapshot."),
+               "warehouse kept its last good snapshot (or, with none yet, left it out)."),
         Column("stale_reason", "VARCHAR", "Why the source is stale: the error, naming "
                "source, file and column where known; NULL when fresh."),
         Column("records", "INTEGER", "Records in `source_records`."),

@@ -65,13 +65,16 @@ def read_snapshots(paths: ProjectPaths, slug: str,
 
 
 def write_status(paths: ProjectPaths, slug: str, *, error: str | None = None,
-                 stage: str | None = None) -> None:
+                 stage: str | None = None, unreachable: str | None = None) -> None:
     """Say whether this run refreshed the source; ``error`` means it kept the last
-    good snapshot (it is stale)."""
+    good snapshot (it is stale); ``unreachable`` is why its host could not be reached
+    at all (the same for every source: no network)."""
     from datetime import UTC, datetime
 
     body = {"stale": error is not None, "stage": stage, "error": error,
             "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    if unreachable:
+        body["unreachable"] = unreachable
     _atomic_write_text(source_dir(paths, slug) / STATUS_FILE, json.dumps(body, indent=2))
 
 

@@ -47,6 +47,10 @@ def warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         if staging.has_snapshots(paths, slug) else []
         for slug in registry
     }
+    if not any(staged[slug] and manifests[slug] for slug in registry):
+        # Every source was left out (stale with no good snapshot yet): an empty
+        # warehouse would tell analysts nothing, so nothing is published.
+        raise RuntimeError("no source has a good snapshot to publish yet")
     statuses = {slug: staging.read_status(paths, slug) for slug in registry}
     published = build(paths, staged, registry, manifests, statuses)
     context.log.info(f"published {published.path}: {published.counts}")
