@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.progress import error_line
+from pipelines.progress import error_line, ui_name
 from pipelines.registry import sources
 
 FULL = dg.AssetSelection.all()
@@ -60,8 +60,8 @@ daily_refresh = dg.ScheduleDefinition(
 
 def failure_summary(run_id: str, job_name: str, failures: list[tuple[str, str]]) -> str:
     lines = [f"refresh run {run_id} ({job_name}) FAILED", ""]
-    lines += [f"  {step}: {message}" for step, message in failures]
-    lines += ["", "Nothing was published unless curated__warehouse succeeded (a warehouse "
+    lines += [f"  {ui_name(step)}: {message}" for step, message in failures]
+    lines += ["", "Nothing was published unless curated/warehouse succeeded (a warehouse "
               "published before stays). Details: the run's page in the Dagster UI."]
     return "\n".join(lines) + "\n"
 
