@@ -60,6 +60,22 @@ def warehouse(published: ProjectPaths):
     con.close()
 
 
+VIOLENCE_PROJECT_SAMPLE = Path(__file__).parent / "fixtures" / "violence_project_sample.csv"
+"""The hand-made Violence Project sample (the real file is user-supplied, never shipped)."""
+
+
+@pytest.fixture(scope="session")
+def published_with_violence_project(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
+    """The whole pipeline run once, offline, on the shipped raw files plus the Violence
+    Project sample supplied through ``INCIDENTS_VIOLENCE_PROJECT_CSV``: its records exist
+    only in a warehouse built so."""
+    paths = scratch_root(tmp_path_factory.mktemp("published_vp"))
+    result = run_cli(paths, "refresh",
+                     env={"INCIDENTS_VIOLENCE_PROJECT_CSV": str(VIOLENCE_PROJECT_SAMPLE)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return paths
+
+
 def shipped_snapshots(slug: str) -> dict:
     """The shipped raw snapshots of one source, as the normalizer receives them."""
     from pipelines.ingest.snapshots import find

@@ -286,14 +286,17 @@ def test_agreement_alerrt_fbi_on_the_real_data(warehouse) -> None:
     assert typical == "1"  # where ALERRT and the FBI differ on killed, mostly by one
     assert share == agreeing / compared and (lo, hi) == pytest.approx(wilson(agreeing, compared))
     assert got["state"][2] >= got["state"][1] - 2
-    # The FBI tabulation has no city: nothing to compare, not a disagreement.
-    assert got["city"][1:4] == (0, 0, None)
+    # The FBI's city is read from its incident names (derived); where it differs from
+    # ALERRT's it is mostly several places against one ("Kansas City; Grandview" against
+    # "Kansas City") or ALERRT's spelling ("Philidelphia"): 184 of 212 agree.
+    assert got["city"][1] > 200 and got["city"][2] / got["city"][1] > 0.8
     assert got["incident_date"][6] in (None, "1 day", "2 days", "3 days")
 
 
 def test_agreement_is_not_claimed_for_fields_a_source_does_not_fill(warehouse) -> None:
     """A source whose field is unknown on every record (end_method before the outcome
-    work, the FBI's city) is compared on nothing, never counted as agreeing."""
+    work, the FBI's city before it was read from names) is compared on nothing, never
+    counted as agreeing."""
     for field in AGREEMENT_FIELDS:
         blank = {s for (s,) in warehouse.execute(
             f"SELECT source FROM source_records GROUP BY source HAVING count(*) FILTER "

@@ -14,9 +14,9 @@ from pipelines.normalize.runner import normalize
 from pipelines.paths import REPO_ROOT
 from pipelines.registry import discover
 
-from .conftest import run_cli, scratch_root
+from .conftest import VIOLENCE_PROJECT_SAMPLE, run_cli, scratch_root
 
-FIXTURE = Path(__file__).parent / "fixtures" / "violence_project_sample.csv"
+FIXTURE = VIOLENCE_PROJECT_SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +63,8 @@ def test_blank_is_unknown_and_bad_values_are_rejected(tables) -> None:
     assert "value_rejected" in records["quality_flags"].to_list()[4]
 
 
-def test_absent_unless_supplied_and_never_committed(tmp_path: Path) -> None:
-    paths = scratch_root(tmp_path)
-    result = run_cli(paths, "refresh",
-                     env={"INCIDENTS_VIOLENCE_PROJECT_CSV": str(FIXTURE)})
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_absent_unless_supplied_and_never_committed(published_with_violence_project) -> None:
+    paths = published_with_violence_project  # built with INCIDENTS_VIOLENCE_PROJECT_CSV
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     row = con.execute("SELECT count(*), count(duration_min) FROM source_records "
                       "WHERE source = 'violence_project'").fetchone()

@@ -211,8 +211,11 @@ def parse(files: dict[str, Path]) -> Parsed:
     raw = pl.concat([_read(key, files[key]) for key in sorted(files)])
     date_ = clean_text("date_raw").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     time_ = clean_text("time_raw").str.slice(-8).str.to_time("%H:%M:%S", strict=False)
-    parts = {c: clean_text(c).str.split(" & ") for c in ("shooter_name_raw", "gender_raw",
-                                                          "age_raw", "shooter_fate")}
+    # A remark in brackets after the names is no shooter: "[...] & [...] (Husband & Wife)"
+    # lists two shooters, not three.
+    names = clean_text("shooter_name_raw").str.replace_all(r"\s*\([^)]*\)", "")
+    parts = {c: (names if c == "shooter_name_raw" else clean_text(c)).str.split(" & ")
+             for c in ("shooter_name_raw", "gender_raw", "age_raw", "shooter_fate")}
     staged = raw.with_columns(
         clean_text("name_raw").alias("incident_name"),
         date_.alias("incident_date"),

@@ -9,16 +9,21 @@
 --   (below, a data table: regular expression -> role and values). The step that
 --   ended the attack at the scene is the first one that is not a missed shot
 --   ('missed') nor a verbal intervention followed by more steps ('prelude'): it
---   gives stopped_by, end_method and ended_before_police (when it cannot tell, the
---   first later step that can). "Fled the scene" is such a step: end_method fled,
---   stopped_by none, whatever happened to the attacker later.
+--   gives stopped_by, end_method and ended_before_police (NULL when that step cannot
+--   tell: "Attempted Suicide (Survived); Surrendered to Police" does not say whether
+--   police were there when he shot himself, the later surrender only that they came).
+--   "Fled the scene" is such a step: end_method fled, stopped_by none, whatever
+--   happened to the attacker later.
 -- * attacker_fate: the last step from the deciding one on that states it ("(Killed)",
 --   "(Survived)", a suicide), else the shooter's part of `Shooter's Fate` (Killed,
 --   Suicide, Arrested, "Escaped (Suicide Later)"...), mapped by fbi_shooter_fates;
 --   over several shooters: all died -> died, all survived -> survived, some of each
 --   -> mixed, else unknown. Both columns are the source's own statements: basis
---   'stated'. attacker_outcome_raw is `Terminating Event`; the attackers table keeps
---   each shooter's `Shooter's Fate`.
+--   'stated', except "Escaped (Never Caught)": he left the scene alive and the FBI,
+--   which records later deaths ("Escaped (Suicide Later)", "(Killed Later)"), records
+--   none: survived, basis 'derived' (noted in `derivations`). A record with any
+--   derived shooter fate has basis 'derived'. attacker_outcome_raw is `Terminating
+--   Event`; the attackers table keeps each shooter's `Shooter's Fate`.
 -- * ended_before_police: a civilian, guard or off-duty officer on the scene, a
 --   suicide "before police arrived", the shooter stopping on his own or fleeing end
 --   it before police arrive; on-duty police ending it, or a suicide "when police
@@ -73,12 +78,14 @@ SELECT * FROM (VALUES
 
 CREATE OR REPLACE TEMP TABLE fbi_shooter_fates AS
 SELECT * FROM (VALUES
-    ('killed', 'died'), ('suicide', 'died'), ('escaped (killed later)', 'died'),
-    ('escaped (suicide later)', 'died'), ('arrested', 'survived'),
-    ('escaped (arrested later)', 'survived'), ('escaped (turned self in)', 'survived'),
-    ('escaped (surrendered later)', 'survived'), ('escaped (never caught)', 'unknown'),
-    ('?', 'unknown')
-) AS t(shooter_fate, attacker_fate);
+    ('killed', 'died', 'stated'), ('suicide', 'died', 'stated'),
+    ('escaped (killed later)', 'died', 'stated'), ('escaped (suicide later)', 'died', 'stated'),
+    ('arrested', 'survived', 'stated'), ('escaped (arrested later)', 'survived', 'stated'),
+    ('escaped (turned self in)', 'survived', 'stated'),
+    ('escaped (surrendered later)', 'survived', 'stated'),
+    ('escaped (never caught)', 'survived', 'derived'),
+    ('?', 'unknown', NULL)
+) AS t(shooter_fate, attacker_fate, attacker_fate_basis);
 
 -- One row per shooter: his part of the event chain and of `Shooter's Fate`.
 CREATE OR REPLACE TEMP VIEW fbi_shooter_events AS
@@ -94,7 +101,8 @@ SELECT
     source_record_id,
     shooter_no,
     trim(events[least(shooter_no, len(events))]) AS event,
-    lower(trim(fates[shooter_no])) AS shooter_fate_part
+    lower(trim(fates[shooter_no])) AS shooter_fate_part,
+    trim(fates[shooter_no]) AS shooter_fate_raw
 FROM parts, range(1, greatest(len(events), len(fates), 1) + 1) AS r(shooter_no);
 
 -- Each step of each shooter's chain with the phrase it matches (the first by priority).
@@ -127,14 +135,13 @@ SELECT
         AS stopped_by,
     coalesce(any_value(s.end_method) FILTER (s.step_no = d.decided_at), 'unknown')
         AS end_method,
-    arg_min(s.ended_before_police, s.step_no)
-        FILTER (s.step_no >= d.decided_at AND s.ended_before_police IS NOT NULL)
+    any_value(s.ended_before_police) FILTER (s.step_no = d.decided_at)
         AS ended_before_police,
-    coalesce(
-        arg_max(s.attacker_fate, s.step_no)
-            FILTER (s.step_no >= d.decided_at AND s.attacker_fate IS NOT NULL),
-        nullif(any_value(f.attacker_fate), 'unknown')
-    ) AS attacker_fate
+    arg_max(s.attacker_fate, s.step_no)
+        FILTER (s.step_no >= d.decided_at AND s.attacker_fate IS NOT NULL) AS step_fate,
+    nullif(any_value(f.attacker_fate), 'unknown') AS listed_fate,
+    any_value(f.attacker_fate_basis) AS listed_basis,
+    any_value(e.shooter_fate_raw) AS shooter_fate_raw
 FROM fbi_shooter_events AS e
 LEFT JOIN deciding AS d USING (source_record_id, shooter_no)
 LEFT JOIN fbi_steps AS s USING (source_record_id, shooter_no)
@@ -142,23 +149,48 @@ LEFT JOIN fbi_shooter_fates AS f ON f.shooter_fate = e.shooter_fate_part
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP VIEW fbi_outcomes AS
+WITH fates AS (
+    SELECT
+        source_record_id,
+        any_value(stopped_by) FILTER (shooter_no = 1) AS stopped_by,
+        any_value(end_method) FILTER (shooter_no = 1) AS end_method,
+        any_value(ended_before_police) FILTER (shooter_no = 1) AS ended_before_police,
+        CASE
+            WHEN bool_and(coalesce(attacker_fate, '') = 'died') THEN 'died'
+            WHEN bool_and(coalesce(attacker_fate, '') = 'survived') THEN 'survived'
+            WHEN bool_or(attacker_fate = 'died') AND bool_or(attacker_fate = 'survived')
+                THEN 'mixed'
+            ELSE 'unknown'
+        END AS attacker_fate,
+        bool_or(attacker_fate_basis = 'derived') AS any_derived,
+        string_agg(DISTINCT fate_derived_from, '", "' ORDER BY fate_derived_from)
+            AS derived_from
+    FROM (
+        -- a fate a step of the chain states wins over the one `Shooter's Fate` lists
+        SELECT *,
+               coalesce(step_fate, listed_fate) AS attacker_fate,
+               CASE WHEN step_fate IS NOT NULL THEN 'stated'
+                    WHEN listed_fate IS NOT NULL THEN listed_basis END
+                   AS attacker_fate_basis,
+               CASE WHEN step_fate IS NULL AND listed_basis = 'derived'
+                    THEN shooter_fate_raw END AS fate_derived_from
+        FROM fbi_shooter_outcomes
+    )
+    GROUP BY source_record_id
+)
 SELECT
-    source_record_id,
-    any_value(stopped_by) FILTER (shooter_no = 1) AS stopped_by,
-    any_value(end_method) FILTER (shooter_no = 1) AS end_method,
-    any_value(ended_before_police) FILTER (shooter_no = 1) AS ended_before_police,
-    CASE
-        WHEN bool_and(coalesce(attacker_fate, '') = 'died') THEN 'died'
-        WHEN bool_and(coalesce(attacker_fate, '') = 'survived') THEN 'survived'
-        WHEN bool_or(attacker_fate = 'died') AND bool_or(attacker_fate = 'survived')
-            THEN 'mixed'
-        ELSE 'unknown'
-    END AS attacker_fate
-FROM fbi_shooter_outcomes
-GROUP BY source_record_id;
+    * EXCLUDE (any_derived, derived_from),
+    CASE WHEN attacker_fate <> 'unknown'
+         THEN CASE WHEN any_derived THEN 'derived' ELSE 'stated' END END
+        AS attacker_fate_basis,
+    CASE WHEN attacker_fate <> 'unknown' AND any_derived
+         THEN format('attacker_fate: {}, implied by Shooter''s Fate "{}"', attacker_fate,
+                     derived_from) END AS fate_derivation
+FROM fates;
 
 CREATE OR REPLACE TEMP VIEW fbi_mapped AS
-SELECT f.*, o.stopped_by, o.end_method, o.ended_before_police, o.attacker_fate
+SELECT f.*, o.stopped_by, o.end_method, o.ended_before_police, o.attacker_fate,
+       o.attacker_fate_basis, o.fate_derivation
 FROM fbi AS f
 LEFT JOIN fbi_outcomes AS o USING (source_record_id);
 
@@ -198,14 +230,15 @@ SELECT
     terminating_event AS attacker_outcome_raw,
     stopped_by,
     attacker_fate,
-    CASE WHEN attacker_fate <> 'unknown' THEN 'stated' END AS attacker_fate_basis,
+    attacker_fate_basis,
     ended_before_police,
     NULL::DOUBLE AS duration_min,
     list_filter([CASE WHEN multi_state THEN 'multi_state' END,
                  CASE WHEN duplicate_id THEN 'duplicate_id_in_source' END],
                 lambda f: f IS NOT NULL) AS quality_flags,
     list_filter([CASE WHEN name_city IS NOT NULL THEN 'city: from the incident name' END,
-                 CASE WHEN name_county IS NOT NULL THEN 'county: from the incident name' END],
+                 CASE WHEN name_county IS NOT NULL THEN 'county: from the incident name' END,
+                 fate_derivation],
                 lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row

@@ -13,7 +13,10 @@
 --   death: attacker_fate died (stated). shooter_deceased = 1 states a death without
 --   saying how (fate died, end_method and stopped_by unknown) when every described
 --   shooter has it; shooter_deceased = 0 means "did not die OR unknown", so it never
---   proves survival or an arrest: fate unknown.
+--   proves survival or an arrest: fate unknown. A note counts only beside
+--   shooter_deceased = 1: uid 419 (Mount Horeb, 2024) has shooter_relationship1
+--   'police', shooter_deceased1 blank and the note "police shooting": WaPo's shooter
+--   there is the officer, and the note is about the person he killed (killed 1).
 -- * ended_before_police is NULL: the source never says when police arrived.
 -- * attackers: 2 when any shooter-2 column is filled, 1 when any shooter-1 column
 --   is, else NULL. uid 399 and 410 are one shooting entered twice (Mobile, AL,
@@ -23,6 +26,8 @@ CREATE OR REPLACE TEMP VIEW wapo_mapped AS
 SELECT
     *,
     CASE
+        WHEN shooter_deceased1_clean IS DISTINCT FROM '1'
+          OR (present2 AND shooter_deceased2_clean IS DISTINCT FROM '1') THEN 'unknown'
         WHEN deceased_notes1_clean = 'suicide'
          AND (NOT present2 OR deceased_notes2_clean = 'suicide') THEN 'suicide'
         WHEN deceased_notes1_clean IN ('police shooting', 'killed by police')
@@ -32,9 +37,8 @@ SELECT
         ELSE 'unknown'
     END AS outcome,
     CASE
-        WHEN (shooter_deceased1_clean = '1' OR deceased_notes1_clean IS NOT NULL)
-         AND (NOT present2 OR shooter_deceased2_clean = '1'
-              OR deceased_notes2_clean IS NOT NULL) THEN 'died'
+        WHEN shooter_deceased1_clean = '1'
+         AND (NOT present2 OR shooter_deceased2_clean = '1') THEN 'died'
         ELSE 'unknown'
     END AS fate
 FROM wapo;
