@@ -62,8 +62,9 @@
 -- health_care; street/highway, park/wilderness -> open_space; public
 -- transportation and the four cells naming two place types -> other; Unknown ->
 -- the shared keyword table on the Title (location_keyword; basis derived, with a
--- `derivations` entry: "Chicago bus stop ambush" -> other), else unknown. `School Related` agrees with the school/college
--- place types and is not needed (the three Unknown places are not school related).
+-- `derivations` entry: "Chicago bus stop ambush" -> other), else unknown. `School
+-- Related` agrees with the school/college place types and is not needed (the three
+-- Unknown places are not school related).
 --
 -- weapons: Number of Handguns / Rifles / Shotguns, one row per type with a count
 -- > 0 (as fbi.sql). Where no count is positive (Unknown or 0), one row from `Type
