@@ -23,6 +23,14 @@
 -- would make a one-sided share. killed_raw / injured_raw quote the columns as written
 -- ("Number of Civilian Fatalities 3; Number of Enforcement Fatalities 0; Total
 -- Number of Fatalities 4").
+-- Warning casualty_offsets (Stanford one above ALERRT in 11 of 83 linked pairs) is not
+-- the shooter: in all 11 `killed` is the victims' columns (the shooter, where he died,
+-- is the extra one in the Total). In 6 ALERRT's strict kill_tot leaves out a victim
+-- killed away from the public attack, whom its own kill_tot_incl counts (Sandy Hook
+-- 138: the mother at home, kill_tot 26, kill_tot_incl 27 = Stanford 27); in 3 the
+-- description backs Stanford (Goleta 90: "killed her former neighbor ... killing six";
+-- Damageplan 87; Salon Meritage 125); in 2 (Navistar 79, Atlantis Plastics 108) Stanford
+-- is one above every other list, but its own Total Number of Victims agrees with it.
 -- Three records whose columns contradict their description (CaseID 197, 320, 6) take
 -- the figures of the reviewed list pipelines/sources/stanford_msa_casualties.csv,
 -- which the source's own totals support; they are flagged
