@@ -76,8 +76,10 @@ def test_famous_incidents(out, day, case, city, state, killed, injured) -> None:
          "self"),
         ("2016-06-12", "Orlando nightclub massacre", "shot",
          "killed by law enforcement", "police"),
-        ("2018-02-14", "Marjory Stoneman Douglas High School shooting", "apprehended",
-         "apprehended", "unknown"),
+        ("2019-08-03", "El Paso Walmart mass shooting", "apprehended", "apprehended",
+         "unknown"),
+        # "opened fire ... before he was shot and arrested by police"
+        ("1993-08-06", "Luigi's shooting", "shot", "shot and arrested by police", "police"),
         ("2022-07-17", "Greenwood Park Mall shooting", "shot",
          "shot dead by a 22-year-old armed civilian", "civilian"),
         ("2018-05-18", "Santa Fe High School shooting", "surrendered", "surrendering",
@@ -104,11 +106,50 @@ def test_outcome_from_summary_phrases(out, day, case, outcome, phrase, stopped_b
 def test_outcome_counts(out) -> None:
     records = out["source_records"]
     pairs = dict(records.group_by(pl.format("{}/{}", "end_method", "stopped_by")).len().rows())
-    assert pairs == {"suicide/self": 65, "apprehended/unknown": 41, "shot/police": 33,
-                     "unknown/unknown": 7, "subdued/civilian": 4, "surrendered/unknown": 3,
-                     "shot/civilian": 2}
+    assert pairs == {"suicide/self": 60, "apprehended/unknown": 32, "shot/police": 34,
+                     "fled/none": 14, "unknown/unknown": 7, "subdued/civilian": 4,
+                     "surrendered/unknown": 3, "shot/civilian": 1}
     assert dict(records.group_by("attacker_fate").len().rows()) == {
         "died": 100, "survived": 48, "unknown": 7}
+
+
+@pytest.mark.parametrize(
+    ("day", "case", "outcome_raw", "fate"),
+    [
+        # "The two were later killed by police as they fled in an SUV."
+        ("2015-12-02", "San Bernardino mass shooting", "as they fled; killed by police",
+         "died"),
+        # "He was apprehended by authorities shortly after fleeing the campus."
+        ("2018-02-14", "Marjory Stoneman Douglas High School shooting",
+         "after fleeing; apprehended", "survived"),
+        # "He left the church and fled in his vehicle after engaging in a gunfight with a
+        # local citizen; he soon crashed his vehicle and died from a self-inflicted ..."
+        ("2017-11-05", "Texas First Baptist Church massacre",
+         "fled in his vehicle; self-inflicted", "died"),
+    ],
+)
+def test_a_shooter_who_left_the_scene_fled(out, day, case, outcome_raw, fate) -> None:
+    """Leaving the scene is how the attack ended, whatever came later; the fate is
+    that of the later capture or death."""
+    r = by_case(out, day, case)
+    assert (r["end_method"], r["stopped_by"], r["attacker_fate"], r["attacker_outcome_raw"]) == (
+        "fled", "none", fate, outcome_raw)
+    flee = outcome_raw.split("; ")[0]
+    assert f'end_method: fled, from the summary phrase "{flee}"' in r["derivations"]
+    assert f'stopped_by: none, from the summary phrase "{flee}"' in r["derivations"]
+    assert r["ended_before_police"] is None
+
+
+def test_flight_is_the_shooters_own() -> None:
+    frame = pl.DataFrame({"summary": [
+        "He fired 59 rounds before turning the gun on himself as another co-worker fled "
+        "the scene for help.",
+        "A bystander wrestled the rifle away from him, who then fled.",
+        "He then fled the bar, crashed his car and shot himself.",
+        "He fled the scene and later committed suicide.",
+    ]})
+    got = frame.select(mother_jones.summary_flight("summary")).to_series().to_list()
+    assert got == [None, None, None, "fled the scene"]
 
 
 def test_states_from_city_state_text(out, raw) -> None:
@@ -202,6 +243,7 @@ def test_summary_outcome_patterns() -> None:
         "Police shot him and then he killed himself.",
         "He was subdued by bystanders and arrested.",
         "He was shot dead by a witness as he fled.",
+        "He was Shot and Arrested by police.",
         "He was shot and killed by responding sheriff\u2019s deputies.",
         "He was found dead from a self-inflicted gunshot wound.",
         "In 2017 he was arrested at the White House.",
@@ -214,7 +256,9 @@ def test_summary_outcome_patterns() -> None:
         ("suicide", "killed himself"),
         ("subdued_by_civilian", "subdued by bystanders"),
         ("killed_by_civilian", "shot dead by a witness"),
-        ("killed_by_police", "shot and killed by responding sheriff's deputies"),
+        ("shot_by_police", "Shot and Arrested by police"),
+        # as written: the curly apostrophe and the case are the summary's
+        ("killed_by_police", "shot and killed by responding sheriff\u2019s deputies"),
         ("suicide", "self-inflicted"),
         ("apprehended", "arrested"),  # a known limit: any arrest in the text counts
     ]
@@ -354,7 +398,8 @@ def test_stated_venue_keeps_its_basis(out) -> None:
     assert (school["location_type"], school["location_type_basis"]) == ("education", "stated")
     xerox = by_case(out, "1999-11-02", "Xerox killings")
     assert (xerox["location_type"], xerox["location_type_basis"]) == ("commerce", "stated")
-    assert xerox["derivations"] == []
+    # ("He fled and was later apprehended by police": only the outcome is derived)
+    assert [d for d in xerox["derivations"] if d.startswith("location_type")] == []
     # "Park Avenue" is a street: the stop row keeps the office tower from open_space
     park_avenue = by_case(out, "2025-07-28", "NYC Park Avenue shooting")
     assert (park_avenue["location_type"], park_avenue["location_type_basis"]) == (

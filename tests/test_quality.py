@@ -197,7 +197,8 @@ def test_records_left_unknown_per_source(warehouse) -> None:
         ("gva", 6127, 0),  # no venue column at all
         ("gva_trace", 4108, 618),  # 3,490 "N/A" names; 618 names no keyword matches
         ("k12ssdb", 59, 59),  # 'Off School Property': next to a school, kind not coded
-        ("stanford_msa", 3, 3),  # Place Type "Unknown"
+        # Place Type "Unknown" and no keyword in the title (the bus stop is other)
+        ("stanford_msa", 2, 2),
     ]
     top = warehouse.execute("""
         SELECT location_type_raw, count(*) AS n FROM source_records
@@ -225,15 +226,27 @@ def test_attackers_removed_and_contradictions_flagged(warehouse) -> None:
                     'duplicate_record_in_source')
         GROUP BY f
     """).fetchall())
-    assert rows == {"attacker_removed_from_killed": 36,
+    assert rows == {"attacker_removed_from_killed": 36 + 140,
                     "casualties_contradict_narrative": 3,
                     "duplicate_record_in_source": 10}
-    # every corrected record says why, and keeps the source figure
+    # Mother Jones: every corrected record says why, and keeps the source figure
     bad = warehouse.execute("""
         SELECT source_record_id FROM source_records
         WHERE list_contains(quality_flags, 'attacker_removed_from_killed')
+          AND source = 'mother_jones'
           AND (len(list_filter(derivations, lambda d: d LIKE
                    'killed: attacker excluded (fatalities % include the shooter;%')) <> 1
                OR killed_raw::INT <> killed + 1)
     """).fetchall()
     assert bad == []
+    # Stanford: `killed` is the victims' columns; killed_raw keeps the Total that
+    # counts the dead shooters, above `killed`
+    stanford = warehouse.execute("""
+        SELECT count(*), count(*) FILTER (
+            regexp_extract(killed_raw, 'Total Number of Fatalities (\\d+)$', 1)::INT > killed
+            AND attacker_fate = 'died')
+        FROM source_records
+        WHERE list_contains(quality_flags, 'attacker_removed_from_killed')
+          AND source = 'stanford_msa'
+    """).fetchone()
+    assert stanford == (140, 140)

@@ -75,25 +75,40 @@ NAMES = tuple(
     "venue" if i == HEADER.index("location", 2) else name for i, name in enumerate(HEADER)
 )
 
-# Outcome phrases in `summary` (lower-cased, curly quotes straightened), in order of
-# precedence: the first kind whose pattern matches decides. Phrases are specific on
-# purpose: "suicidal gunman" (Uvalde) or "thinking of suicide by cop" must not count.
+# Outcome phrases in `summary` (matched regardless of case, any run of whitespace for a
+# space, and kept as written), in order of precedence: the first kind whose pattern
+# matches decides. Phrases are specific on purpose: "suicidal gunman" (Uvalde) or
+# "thinking of suicide by cop" must not count.
 OUTCOME_PATTERNS = (
     ("suicide", r"killed (him|her)self|killing himself|took (his|her) own life"
      r"|taking (his|her) own life|committed suicide|committing suicide|apparent suicide"
      r"|(shot|shooting) (him|her)self|turn(ed|ing) (the|his) gun on himself|self-inflicted"
      r"|(and|then) himself"),
     ("killed_by_police", r"(killed|shot dead|shot and killed|fatally shot|fatally wounded) "
-     r"(by|in|after)[^.]{0,40}?(police|law enforcement|officers?|deputies|swat)"
+     r"(by|in|after)[^.]{0,40}?(police( officers?)?|law enforcement|officers?|deputies|swat)"
      r"|(died|dying)[^.]{0,30}(shootout|shoot-out|gun battle) with (police|law enforcement)"
      r"|(police|law enforcement|swat team)[^.]{0,30}?(killed|fatally shot) (him|johnson)"
      r"|police officer fatally shot"),
     ("killed_by_civilian", r"shot dead by (a|an) [^.]{0,30}?(civilian|witness|bystander)"),
+    ("shot_by_police", r"(shot|wounded) and (arrested|captured) by [^.]{0,20}?"
+     r"(police( officers?)?|officers?)"
+     r"|(shot|wounded) by (police|officers?) and (arrested|captured|taken into custody)"),
     ("subdued_by_civilian", r"subdued by [^.]{0,30}?(bystanders|patrons|member|civilians?)"
      r"|wrestled [^.]{0,30}?to the ground"),
     ("surrendered", r"surrendered|surrendering"),
     ("apprehended", r"apprehended|aprehended|arrested|taken into custody|captured"),
 )
+
+# The shooter leaving the scene, which is how the attack ended even where the summary
+# goes on to his capture or death ("fled in an SUV", "shortly after fleeing the
+# campus"). Only forms whose subject is the shooter: "fled the bar" (the attack went
+# on) and "who then fled" (after a bystander disarmed him) are left out, and a match
+# whose preceding word names someone else ("another co-worker fled the scene") is not
+# the shooter's (FLEE_OTHERS).
+FLEE_PATTERN = (r"fled (the scene|after \w+( fire)?|in (his|her|a|an|their) \w+|and)|after fleeing"
+                r"|(as|while) (he|she|they) fled|escaped from the scene|fleeing the (scene|campus)")
+FLEE_OTHERS = ("co-worker", "coworker", "people", "victims", "others", "bystanders",
+               "employees", "customers", "students", "witnesses")
 
 
 KILLED_REVIEW = Path(__file__).with_name("mother_jones_killed.csv")
@@ -127,19 +142,35 @@ def parse_date(col: str):
     )
 
 
+def as_written(pattern: str) -> str:
+    """``pattern`` matched regardless of case and with any whitespace for a space, so
+    the match is the summary's own text (original case and spacing)."""
+    return "(?i)" + pattern.replace(" ", r"\s+")
+
+
 def summary_outcome(col: str):
-    """(kind, matched phrase) of the first ``OUTCOME_PATTERNS`` kind found in ``col``."""
+    """(kind, matched phrase) of the first ``OUTCOME_PATTERNS`` kind found in ``col``;
+    the phrase as it stands in the summary."""
     import polars as pl
 
-    text = (pl.col(col).str.to_lowercase().str.replace_all("[\u2018\u2019]", "'")
-            .str.replace_all(r"\s+", " "))
+    text = pl.col(col)
     kind = pl.lit(None, dtype=pl.String)
     phrase = pl.lit(None, dtype=pl.String)
     for name, pattern in reversed(OUTCOME_PATTERNS):
-        hit = text.str.extract(f"({pattern})", 1)
+        hit = text.str.extract(as_written(f"({pattern})"), 1)
         kind = pl.when(hit.is_not_null()).then(pl.lit(name)).otherwise(kind)
         phrase = pl.when(hit.is_not_null()).then(hit).otherwise(phrase)
     return kind, phrase
+
+
+def summary_flight(col: str):
+    """The ``FLEE_PATTERN`` phrase in ``col`` as written, NULL when none or when the
+    word before it names someone other than the shooter (``FLEE_OTHERS``)."""
+    import polars as pl
+
+    hit = pl.col(col).str.extract_groups(as_written(rf"(\S*)\s+({FLEE_PATTERN})"))
+    before = hit.struct.field("1").str.to_lowercase().str.strip_chars(",;:")
+    return pl.when(~before.is_in(FLEE_OTHERS)).then(hit.struct.field("2"))
 
 
 def parse(files: dict[str, Path]) -> Parsed:
@@ -184,6 +215,7 @@ def parse(files: dict[str, Path]) -> Parsed:
         genders.alias("gender_list"),
         kind.alias("outcome_kind"),
         phrase.alias("outcome_phrase"),
+        summary_flight("summary").alias("flee_phrase"),
     ).with_columns(
         state_code("state_raw").alias("state"),
         pl.coalesce(

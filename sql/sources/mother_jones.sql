@@ -23,14 +23,21 @@
 --   type, the venue kept in location_type_raw.
 -- * How it ended: MJ has no fate column. parse finds the first of a few explicit
 --   phrase patterns in `summary` (suicide > killed by police > killed by civilian >
---   subdued by civilians > surrendered > apprehended, e.g. "committing suicide",
---   "shot dead by police", "taken into custody"); the matched phrase is
---   attacker_outcome_raw and mother_jones_outcomes (a data table) maps its kind onto
---   end_method, stopped_by and attacker_fate, all derived from the narrative (listed
---   in `derivations`, fate basis 'derived'). No match -> unknown (e.g. Uvalde's
---   "suicidal gunman"). A shooter who fled and was caught later counts as
---   apprehended (his final fate). An arrest or surrender does not say who ended the
---   attack: stopped_by unknown. ended_before_police is NULL: MJ never says.
+--   shot by police (and arrested) > subdued by civilians > surrendered > apprehended,
+--   e.g. "committing suicide", "shot dead by police", "shot and arrested by police",
+--   "taken into custody"); the matched phrase, as written, is attacker_outcome_raw
+--   and mother_jones_outcomes (a data table) maps its kind onto end_method,
+--   stopped_by and attacker_fate, all derived from the narrative (listed in
+--   `derivations`, fate basis 'derived'). No match -> unknown (e.g. Uvalde's
+--   "suicidal gunman"). A shooter who left the scene (parse's flee phrase: "fled in
+--   his vehicle", "as they fled", "shortly after fleeing the campus") ended the
+--   attack by fleeing: end_method fled, stopped_by none, whatever happened later; the
+--   fate stays that of the outcome phrase (San Bernardino: "later killed by police as
+--   they fled" -> fled, died), or survived when the summary says only that he fled.
+--   attacker_outcome_raw then holds both phrases ("as they fled; killed by police").
+--   An arrest or surrender does not say who ended the attack: stopped_by unknown.
+--   ended_before_police is NULL: MJ has no field for it, and a FALSE read from "shot
+--   dead by police" alone, with no TRUE ever stated, would make a one-sided share.
 -- * attackers is 2 for the two "Male & Female" pairs and NULL otherwise: one gender
 --   value does not prove one shooter (Columbine and Westside list one "Male").
 CREATE OR REPLACE TEMP TABLE mother_jones_outcomes AS
@@ -38,9 +45,11 @@ SELECT * FROM (VALUES
     ('suicide', 'suicide', 'self', 'died'),
     ('killed_by_police', 'shot', 'police', 'died'),
     ('killed_by_civilian', 'shot', 'civilian', 'died'),
+    ('shot_by_police', 'shot', 'police', 'survived'),
     ('subdued_by_civilian', 'subdued', 'civilian', 'survived'),
     ('surrendered', 'surrendered', 'unknown', 'survived'),
-    ('apprehended', 'apprehended', 'unknown', 'survived')
+    ('apprehended', 'apprehended', 'unknown', 'survived'),
+    ('fled', 'fled', 'none', 'survived')
 ) AS t(outcome_kind, end_method, stopped_by, attacker_fate);
 
 CREATE OR REPLACE TEMP VIEW source_records AS
@@ -78,11 +87,12 @@ SELECT
     coalesce(reviewed_killed, killed) AS killed,
     injured_n AS injured,
     attackers,
-    coalesce(o.end_method, 'unknown') AS end_method,
-    outcome_phrase AS attacker_outcome_raw,
-    coalesce(o.stopped_by, 'unknown') AS stopped_by,
-    coalesce(o.attacker_fate, 'unknown') AS attacker_fate,
-    CASE WHEN o.attacker_fate IS NOT NULL THEN 'derived' END AS attacker_fate_basis,
+    coalesce(f.end_method, o.end_method, 'unknown') AS end_method,
+    nullif(concat_ws('; ', flee_phrase, outcome_phrase), '') AS attacker_outcome_raw,
+    coalesce(f.stopped_by, o.stopped_by, 'unknown') AS stopped_by,
+    coalesce(o.attacker_fate, f.attacker_fate, 'unknown') AS attacker_fate,
+    CASE WHEN coalesce(o.attacker_fate, f.attacker_fate) IS NOT NULL THEN 'derived' END
+        AS attacker_fate_basis,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
     list_concat(
@@ -96,19 +106,29 @@ SELECT
                    fatalities, killed_evidence) END,
         CASE WHEN location_type_basis = 'derived' THEN
             location_derivation('case', incident_name) END,
-        CASE WHEN o.outcome_kind IS NOT NULL THEN
+        CASE WHEN f.outcome_kind IS NOT NULL THEN
+            format('end_method: fled, from the summary phrase "{}"', flee_phrase)
+             WHEN o.outcome_kind IS NOT NULL THEN
             format('end_method: {}, from the summary phrase "{}"', o.end_method,
                    outcome_phrase) END,
-        CASE WHEN o.outcome_kind IS NOT NULL AND o.stopped_by <> 'unknown' THEN format(
+        CASE WHEN f.outcome_kind IS NOT NULL THEN
+            format('stopped_by: none, from the summary phrase "{}"', flee_phrase)
+             WHEN o.outcome_kind IS NOT NULL AND o.stopped_by <> 'unknown' THEN format(
             'stopped_by: {}, from the summary phrase "{}"', o.stopped_by, outcome_phrase) END,
         CASE WHEN o.outcome_kind IS NOT NULL THEN
             format('attacker_fate: {}, from the summary phrase "{}"', o.attacker_fate,
-                   outcome_phrase) END
+                   outcome_phrase)
+             WHEN f.outcome_kind IS NOT NULL THEN
+            format('attacker_fate: survived, from the summary phrase "{}"', flee_phrase)
+        END
     ], lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row
 FROM mother_jones
-LEFT JOIN mother_jones_outcomes AS o USING (outcome_kind);
+LEFT JOIN mother_jones_outcomes AS o USING (outcome_kind)
+LEFT JOIN mother_jones_outcomes AS f
+    ON f.outcome_kind = 'fled' AND mother_jones.flee_phrase IS NOT NULL
+ORDER BY source_row;
 
 CREATE OR REPLACE TEMP VIEW attackers AS
 SELECT 'mother_jones' AS source, source_record_id, attacker_no, age, sex,

@@ -12,11 +12,25 @@
 -- injured (victims only). `Total Number of Fatalities` includes shooters who died:
 -- it exceeds civilian + enforcement fatalities in 140 rows, all with a shooter who
 -- died (by 1 in 135 of them, by 2 or 4 in the others), so it is
--- not used (in 6 rows it is even below the components). `Total Number of Victims` equals killed +
--- injured in 334 of 335 rows. No time of day; ended_before_police is NULL
--- (Stanford cannot tell). killed_raw / injured_raw quote the columns as written
+-- not used (in 6 rows it is even below the components). Where it exceeds `killed` and
+-- the shooter died, the record is flagged attacker_removed_from_killed (as a source
+-- whose headline figure counts the attacker; no `derivations` entry: `killed` is the
+-- stated components). `Total Number of Victims` equals killed +
+-- injured in 334 of 335 rows. No time of day. ended_before_police is NULL: some
+-- descriptions tell (Pulse "after a three-hour standoff with the Orlando police he
+-- was shot and killed"), but Stanford has no field for it and its descriptions rarely
+-- say the attack was over before police came, so FALSE from police killings alone
+-- would make a one-sided share. killed_raw / injured_raw quote the columns as written
 -- ("Number of Civilian Fatalities 3; Number of Enforcement Fatalities 0; Total
 -- Number of Fatalities 4").
+-- Warning casualty_offsets (Stanford one above ALERRT in 11 of 83 linked pairs) is not
+-- the shooter: in all 11 `killed` is the victims' columns (the shooter, where he died,
+-- is the extra one in the Total). In 6 ALERRT's strict kill_tot leaves out a victim
+-- killed away from the public attack, whom its own kill_tot_incl counts (Sandy Hook
+-- 138: the mother at home, kill_tot 26, kill_tot_incl 27 = Stanford 27); in 3 the
+-- description backs Stanford (Goleta 90: "killed her former neighbor ... killing six";
+-- Damageplan 87; Salon Meritage 125); in 2 (Navistar 79, Atlantis Plastics 108) Stanford
+-- is one above every other list, but its own Total Number of Victims agrees with it.
 -- Three records whose columns contradict their description (CaseID 197, 320, 6) take
 -- the figures of the reviewed list pipelines/sources/stanford_msa_casualties.csv,
 -- which the source's own totals support; they are flagged
@@ -27,18 +41,25 @@
 -- match wins, the same precedence as ap_usat_nu:
 --   cause suicide or killed/suicide (one shooter killed, one suicide) -> suicide by
 --     self
---   cause killed, or fate at the scene "killed", and the description says within
---     one sentence that police / officers / deputies / troopers / SWAT / a sniper
---     shot or killed (Stanford does not say who killed the shooter; civilians did
---     in a few cases)                          -> shot by police (stopped_by derived)
+--   cause killed or fate at the scene "killed", and the description says the shooter
+--     was caught and killed later ("later killed", "manhunt", "tracked down", "chase")
+--                                  -> fled, stopped by none (both derived; Lakewood
+--     2009: "After a two-day manhunt, the gunman was shot and killed by a police officer")
+--   cause killed or fate at the scene "killed", and the description says police /
+--     officers / deputies / troopers / SWAT / a sniper killed the shooter ("killed by
+--     police", "killed in a shoot-out with the police", "Police shot and killed the
+--     shooter"; police named only as victims, "shot and killed four off-duty police
+--     officers", do not count; Stanford does not say who killed the shooter, civilians
+--     did in a few cases)          -> shot by police (stopped_by derived)
 --   fate custody, arrested, custody/escaped (one of several shooters caught)
 --                                              -> apprehended, who unknown
 --   fate escaped                               -> fled, stopped by none
 --   anything else (deceased without a cause, killed by someone unnamed, "FALSE")
 --                                              -> unknown
--- attacker_fate: deceased at the scene, or a cause of death (killed, suicide) ->
--- died (stated); custody or arrested -> survived (derived: alive when taken);
--- custody/escaped and escaped without a cause of death -> unknown.
+-- attacker_fate: deceased at the scene or after (`Fate of Shooter`), or a cause of
+-- death (killed, suicide) -> died (stated); custody, arrested, escaped or
+-- custody/escaped without a death -> survived (derived: alive when taken or when
+-- leaving the scene).
 -- attacker_outcome_raw = fate at the scene; cause of death (raw spellings).
 
 -- location_type from `Place Type` (normalized labels; raw kept): residential home /
@@ -48,8 +69,10 @@
 -- facility -> military; place of worship -> house_of_worship; medical/care ->
 -- health_care; street/highway, park/wilderness -> open_space; public
 -- transportation and the four cells naming two place types -> other; Unknown ->
--- unknown. `School Related` agrees with the school/college place types and is not
--- needed (the three Unknown places are not school related).
+-- the shared keyword table on the Title (location_keyword; basis derived, with a
+-- `derivations` entry: "Chicago bus stop ambush" -> other), else unknown. `School
+-- Related` agrees with the school/college place types and is not needed (the three
+-- Unknown places are not school related).
 --
 -- weapons: Number of Handguns / Rifles / Shotguns, one row per type with a count
 -- > 0 (as fbi.sql). Where no count is positive (Unknown or 0), one row from `Type
@@ -63,13 +86,28 @@ SELECT
     *,
     coalesce(regexp_matches(
         description,
-        '(?i)(police|officer|deputy|deputies|trooper|swat|law enforcement|sniper)[^.]*'
-        || '(kill|shot|shoot|fire|dead|fatal)'
-        || '|(kill|shot|shoot|dead|fatal)[^.]*'
-        || '(police|officer|deputy|deputies|trooper|swat|law enforcement|sniper)'
+        '(?i)\b(killed|shot|fatally shot|fatally wounded|shot dead)( and killed)?'
+        || '( [^.]{0,20})? by [^.]{0,40}' || police_words
+        || '|\b(killed|died|shot)[^.]{0,20} (in|after) a (shoot-?out|gun battle|standoff) '
+        || 'with [^.]{0,30}' || police_words
+        || '|\b(standoff|shoot-?out|gun battle) with [^.]{0,30}' || police_words
+        || '[^.]{0,40}(shot|killed)'
+        || '|\breturn fire from [^.]{0,30}' || police_words
+    ) OR (
+        regexp_matches(description, '(?i)' || police_words)
+        AND regexp_matches(description,
+            '(?i)\b(shot and killed|killed|fatally shot) the (suspected )?'
+            || '(gunman|shooter|suspect|perpetrator)'
+            || '|\bkilling (him|her|the (gunman|shooter|suspect|perpetrator))\b')
     ), FALSE) AS police_killing_told,
+    coalesce(regexp_matches(
+        description,
+        '(?i)\blater (shot|killed|run down)|\b(was|were) later (shot|killed)'
+        || '|\bmanhunt\b|\btracked down\b|\bchased?\b|\bcycling away\b'
+    ), FALSE) AS caught_later_told,
     CASE
         WHEN cause IN ('suicide', 'killed/suicide') THEN 'suicide'
+        WHEN (cause = 'killed' OR fate_scene = 'killed') AND caught_later_told THEN 'fled'
         WHEN (cause = 'killed' OR fate_scene = 'killed') AND police_killing_told
             THEN 'shot'
         WHEN fate_scene IN ('custody', 'arrested', 'custody/escaped') THEN 'apprehended'
@@ -77,12 +115,17 @@ SELECT
         ELSE 'unknown'
     END AS end_method,
     CASE
-        WHEN fate_scene IN ('deceased', 'killed')
+        WHEN fate_scene IN ('deceased', 'killed') OR fate = 'deceased'
           OR cause IN ('suicide', 'killed', 'killed/suicide') THEN 'died'
-        WHEN fate_scene IN ('custody', 'arrested') THEN 'survived'
+        WHEN fate_scene IN ('custody', 'arrested', 'escaped', 'custody/escaped')
+            THEN 'survived'
         ELSE 'unknown'
     END AS attacker_fate
-FROM stanford;
+FROM (
+    SELECT *, '(police|officers?|deput(y|ies)|troopers?|swat|law enforcement|sniper)'
+        AS police_words
+    FROM stanford
+);
 
 CREATE OR REPLACE TEMP VIEW source_records AS
 SELECT
@@ -122,9 +165,14 @@ SELECT
         WHEN 'residential home/neighborhood and street/highway' THEN 'other'
         WHEN 'retail/wholesale/services facility and primary school' THEN 'other'
         ELSE 'unknown'
-    END AS location_type,
+    END AS stated_location_type,
+    CASE WHEN stated_location_type = 'unknown' THEN location_keyword(incident_name) END
+        AS name_keyword,
+    coalesce(struct_extract(name_keyword, 'location_type'), stated_location_type)
+        AS location_type,
     place_raw AS location_type_raw,
-    CASE WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
+    CASE WHEN location_type <> stated_location_type THEN 'derived'
+         WHEN location_type <> 'unknown' THEN 'stated' END AS location_type_basis,
     coalesce(review_killed, civ_killed + le_killed) AS killed,
     concat_ws('; ', 'Number of Civilian Fatalities ' || trim(civ_killed_raw),
               'Number of Enforcement Fatalities ' || trim(le_killed_raw),
@@ -153,9 +201,17 @@ SELECT
         CASE WHEN duplicate_of IS NOT NULL THEN ['duplicate_record_in_source']
              ELSE []::VARCHAR[] END,
         CASE WHEN review_quote IS NOT NULL THEN ['casualties_contradict_narrative']
-             ELSE []::VARCHAR[] END
+             ELSE []::VARCHAR[] END,
+        CASE WHEN total_fatalities > killed AND attacker_fate = 'died'
+             THEN ['attacker_removed_from_killed'] ELSE []::VARCHAR[] END
     ) AS quality_flags,
     list_concat(list_filter([
+        CASE WHEN location_type_basis = 'derived' THEN
+            location_derivation('Title', incident_name) END,
+        CASE WHEN end_method = 'fled' AND fate_scene <> 'escaped' THEN 'end_method: fled, '
+             || 'from the description (the shooter left the scene and was killed later)' END,
+        CASE WHEN end_method = 'fled' AND fate_scene <> 'escaped' THEN 'stopped_by: none, '
+             || 'from the description (the shooter left the scene)' END,
         CASE WHEN end_method = 'shot' THEN 'stopped_by: police, from the description '
              || '(police shot or killed the shooter)' END,
         CASE WHEN attacker_fate = 'survived' THEN format(
