@@ -180,9 +180,19 @@ def test_place_types_and_what_stays_unknown(out, raw) -> None:
 
 
 def test_raw_casualty_figures_as_written(out, raw) -> None:
+    """killed_raw / injured_raw are the file's headline `killed` / `injured` (suspects
+    included: Pulse 577157 `killed` 50, `victims_killed` 49, `suspects_killed` 1);
+    `killed` stays the victims-only figure and the record is flagged."""
     records = out["source_records"].sort("source_row")
-    assert records["killed_raw"].to_list() == raw["victims_killed"].to_list()
-    assert records["injured_raw"].to_list() == raw["victims_injured"].to_list()
+    assert records["killed_raw"].to_list() == raw["killed"].to_list()
+    assert records["injured_raw"].to_list() == raw["injured"].to_list()
+    assert records["killed"].to_list() == raw["victims_killed"].cast(pl.Int32).to_list()
+    pulse = records.filter(pl.col("source_record_id") == "577157").row(0, named=True)
+    assert (pulse["killed_raw"], pulse["killed"]) == ("50", 49)
+    assert "attacker_removed_from_killed" in pulse["quality_flags"]
+    flagged = records.filter(pl.col("quality_flags").list.contains(
+        "attacker_removed_from_killed"))
+    assert flagged.height == (raw["suspects_killed"].cast(pl.Int32) > 0).sum()
 
 
 # --- hand-made files, one per quirk ---------------------------------------------------
