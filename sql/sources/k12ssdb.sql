@@ -212,7 +212,10 @@ SELECT
     CASE WHEN o.end_method IS NULL AND s.shooters IS NULL AND n.end_method = 'fled'
          THEN 'fled' END AS narrative_method,
     n.ending_phrase,
-    n.ended_before_police AS narrative_before_police,
+    -- police who stopped it were there: a TRUE phrase never beats that (20130201MIMAD
+    -- "stayed on the scene until police arrived" is said of someone else)
+    CASE WHEN n.ended_before_police AND o.stopped_by = 'police' THEN NULL
+         ELSE n.ended_before_police END AS narrative_before_police,
     n.arrival_phrase,
     v.unclear AS victims_unclear,
     coalesce(v.wounded, 0) AS victims_wounded,
