@@ -59,8 +59,12 @@ def test_raw_figures_kept_and_no_venue_guessed_from_addresses(out, parsed) -> No
     # `Address` holds streets ("Church St" is no church): the place type stays unknown
     assert set(records["location_type"]) == {"unknown"}
     assert records["location_type_basis"].null_count() == 6127
-    # the only derived value is a survival concluded from the suspect counts
-    assert records["derivations"].list.len().sum() == FATES["survived"] + FATES["mixed"]
+    # derived values: a survival concluded from the suspect counts, and the two
+    # counties read from GVA's "Name (county)" form
+    assert records["derivations"].list.len().sum() == FATES["survived"] + FATES["mixed"] + 2
+    pointe = records.filter(pl.col("source_record_id") == "2793000").row(0, named=True)
+    assert 'county: from the city field "Pointe Coupee (county)", in the Name (county) form' \
+        in pointe["derivations"]
 
 
 def test_suspect_totals_stay_out_of_killed(parsed) -> None:

@@ -10,7 +10,8 @@
 -- place)" such as "Pompano Beach (Parkland)", or in two rows a county as
 -- "Pointe Coupee (county)". county is set only when the cell clearly names one:
 -- ending " County"/" Parish" (as written), or the "(county)" form ("Cowley County",
--- "Pointe Coupee Parish" in Louisiana); the city keeps the raw text either way.
+-- "Pointe Coupee Parish" in Louisiana: derived, listed in `derivations`); the city
+-- keeps the raw text either way.
 -- latitude/longitude were geocoded by the repo owner (dxzys) from GVA's address
 -- with ArcGIS; they are not GVA values, and unmatched addresses fall back to a city
 -- centre (21 rows sit on one point in central Chicago). They are kept as given;
@@ -67,10 +68,14 @@ SELECT
     fate AS attacker_fate,
     CASE WHEN fate = 'died' THEN 'stated' WHEN fate <> 'unknown' THEN 'derived' END
         AS attacker_fate_basis,
-    CASE WHEN fate IN ('survived', 'mixed') THEN [format(
-        'attacker_fate: {}, from the suspect counts (killed {}, injured {}, arrested {})',
-        fate, suspects_killed_n, suspects_injured_n, suspects_arrested_n)]
-        ELSE []::VARCHAR[] END AS derivations,
+    list_filter([
+        CASE WHEN fate IN ('survived', 'mixed') THEN format(
+            'attacker_fate: {}, from the suspect counts (killed {}, injured {}, arrested {})',
+            fate, suspects_killed_n, suspects_injured_n, suspects_arrested_n) END,
+        CASE WHEN county IS NOT NULL AND regexp_matches(city_raw, '(?i)\(county\)')
+             THEN format('county: from the city field "{}", in the Name (county) form',
+                         trim(city_raw)) END
+    ], lambda d: d IS NOT NULL) AS derivations,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END

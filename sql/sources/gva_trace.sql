@@ -12,7 +12,8 @@
 -- figures, kept as killed_raw / injured_raw, and a record whose `killed` differs
 -- from `victims_killed` (a suspect died) carries attacker_removed_from_killed.
 -- city/county from `city_or_county` exactly as in gva.sql: city as given, county
--- only for a cell ending " County"/" Parish" or GVA's "Name (county)" form.
+-- only for a cell ending " County"/" Parish" or GVA's "Name (county)" form (derived,
+-- listed in `derivations`).
 -- latitude/longitude as The Trace distributes them (at most four decimals; who
 -- geocoded is not documented). They are not the repo owner's ArcGIS geocodes used
 -- by the gva source, though 90% of records lie within 0.003 degrees of them.
@@ -65,7 +66,10 @@ SELECT
         CASE WHEN TRY_CAST(trim(killed_raw) AS INTEGER) <> victims_killed
              THEN 'attacker_removed_from_killed' END
     ], lambda f: f IS NOT NULL) AS quality_flags,
-    list_filter([location_derivation('business_location_name', business_location_name)],
+    list_filter([location_derivation('business_location_name', business_location_name),
+                 CASE WHEN county IS NOT NULL AND regexp_matches(city_raw, '(?i)\(county\)')
+                      THEN format('county: from the city field "{}", in the Name (county) '
+                                  || 'form', trim(city_raw)) END],
                 lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row
