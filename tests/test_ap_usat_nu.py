@@ -106,10 +106,13 @@ def test_weapon_mapping(ap) -> None:
 def test_offender_outcome_precedence(ap) -> None:
     records = ap["source_records"]
     counts = dict(records.group_by("end_method").len().iter_rows())
-    assert counts == {"apprehended": 349, "suicide": 191, "shot": 42, "fled": 31, "unknown": 2}
+    assert counts == {"apprehended": 341, "suicide": 190, "shot": 37, "fled": 45, "unknown": 1,
+                      "attempted_suicide": 1}
     outcome = dict(records.select("source_record_id", "end_method").iter_rows())
     raw = dict(records.select("source_record_id", "attacker_outcome_raw").iter_rows())
-    assert (raw["1"], outcome["1"]) == ("Life sentence; Killed", "shot")
+    # "found four men bound and fatally shot in a garage after the suspects had fled.
+    # Police killed one of the pair after a chase": the attack ended by flight.
+    assert (raw["1"], outcome["1"]) == ("Life sentence; Killed", "fled")
     assert (raw["44"], outcome["44"]) == ("Suicide; Killed", "suicide")
     # Killed by his accomplice: suicide = TRUE on the killer's row decides.
     assert (raw["587"], outcome["587"]) == ("Killed; Killed", "suicide")
@@ -118,9 +121,38 @@ def test_offender_outcome_precedence(ap) -> None:
     stopped = dict(records.group_by("end_method", "stopped_by").len()
                    .select(pl.concat_str("end_method", pl.lit("/"), "stopped_by"), "len")
                    .iter_rows())
-    assert stopped == {"apprehended/unknown": 349, "suicide/self": 191,
-                       "shot/police": 42, "fled/none": 31, "unknown/unknown": 2}
-    assert records["ended_before_police"].null_count() == 615
+    assert stopped == {"apprehended/unknown": 341, "suicide/self": 190,
+                       "shot/police": 37, "fled/none": 45, "unknown/unknown": 1,
+                       "attempted_suicide/self": 1}
+    # AP has no field for it: only narratives that tell it set ended_before_police
+    assert dict(records["ended_before_police"].value_counts().iter_rows()) == {
+        None: 591, True: 14, False: 10}
+
+
+def test_narrative_corrects_the_ending(ap) -> None:
+    """The narrative's own words on how it ended beat the offenders' outcome."""
+    rows = {r["source_record_id"]: r for r in ap["source_records"].filter(
+        pl.col("source_record_id").is_in(["1", "369", "491", "509", "508", "300"])
+    ).iter_rows(named=True)}
+    got = {k: (r["end_method"], r["stopped_by"], r["ended_before_police"])
+           for k, r in rows.items()}
+    assert got == {
+        # "...after the suspects had fled. Police killed one of the pair..."
+        "1": ("fled", "none", True),
+        # "He shot and killed his girlfriend, ... before fleeing in a vehicle."
+        "369": ("fled", "none", True),
+        # "Police responded to a trailer park and found three people dead. ... The case
+        # remains unsolved." (num_offenders 0, no offender rows)
+        "491": ("fled", "none", True),
+        # "He then shot himself but survived the injury." (outcome "Life sentence")
+        "509": ("attempted_suicide", "self", None),
+        # "He was killed in a shootout with responding police."
+        "508": ("shot", "police", False),
+        # "The gunman, who was killed by responding SWAT officers, ..."
+        "300": ("shot", "police", False),
+    }
+    assert 'end_method: attempted_suicide, from the narrative ("shot himself but survived")' \
+        in rows["509"]["derivations"]
 
 
 def test_attacker_fate_over_every_offender(ap) -> None:
@@ -132,16 +164,21 @@ def test_attacker_fate_over_every_offender(ap) -> None:
     row = records.filter(pl.col("source_record_id") == "1").row(0, named=True)
     assert (row["attacker_fate"], row["attacker_fate_basis"]) == ("mixed", "derived")
     assert row["derivations"] == [
-        "stopped_by: police, from the narrative (police shot or killed the offender)",
+        'end_method: fled, from the narrative ("fled")',
+        'stopped_by: none, from the narrative ("fled")',
+        'ended_before_police: true, from the narrative ("fled")',
         'attacker_fate: mixed, survival implied by the offender outcome "Life sentence"']
     unsolved = records.filter(pl.col("attacker_outcome_raw") == "Unsolved")
     assert set(unsolved["attacker_fate"]) == {"unknown"}  # never caught: fate not known
 
 
 def test_zero_offenders_means_unknown(ap) -> None:
-    rows = ap["source_records"].filter(pl.col("source_record_id").is_in(["266", "491"]))
+    """No offender identified: nothing known, unless the narrative tells the end (491
+    "The case remains unsolved": nobody was caught, so the attacker got away)."""
+    rows = ap["source_records"].filter(pl.col("source_record_id").is_in(["266", "491"])
+                                       ).sort("source_record_id")
     assert rows.select("attackers", "end_method", "attacker_fate").rows() == [
-        (None, "unknown", "unknown")] * 2
+        (None, "unknown", "unknown"), (None, "fled", "unknown")]
 
 
 def test_location_types(ap) -> None:

@@ -15,6 +15,9 @@ from pipelines.normalize.states import USPS_CODES
 from pipelines.sources import gva
 from tests.conftest import normalize_shipped, shipped_snapshots
 
+FATES = {"died": 348, "mixed": 23, "survived": 2191, "unknown": 3565}
+"""attacker_fate counts of the shipped file, from the suspect counts."""
+
 PER_YEAR = {2013: 260, 2014: 272, 2015: 332, 2016: 382, 2017: 345, 2018: 335, 2019: 413,
             2020: 610, 2021: 689, 2022: 642, 2023: 660, 2024: 503, 2025: 415, 2026: 269}
 
@@ -56,7 +59,12 @@ def test_raw_figures_kept_and_no_venue_guessed_from_addresses(out, parsed) -> No
     # `Address` holds streets ("Church St" is no church): the place type stays unknown
     assert set(records["location_type"]) == {"unknown"}
     assert records["location_type_basis"].null_count() == 6127
-    assert records["derivations"].list.len().sum() == 0
+    # derived values: a survival concluded from the suspect counts, and the two
+    # counties read from GVA's "Name (county)" form
+    assert records["derivations"].list.len().sum() == FATES["survived"] + FATES["mixed"] + 2
+    pointe = records.filter(pl.col("source_record_id") == "2793000").row(0, named=True)
+    assert 'county: from the city field "Pointe Coupee (county)", in the Name (county) form' \
+        in pointe["derivations"]
 
 
 def test_suspect_totals_stay_out_of_killed(parsed) -> None:
@@ -110,15 +118,25 @@ def test_famous_incidents(out) -> None:
 
 def test_gva_cannot_say_who_stopped_an_attack(out) -> None:
     records = out["source_records"]
-    assert set(records["end_method"]) == {"unknown"}
+    # An arrest with no suspect killed ("Suspects Arrested 1") is stated: apprehended.
+    arrested = records.filter(pl.col("attacker_outcome_raw").str.ends_with("arrested 1")
+                              & pl.col("attacker_outcome_raw").str.starts_with(
+                                  "suspects killed 0"))
+    assert set(arrested["end_method"]) == {"apprehended"}
+    assert set(records["end_method"]) == {"unknown", "apprehended"}
     assert set(records["stopped_by"]) == {"unknown"}
     assert set(records["location_type"]) == {"unknown"}
     assert records["ended_before_police"].null_count() == 6127
-    # The suspect counts tell the fate, derived: killed and arrested -> mixed.
+    # The suspect counts tell the fate: "Suspects Killed" states a death; a survival
+    # (arrested or injured, none killed) is derived; killed and arrested -> mixed.
     fates = dict(records.group_by("attacker_fate").len().iter_rows())
-    assert fates == {"died": 351, "mixed": 20, "survived": 2162, "unknown": 3594}
-    assert set(records.filter(pl.col("attacker_fate") != "unknown")["attacker_fate_basis"]
-               ) == {"derived"}
+    assert fates == FATES
+    bases = dict(records.group_by("attacker_fate", "attacker_fate_basis").len().select(
+        pl.concat_str("attacker_fate", "attacker_fate_basis", separator=":"), "len"
+    ).iter_rows())
+    assert bases == {"died:stated": FATES["died"], "mixed:derived": FATES["mixed"],
+                     "survived:derived": FATES["survived"]} | (
+                         {} if "unknown" not in FATES else {None: FATES["unknown"]})
     assert records["attackers"].null_count() == 6127
     assert records["start_time"].null_count() == 6127
     assert records["start_time_precision"].null_count() == 6127
@@ -237,6 +255,25 @@ def test_outcome_summary_keeps_the_suspect_counts(tmp_path) -> None:
     assert out.select("end_method", "attacker_outcome_raw", "stopped_by", "attacker_fate",
                       "derivations").rows() == [
         ("unknown", "suspects killed 1, injured 2, arrested 3", "unknown", "mixed",
-         ["attacker_fate: mixed, from the suspect counts (killed 1, arrested 3)"]),
+         ["attacker_fate: mixed, from the suspect counts (killed 1, injured 2, arrested 3)"]),
         ("unknown", "suspects killed ?, injured N/A, arrested 0", "unknown", "unknown", []),
+    ]
+
+
+def test_suspect_counts_state_a_death_and_imply_a_survival(tmp_path) -> None:
+    """GVA 3507024 ("Suspects Killed 0; Suspects Injured 1; Suspects Arrested 0"): an
+    injured suspect who is not counted killed survived (derived); "Suspects Killed 1"
+    alone states the death; an arrest with none killed is an apprehension."""
+    out = run_tiny(tmp_path, [
+        '7,"May 1, 2020",Ohio,Dayton,x,2,3,0,1,0,N/A,39.7,-84.2',
+        '8,"May 1, 2020",Ohio,Dayton,x,2,3,1,0,0,N/A,39.7,-84.2',
+        '9,"May 1, 2020",Ohio,Dayton,x,2,3,0,0,1,N/A,39.7,-84.2',
+    ])["source_records"].sort("source_row")
+    assert out.select("end_method", "attacker_fate", "attacker_fate_basis",
+                      "derivations").rows() == [
+        ("unknown", "survived", "derived",
+         ["attacker_fate: survived, from the suspect counts (killed 0, injured 1, arrested 0)"]),
+        ("unknown", "died", "stated", []),
+        ("apprehended", "survived", "derived",
+         ["attacker_fate: survived, from the suspect counts (killed 0, injured 0, arrested 1)"]),
     ]

@@ -167,22 +167,32 @@ def test_place_types_and_what_stays_unknown(out, raw) -> None:
     assert (raw["business_location_name"] == "N/A").sum() == 3490
     assert records["location_type_raw"].null_count() == 3490
     counts = dict(records.group_by("location_type").len().rows())
-    assert counts == {"unknown": 4108, "commerce": 868, "residence": 223, "open_space": 181,
+    assert counts == {"unknown": 4106, "commerce": 870, "residence": 223, "open_space": 181,
                       "education": 52, "house_of_worship": 19, "health_care": 8,
                       "government": 6, "other": 3, "military": 1}
     # names no keyword matches stay unknown, counted, raw kept ("Hush", "American Legion"...)
     named_unknown = records.filter((pl.col("location_type") == "unknown")
                                    & pl.col("location_type_raw").is_not_null())
-    assert named_unknown.height == 4108 - 3490
+    assert named_unknown.height == 4106 - 3490
     assert named_unknown["location_type_basis"].null_count() == named_unknown.height
     assert set(records.filter(pl.col("location_type") != "unknown")
                ["location_type_basis"]) == {"derived"}
 
 
 def test_raw_casualty_figures_as_written(out, raw) -> None:
+    """killed_raw / injured_raw are the file's headline `killed` / `injured` (suspects
+    included: Pulse 577157 `killed` 50, `victims_killed` 49, `suspects_killed` 1);
+    `killed` stays the victims-only figure and the record is flagged."""
     records = out["source_records"].sort("source_row")
-    assert records["killed_raw"].to_list() == raw["victims_killed"].to_list()
-    assert records["injured_raw"].to_list() == raw["victims_injured"].to_list()
+    assert records["killed_raw"].to_list() == raw["killed"].to_list()
+    assert records["injured_raw"].to_list() == raw["injured"].to_list()
+    assert records["killed"].to_list() == raw["victims_killed"].cast(pl.Int32).to_list()
+    pulse = records.filter(pl.col("source_record_id") == "577157").row(0, named=True)
+    assert (pulse["killed_raw"], pulse["killed"]) == ("50", 49)
+    assert "attacker_removed_from_killed" in pulse["quality_flags"]
+    flagged = records.filter(pl.col("quality_flags").list.contains(
+        "attacker_removed_from_killed"))
+    assert flagged.height == (raw["suspects_killed"].cast(pl.Int32) > 0).sum()
 
 
 # --- hand-made files, one per quirk ---------------------------------------------------
@@ -238,3 +248,11 @@ def test_victim_counts_not_the_inclusive_ones(tmp_path) -> None:
     assert records.select("killed", "injured", "attacker_outcome_raw", "city", "county",
                           "state").rows() == [
         (2, 4, "suspects killed 1", "Pointe Coupee (county)", "Pointe Coupee Parish", "LA")]
+
+
+def test_plural_shop_names_are_commerce(out) -> None:
+    """gva_trace 2301751 (Buffalo 2022), `business_location_name` "Tops Markets": the
+    plural is a shop too (keyword row for markets/stores/shops)."""
+    r = out["source_records"].filter(pl.col("source_record_id") == "2301751").row(0, named=True)
+    assert (r["location_type"], r["location_type_basis"], r["location_type_raw"]) == (
+        "commerce", "derived", "Tops Markets")

@@ -22,14 +22,17 @@ def test_every_published_record_satisfies_the_invariants(warehouse) -> None:
 
 def test_every_source_fills_how_who_and_fate(warehouse) -> None:
     """No source is left with only unknowns where its files say something (GVA cannot
-    tell how or who; gva_trace fates come only from linked records)."""
+    tell who, and how only as an arrest; gva_trace fates come only from linked
+    records)."""
     known = {s: (how, who, fate) for s, how, who, fate in warehouse.execute(
         "SELECT source, count(*) FILTER (end_method <> 'unknown'), "
         "count(*) FILTER (stopped_by <> 'unknown'), count(*) FILTER (attacker_fate <> "
         "'unknown' AND attacker_fate_basis <> 'inferred') FROM source_records GROUP BY 1"
     ).fetchall()}
     for source, (how, who, fate) in known.items():
-        if source.startswith("gva"):
+        if source == "gva":  # "Suspects Arrested" with none killed: apprehended
+            assert how > 0 and who == 0, source
+        elif source == "gva_trace":
             assert how == who == 0, source
         else:
             assert how > 0 and who > 0 and fate > 0, source

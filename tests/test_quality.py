@@ -195,7 +195,7 @@ def test_records_left_unknown_per_source(warehouse) -> None:
     """).fetchall()
     assert rows == [
         ("gva", 6127, 0),  # no venue column at all
-        ("gva_trace", 4108, 618),  # 3,490 "N/A" names; 618 names no keyword matches
+        ("gva_trace", 4106, 616),  # 3,490 "N/A" names; 616 names no keyword matches
         ("k12ssdb", 59, 59),  # 'Off School Property': next to a school, kind not coded
         # Place Type "Unknown" and no keyword in the title (the bus stop is other)
         ("stanford_msa", 2, 2),
@@ -226,9 +226,17 @@ def test_attackers_removed_and_contradictions_flagged(warehouse) -> None:
                     'duplicate_record_in_source')
         GROUP BY f
     """).fetchall())
-    assert rows == {"attacker_removed_from_killed": 36 + 140,
+    # 36 Mother Jones records corrected by hand; every Stanford MSA record whose Total
+    # Number of Fatalities counts a dead shooter (140) and every gva_trace record whose
+    # headline `killed` counts a suspect (336): there killed is the source's stated
+    # victims-only figure, so nothing is derived
+    assert rows == {"attacker_removed_from_killed": 36 + 140 + 336,
                     "casualties_contradict_narrative": 3,
                     "duplicate_record_in_source": 10}
+    assert warehouse.execute("""
+        SELECT count(*) FROM source_records
+        WHERE source = 'gva_trace' AND list_contains(quality_flags, 'attacker_removed_from_killed')
+          AND killed_raw::INT > killed""").fetchone()[0] == 336
     # Mother Jones: every corrected record says why, and keeps the source figure
     bad = warehouse.execute("""
         SELECT source_record_id FROM source_records

@@ -59,7 +59,8 @@ SOURCE = Source(
     "485 incidents have firstcod = Shooting; firearm use shows in `weapons` (487 incidents "
     "list a gun). end_method, stopped_by and attacker_fate come from the offenders table, "
     "'Killed' counting as shot by police only where the narrative says police killed the "
-    "offender.",
+    "offender; the narrative corrects the ending where it tells a flight or a survived "
+    "suicide attempt, and alone sets ended_before_police.",
     tags=("mass_killing",),
 )
 

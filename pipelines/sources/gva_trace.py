@@ -11,7 +11,9 @@ Places and ids are read with the ``gva`` helpers.
 
 Attackers among the dead (checked): the file's own `killed` does include them
 (= victims_killed + suspects_killed in every row), which is why `victims_killed` is
-used; killed_raw / injured_raw are `victims_killed` / `victims_injured` as written.
+used; killed_raw / injured_raw are the headline `killed` / `injured` as written (the
+file's own figures, suspects included), and a record whose `killed` counts a suspect
+carries the flag attacker_removed_from_killed.
 Location: `business_location_name` is mapped by the shared keyword table
 (``pipelines/normalize/location_keywords.csv``).
 """
@@ -52,7 +54,8 @@ FIELDS = {
     "incident_id": "incident_id", "incident_date": "date_raw", "incident_time": "time_raw",
     "updated_date": "updated_raw", "state": "state_raw", "city_or_county": "city_raw",
     "business_location_name": "business_raw", "latitude": "latitude_raw",
-    "longitude": "longitude_raw", "victims_killed": "victims_killed_raw",
+    "longitude": "longitude_raw", "killed": "killed_raw", "injured": "injured_raw",
+    "victims_killed": "victims_killed_raw",
     "victims_injured": "victims_injured_raw", "suspects_killed": "suspects_killed_raw",
 }
 COUNTS = ("victims_killed", "victims_injured", "suspects_killed")

@@ -17,11 +17,16 @@ person or weapon). Quirks handled here:
 - Newer releases have ``Duration_min``; it is read when present.
 
 Attackers among the dead (checked): no. killed/injured are counted from the VICTIM
-sheet, and shooters are on the SHOOTER sheet only (Columbine: 13 Fatal victim rows,
-the two shooters' deaths in `shooterdied`). The source writes no casualty figure, so
-killed_raw / injured_raw give the VICTIM rows counted ("VICTIM rows with injury
-Fatal: 10"). The VICTIM sheet can miss a victim (Uvalde: 20 Fatal rows for 21 dead),
-which no column of the source corrects; left as published.
+sheet, and shooters are on the SHOOTER sheet (Columbine: 13 Fatal victim rows,
+the two shooters' deaths in `shooterdied`). One VICTIM row is itself a shooter
+(20190610ILMEW: two men fired at each other, the wounded one is on both sheets); the
+reviewed list ``k12ssdb_attacker_victims.csv`` names such rows, which are left out of
+the counts and the victims table (`derivations` says so). Demographics cannot find
+them (victims share age and sex with their shooter in many fights), so the list holds
+the rows found by reading narratives; it is not known to be complete. The source
+writes no casualty figure, so killed_raw / injured_raw give the VICTIM rows counted
+("VICTIM rows with injury Fatal: 10"). The VICTIM sheet can miss a victim (Uvalde:
+20 Fatal rows for 21 dead), which no column of the source corrects; left as published.
 """
 
 from __future__ import annotations
@@ -204,6 +209,19 @@ def _person(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+ATTACKER_VICTIMS = Path(__file__).with_name("k12ssdb_attacker_victims.csv")
+"""Reviewed VICTIM rows that are one of the incident's shooters (source_record_id,
+victim_no = the row's number within the incident, evidence quoting the narrative)."""
+
+
+def attacker_victims():
+    """The reviewed list as a frame for the SQL."""
+    import polars as pl
+
+    review = pl.read_csv(ATTACKER_VICTIMS, infer_schema_length=0)
+    return review.with_columns(pl.col("victim_no").cast(pl.Int32))
+
+
 def parse(files: dict[str, Path]) -> Parsed:
     import polars as pl
 
@@ -236,6 +254,7 @@ def parse(files: dict[str, Path]) -> Parsed:
     ])
     return Parsed(
         frames={"k12ssdb": staged, "k12ssdb_shooters": shooters,
-                "k12ssdb_victims": victims, "k12ssdb_weapons": weapons},
+                "k12ssdb_victims": victims, "k12ssdb_weapons": weapons,
+                "k12ssdb_attacker_victims": attacker_victims()},
         rejects=all_rejects,
     )

@@ -8,7 +8,7 @@
 -- (its rows per incident equal num_victims_killed for all 615 incidents), so every
 -- victim row is injury 'killed'.
 -- attackers: `num_offenders`; 0 (two incidents with no offender identified) -> NULL.
--- No time of day, no incident name; ended_before_police is NULL (AP cannot tell).
+-- No time of day, no incident name.
 --
 -- How it ended comes from the OFFENDERS table, mapped per offender:
 --   outcome 'Suicide', or 'Killed' with suicide = TRUE -> suicide by self, died
@@ -31,6 +31,17 @@
 -- unknown), basis 'stated' unless a survival implied by an arrest went into it.
 -- The suicide flag alone is not trusted against an arrest outcome (one offender is
 -- suicide = TRUE with outcome 'Arrested/Pending trial'; kept as apprehended).
+-- The narrative then corrects the ending where it tells it (ap_narrative_endings, a
+-- phrase table; each use is listed in `derivations`): "before fleeing", "had fled",
+-- "fled the scene/state" -> fled, stopped by none, even when the offender was caught
+-- or killed later (the Chicago 2010 suspects fled and one was killed by police after
+-- a chase; "while on the run", "later died in a shootout"); "shot himself but survived" -> attempted_suicide by self (over an
+-- arrest or sentence); "remains unsolved" -> fled, none (no offender rows).
+-- ended_before_police, which AP has no field for, is set only where the narrative
+-- tells it, by the same table: TRUE when the attackers had fled or police responded
+-- and "found" the dead; FALSE when the attacker was killed by responding officers,
+-- in a shootout with police, or during a standoff with police. Otherwise NULL (both
+-- directions are recorded, so the share is not one-sided, but most records are NULL).
 -- attacker_outcome_raw = the offenders' `outcome` values joined with "; ".
 
 -- location_type from `location_type` (raw kept): Residence/Other shelter (includes
@@ -49,6 +60,38 @@
 -- handgun/rifle/shotgun/other_firearm. knife -> knife; vehicle -> vehicle; fire,
 -- sharp object (axes, machetes...), blunt object, strangulation, explosive, other
 -- -> other. weapon_raw = "weapon_type / gun_class / gun_type".
+CREATE OR REPLACE TEMP TABLE ap_narrative_endings AS
+SELECT * FROM (VALUES
+    (1, '(?i)\b(shot|stabbed) (himself|herself)[^.]*\bsurvived', 'shot himself but survived',
+     'attempted_suicide', 'self', NULL),
+    (2, '(?i)\b(before fleeing|had fled|fled the (scene|state))\b', 'fled',
+     'fled', 'none', TRUE),
+    (2, '(?i)\b(while on the run|later (died|was killed) in a shootout|'
+        || 'shootout with (the )?police later)\b', 'on the run, caught later',
+     'fled', 'none', TRUE),
+    (3, '(?i)\b(remains|is still|was never) unsolved\b', 'remains unsolved',
+     'fled', 'none', NULL),
+    (4, '(?i)\b(police|officers|deputies) (responded|arrived)[^.]*\bfound\b',
+     'police responded and found', NULL, NULL, TRUE),
+    (5, '(?i)\b(killed by (the )?responding|shootout with (the )?(responding )?police|'
+        || 'standoff with police)', 'killed by responding police, shootout or standoff',
+     NULL, NULL, FALSE)
+) AS t(priority, pattern, label, end_method, stopped_by, ended_before_police);
+
+CREATE OR REPLACE TEMP VIEW ap_narrative_ending AS
+SELECT
+    i.source_record_id,
+    arg_min(e.end_method, e.priority) FILTER (e.end_method IS NOT NULL) AS end_method,
+    arg_min(e.stopped_by, e.priority) FILTER (e.end_method IS NOT NULL) AS stopped_by,
+    arg_min(e.label, e.priority) FILTER (e.end_method IS NOT NULL) AS ending_phrase,
+    arg_min(e.ended_before_police, e.priority) FILTER (e.ended_before_police IS NOT NULL)
+        AS ended_before_police,
+    arg_min(e.label, e.priority) FILTER (e.ended_before_police IS NOT NULL)
+        AS arrival_phrase
+FROM ap_incidents AS i
+JOIN ap_narrative_endings AS e ON regexp_matches(i.narrative, e.pattern)
+GROUP BY i.source_record_id;
+
 CREATE OR REPLACE TEMP VIEW ap_police_narrative AS
 SELECT
     source_record_id,
@@ -150,28 +193,54 @@ SELECT
     i.injured_n AS injured,
     i.num_victims_injured AS injured_raw,
     nullif(i.num_offenders_n, 0) AS attackers,
-    coalesce(f.end_method, 'unknown') AS end_method,
+    coalesce(n.narrative_method, f.end_method, 'unknown') AS end_method,
     f.attacker_outcome_raw,
-    coalesce(f.stopped_by, 'unknown') AS stopped_by,
+    CASE WHEN n.narrative_method IS NOT NULL THEN n.stopped_by
+         ELSE coalesce(f.stopped_by, 'unknown') END AS stopped_by,
     coalesce(f.attacker_fate, 'unknown') AS attacker_fate,
     CASE WHEN f.attacker_fate IN ('died', 'survived', 'mixed')
          THEN CASE WHEN f.survival_implied THEN 'derived' ELSE 'stated' END END
         AS attacker_fate_basis,
     list_filter([
-        CASE WHEN f.stopped_by = 'police' THEN 'stopped_by: police, from the narrative '
+        CASE WHEN f.stopped_by = 'police' AND n.narrative_method IS NULL
+             THEN 'end_method: shot, from the narrative (police shot or killed the offender)'
+             END,
+        CASE WHEN f.stopped_by = 'police' AND n.narrative_method IS NULL
+             THEN 'stopped_by: police, from the narrative '
              || '(police shot or killed the offender)' END,
+        CASE WHEN n.narrative_method IS NOT NULL
+             THEN format('end_method: {}, from the narrative ("{}")', n.narrative_method,
+                         n.ending_phrase) END,
+        CASE WHEN n.narrative_method IS NOT NULL
+             THEN format('stopped_by: {}, from the narrative ("{}")', n.stopped_by,
+                         n.ending_phrase) END,
+        CASE WHEN n.ended_before_police IS NOT NULL
+             THEN format('ended_before_police: {}, from the narrative ("{}")',
+                         lower(n.ended_before_police::VARCHAR), n.arrival_phrase) END,
         CASE WHEN f.attacker_fate IN ('survived', 'mixed') AND f.survival_implied
              THEN format('attacker_fate: {}, survival implied by the offender outcome "{}"',
                          f.attacker_fate, f.arrest_outcomes) END
     ], lambda d: d IS NOT NULL) AS derivations,
-    NULL::BOOLEAN AS ended_before_police,
+    n.ended_before_police,
     NULL::DOUBLE AS duration_min,
     CASE WHEN i.duplicate_id THEN ['duplicate_id_in_source']
          ELSE []::VARCHAR[] END AS quality_flags,
     i.source_file,
     i.source_row
 FROM ap_incidents AS i
-LEFT JOIN ap_incident_fates AS f USING (source_record_id);
+LEFT JOIN ap_incident_fates AS f USING (source_record_id)
+LEFT JOIN (
+    -- the narrative's ending replaces the offenders' where it differs: a flight always,
+    -- an attempted suicide only over an arrest or nothing
+    SELECT e.*, CASE
+        WHEN e.end_method = 'fled' AND coalesce(o.end_method, '') <> 'fled' THEN 'fled'
+        WHEN e.end_method = 'attempted_suicide'
+             AND coalesce(o.end_method, 'unknown') IN ('apprehended', 'unknown')
+            THEN 'attempted_suicide'
+        END AS narrative_method
+    FROM ap_narrative_ending AS e
+    LEFT JOIN ap_incident_fates AS o USING (source_record_id)
+) AS n USING (source_record_id);
 
 CREATE OR REPLACE TEMP VIEW attackers AS
 SELECT

@@ -10,21 +10,26 @@
 -- place)" such as "Pompano Beach (Parkland)", or in two rows a county as
 -- "Pointe Coupee (county)". county is set only when the cell clearly names one:
 -- ending " County"/" Parish" (as written), or the "(county)" form ("Cowley County",
--- "Pointe Coupee Parish" in Louisiana); the city keeps the raw text either way.
+-- "Pointe Coupee Parish" in Louisiana: derived, listed in `derivations`); the city
+-- keeps the raw text either way.
 -- latitude/longitude were geocoded by the repo owner (dxzys) from GVA's address
 -- with ArcGIS; they are not GVA values, and unmatched addresses fall back to a city
 -- centre (21 rows sit on one point in central Chicago). They are kept as given;
 -- the warehouse flags points outside their state (two "Corona (Queens)" rows
 -- geocoded to York, Maine).
 --
--- GVA cannot tell who stopped an attack or how: `Suspects Killed` may be a suicide
--- or a police shooting, `Suspects Arrested` may follow days later. So end_method
--- and stopped_by are 'unknown' for every record, ended_before_police is NULL, and
+-- GVA cannot tell who stopped an attack: `Suspects Killed` may be a suicide or a
+-- police shooting, `Suspects Arrested` may follow days later. So stopped_by is
+-- 'unknown' for every record and ended_before_police is NULL (GVA never records
+-- it); end_method is 'apprehended' where suspects were arrested and none killed
+-- (the source states the arrest, as AP's arrest outcomes do), else 'unknown'.
 -- attacker_outcome_raw summarises the three suspect counts ("suspects killed 1,
--- injured 0, arrested 0"). The counts do tell the suspects' fate (derived, listed in
--- `derivations`): some killed and some arrested -> mixed; killed and none arrested
--- -> died; arrested and none killed -> survived (alive when arrested); none of
--- either (suspects unidentified or at large) -> unknown. GVA has no venue: location_type
+-- injured 0, arrested 0"). The counts tell the suspects' fate: killed and none
+-- arrested or injured -> died (stated by `Suspects Killed`); some killed and some
+-- arrested or injured -> mixed; arrested or injured and none killed -> survived
+-- (alive when arrested; an injured suspect who died would be counted killed). A
+-- survival is concluded, not stated: basis 'derived', listed in `derivations`.
+-- None of either (suspects unidentified or at large) -> unknown. GVA has no venue: location_type
 -- 'unknown'. No time of day, no attacker count (attackers NULL).
 --
 -- Ignored: `Address` (not in the contract), `Operations` (always "N/A").
@@ -53,17 +58,24 @@ SELECT
     victims_injured AS injured,
     victims_injured_raw AS injured_raw,
     NULL::INTEGER AS attackers,
-    'unknown' AS end_method,
+    CASE WHEN suspects_arrested_n > 0 AND suspects_killed_n = 0 THEN 'apprehended'
+         ELSE 'unknown' END AS end_method,
     format('suspects killed {}, injured {}, arrested {}',
            coalesce(trim(suspects_killed_raw), '?'),
            coalesce(trim(suspects_injured_raw), '?'),
            coalesce(trim(suspects_arrested_raw), '?')) AS attacker_outcome_raw,
     'unknown' AS stopped_by,
     fate AS attacker_fate,
-    CASE WHEN fate <> 'unknown' THEN 'derived' END AS attacker_fate_basis,
-    CASE WHEN fate <> 'unknown' THEN [format(
-        'attacker_fate: {}, from the suspect counts (killed {}, arrested {})',
-        fate, suspects_killed_n, suspects_arrested_n)] ELSE []::VARCHAR[] END AS derivations,
+    CASE WHEN fate = 'died' THEN 'stated' WHEN fate <> 'unknown' THEN 'derived' END
+        AS attacker_fate_basis,
+    list_filter([
+        CASE WHEN fate IN ('survived', 'mixed') THEN format(
+            'attacker_fate: {}, from the suspect counts (killed {}, injured {}, arrested {})',
+            fate, suspects_killed_n, suspects_injured_n, suspects_arrested_n) END,
+        CASE WHEN county IS NOT NULL AND regexp_matches(city_raw, '(?i)\(county\)')
+             THEN format('county: from the city field "{}", in the Name (county) form',
+                         trim(city_raw)) END
+    ], lambda d: d IS NOT NULL) AS derivations,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
@@ -74,16 +86,19 @@ FROM (
     SELECT
         *,
         CASE
-            WHEN suspects_killed_n > 0 AND suspects_arrested_n > 0 THEN 'mixed'
-            WHEN suspects_killed_n > 0 AND suspects_arrested_n = 0 THEN 'died'
-            WHEN suspects_arrested_n > 0 AND suspects_killed_n = 0 THEN 'survived'
+            WHEN suspects_killed_n > 0 AND (suspects_arrested_n > 0 OR suspects_injured_n > 0)
+                THEN 'mixed'
+            WHEN suspects_killed_n > 0 THEN 'died'
+            WHEN (suspects_arrested_n > 0 OR suspects_injured_n > 0) AND suspects_killed_n = 0
+                THEN 'survived'
             ELSE 'unknown'
         END AS fate
     FROM (
         SELECT
             *,
             TRY_CAST(trim(suspects_killed_raw) AS INTEGER) AS suspects_killed_n,
-            TRY_CAST(trim(suspects_arrested_raw) AS INTEGER) AS suspects_arrested_n
+            TRY_CAST(trim(suspects_arrested_raw) AS INTEGER) AS suspects_arrested_n,
+            TRY_CAST(trim(suspects_injured_raw) AS INTEGER) AS suspects_injured_n
         FROM gva
     )
 );

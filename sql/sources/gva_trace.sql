@@ -8,9 +8,12 @@
 --
 -- killed = `victims_killed`, injured = `victims_injured`. The file's `killed` and
 -- `injured` include suspects (killed = victims_killed + suspects_killed in every
--- row; injured exceeds victims_injured in 206 rows), so they are not used.
+-- row; injured exceeds victims_injured in 206 rows): they are the file's headline
+-- figures, kept as killed_raw / injured_raw, and a record whose `killed` differs
+-- from `victims_killed` (a suspect died) carries attacker_removed_from_killed.
 -- city/county from `city_or_county` exactly as in gva.sql: city as given, county
--- only for a cell ending " County"/" Parish" or GVA's "Name (county)" form.
+-- only for a cell ending " County"/" Parish" or GVA's "Name (county)" form (derived,
+-- listed in `derivations`).
 -- latitude/longitude as The Trace distributes them (at most four decimals; who
 -- geocoded is not documented). They are not the repo owner's ArcGIS geocodes used
 -- by the gva source, though 90% of records lie within 0.003 degrees of them.
@@ -25,8 +28,7 @@
 -- keyword table (location_keyword, pipelines/normalize/location_keywords.csv):
 -- basis 'derived', the name kept in location_type_raw and a `derivations` entry
 -- naming the keyword. A name no keyword matches ("Hush", "American Legion") or no
--- name stays 'unknown'. killed_raw / injured_raw: `victims_killed` /
--- `victims_injured` as written.
+-- name stays 'unknown'.
 -- Ignored: `address`. The duplicate-looking id pairs listed in gva.sql are here too
 -- and are kept unflagged.
 CREATE OR REPLACE TEMP VIEW source_records AS
@@ -49,9 +51,9 @@ SELECT
     CASE WHEN location_keyword(business_location_name) IS NOT NULL THEN 'derived' END
         AS location_type_basis,
     victims_killed AS killed,
-    victims_killed_raw AS killed_raw,
+    killed_raw,
     victims_injured AS injured,
-    victims_injured_raw AS injured_raw,
+    injured_raw,
     NULL::INTEGER AS attackers,
     'unknown' AS end_method,
     'unknown' AS attacker_fate,
@@ -59,9 +61,15 @@ SELECT
     'unknown' AS stopped_by,
     NULL::BOOLEAN AS ended_before_police,
     NULL::DOUBLE AS duration_min,
-    CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
-        AS quality_flags,
-    list_filter([location_derivation('business_location_name', business_location_name)],
+    list_filter([
+        CASE WHEN duplicate_id THEN 'duplicate_id_in_source' END,
+        CASE WHEN TRY_CAST(trim(killed_raw) AS INTEGER) <> victims_killed
+             THEN 'attacker_removed_from_killed' END
+    ], lambda f: f IS NOT NULL) AS quality_flags,
+    list_filter([location_derivation('business_location_name', business_location_name),
+                 CASE WHEN county IS NOT NULL AND regexp_matches(city_raw, '(?i)\(county\)')
+                      THEN format('county: from the city field "{}", in the Name (county) '
+                                  || 'form', trim(city_raw)) END],
                 lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row

@@ -10,8 +10,11 @@
 --   19790226CABAB, which has the 3 victims) and 20210216NCTHS (a pellet-gun hit).
 --   A VICTIM row with a blank or unknown injury makes both NULL (none in 2022).
 --   The source writes no count, so killed_raw / injured_raw give the VICTIM rows
---   counted ("VICTIM rows with injury Fatal: 2"). Shooters are on the SHOOTER sheet,
---   never among the VICTIM rows: a shooter who died is not in killed.
+--   counted ("VICTIM rows with injury Fatal: 2", every row as written). Shooters are
+--   on the SHOOTER sheet: a shooter who died is not in killed. A VICTIM row that is
+--   itself a shooter (reviewed list k12ssdb_attacker_victims.csv, e.g. 20190610ILMEW,
+--   two men who fired at each other) is left out of killed/injured and of the
+--   victims table, and `derivations` says so.
 -- * `20210902CASAL` is on two INCIDENT rows; its child rows carry only the id, so
 --   they belong to the first row, and the later row (`#2`) gets NULL killed,
 --   injured and attackers instead of a false 0. Both rows are flagged.
@@ -23,16 +26,25 @@
 --   neither police nor SRO: civilian, shot (died) or subdued (survived); "Subdued by
 --   Students/Staff/Other" subdued by civilians; "Suicide" is suicide, or an attempt
 --   when the shooter did not die; "Attempted Suicide"; "Fled/Apprehended" and
---   "Fled/Escaped" fled; "Surrendered" does not say to whom (stopped_by unknown).
+--   "Fled/Escaped" fled; "Surrendered" does not say to whom: the narrative may
+--   (k12ssdb_narrative_endings: "surrendering to police" -> police, "surrendered gun
+--   to janitor" -> civilian; derived, listed in `derivations`), else unknown. The
+--   later row of a repeated id (no SHOOTER rows) takes "Shooter fled" from its
+--   narrative (fled, none).
 --   "Law Enforcement" marks a shooter who IS an officer: unknown/unknown.
 -- * attacker_fate, stated, over every shooter: `shooterdied` Yes (or injury 'Fatal')
 --   died, No survived; a "Suicide" without shooterdied died. All died -> died, all
 --   survived -> survived, some of each -> mixed, else unknown.
--- * ended_before_police: NULL. The SSDB does not record when police arrived;
---   inferring it only for the outcomes that imply it (police or SRO stopped the
---   attack, students subdued the shooter) would leave the suicides and the fled
---   unknown and bias any share built on it, so the source is treated as unable
---   to tell.
+-- * ended_before_police: the SSDB has no field for it. Inferring it from the
+--   outcomes that imply it (police or SRO stopped the attack) would leave the
+--   suicides and the fled unknown and bias any share built on it, so it is set only
+--   where the Narrative tells it (k12ssdb_narrative_endings, derived): TRUE for
+--   "and waiting for police", "and stayed ... until police", "before police arrived"
+--   (not "while waiting for police", said of attacks still going on); FALSE for
+--   "surrounded by police", "disarmed by police/officer/SRO", "engaged by a SRO".
+--   Otherwise NULL.
+-- * attacker_outcome_raw: every shooter's `shooteroutcome`, distinct, in SHOOTER
+--   sheet order, joined with "; " (how the attack ended is still the first's).
 -- * location_type: the workbook only lists shootings at K-12 schools, so every
 --   record is 'education' except Location_Type 'Off School Property' ('unknown':
 --   shots from or at a place next to a school; what kind of place is not coded).
@@ -41,7 +53,8 @@
 --   no count.
 CREATE OR REPLACE TEMP VIEW k12ssdb_victims_mapped AS
 SELECT
-    * EXCLUDE (injury),
+    v.* EXCLUDE (injury),
+    a.evidence IS NOT NULL AS is_attacker,
     CASE injury_raw
         WHEN 'Fatal' THEN 'killed'
         WHEN 'Wounded' THEN 'injured'
@@ -49,14 +62,21 @@ SELECT
     END AS injury,
     coalesce(injury_raw IN ('Fatal', 'Wounded', 'Minor Injuries', 'None'), FALSE)
         AS injury_known
-FROM k12ssdb_victims;
+FROM k12ssdb_victims AS v
+LEFT JOIN k12ssdb_attacker_victims AS a
+    ON a.source_record_id = v.source_record_id AND a.victim_no = v.item_no;
 
 CREATE OR REPLACE TEMP VIEW k12ssdb_victim_counts AS
 SELECT
     source_record_id,
-    count(*) FILTER (injury = 'killed') AS killed,
-    count(*) FILTER (injury = 'injured') AS injured,
+    count(*) FILTER (injury = 'killed' AND NOT is_attacker) AS killed,
+    count(*) FILTER (injury = 'injured' AND NOT is_attacker) AS injured,
     count(*) FILTER (NOT injury_known) AS unclear,
+    count(*) FILTER (injury_raw = 'Fatal') AS fatal,
+    list(format('{}: VICTIM row {} ({}) left out, one of the shooters (reviewed list)',
+                CASE injury WHEN 'killed' THEN 'killed' ELSE 'injured' END, item_no,
+                injury_raw) ORDER BY item_no)
+        FILTER (is_attacker AND injury IS NOT NULL) AS attacker_rows,
     count(*) FILTER (injury_raw = 'Wounded') AS wounded,
     count(*) FILTER (injury_raw = 'Minor Injuries') AS minor_injuries
 FROM k12ssdb_victims_mapped
@@ -76,6 +96,49 @@ FROM (
     FROM k12ssdb_shooters
 )
 WHERE item_no = 1;
+
+-- Every shooter's outcome, distinct, in SHOOTER sheet order.
+CREATE OR REPLACE TEMP VIEW k12ssdb_outcomes_raw AS
+SELECT source_record_id, string_agg(outcome, '; ' ORDER BY first_item) AS outcomes
+FROM (
+    SELECT source_record_id, trim(shooteroutcome) AS outcome, min(item_no) AS first_item
+    FROM k12ssdb_shooters
+    WHERE nullif(trim(shooteroutcome), '') IS NOT NULL
+    GROUP BY ALL
+)
+GROUP BY source_record_id;
+
+-- What the Narrative says about the end: to whom a shooter surrendered, a flight on
+-- a row with no SHOOTER rows, and whether police were there when it ended.
+CREATE OR REPLACE TEMP TABLE k12ssdb_narrative_endings AS
+SELECT * FROM (VALUES
+    (1, '(?i)\bsurrender(ed|ing)? to (the )?(police|law enforcement|officers?|deputies|sro)\b',
+     'surrendered to police', 'surrendered', 'police', NULL),
+    (2, '(?i)\bsurrender(ed|ing)? (his |the )?(gun |weapon )?to (a |the )?(janitor|custodian|'
+        || 'teacher|principal|staff|coach|counselor|administrator)',
+     'surrendered to a staff member', 'surrendered', 'civilian', NULL),
+    (3, '(?i)\bshooter fled\b', 'shooter fled', 'fled', 'none', NULL),
+    (4, '(?i)\b((and|then) (wait(ed|ing)?|stayed|sat)[^.]{0,40}(for|until) (the )?police|'
+        || 'before police arrived)',
+     'waited for police / before police arrived', NULL, NULL, TRUE),
+    (5, '(?i)\b(surrounded by police|disarmed by (a )?(police|officer|sro)|engaged by '
+        || '(a |an |the )?(sro|officer|police))',
+     'police on scene (surrounded, disarmed or engaged)', NULL, NULL, FALSE)
+) AS t(priority, pattern, label, end_method, stopped_by, ended_before_police);
+
+CREATE OR REPLACE TEMP VIEW k12ssdb_narrative_ending AS
+SELECT
+    i.source_record_id,
+    arg_min(e.end_method, e.priority) FILTER (e.end_method IS NOT NULL) AS end_method,
+    arg_min(e.stopped_by, e.priority) FILTER (e.end_method IS NOT NULL) AS stopped_by,
+    arg_min(e.label, e.priority) FILTER (e.end_method IS NOT NULL) AS ending_phrase,
+    arg_min(e.ended_before_police, e.priority) FILTER (e.ended_before_police IS NOT NULL)
+        AS ended_before_police,
+    arg_min(e.label, e.priority) FILTER (e.ended_before_police IS NOT NULL)
+        AS arrival_phrase
+FROM k12ssdb AS i
+JOIN k12ssdb_narrative_endings AS e ON regexp_matches(i.Narrative, e.pattern)
+GROUP BY i.source_record_id;
 
 CREATE OR REPLACE TEMP TABLE k12ssdb_outcomes AS
 SELECT * FROM (VALUES
@@ -137,6 +200,23 @@ SELECT
     CASE WHEN i.duplicate_no = 1 THEN f.attacker_fate END AS attacker_fate,
     v.killed AS victims_killed,
     v.injured AS victims_injured,
+    v.fatal AS victims_fatal,
+    coalesce(v.attacker_rows, []::VARCHAR[]) AS attacker_rows,
+    r.outcomes AS outcomes_raw,
+    CASE
+        WHEN o.end_method = 'surrendered' AND n.end_method = 'surrendered'
+             AND o.stopped_by = 'unknown' THEN n.stopped_by
+        WHEN o.end_method IS NULL AND s.shooters IS NULL AND n.end_method = 'fled'
+            THEN n.stopped_by
+    END AS narrative_stopped_by,
+    CASE WHEN o.end_method IS NULL AND s.shooters IS NULL AND n.end_method = 'fled'
+         THEN 'fled' END AS narrative_method,
+    n.ending_phrase,
+    -- police who stopped it were there: a TRUE phrase never beats that (20130201MIMAD
+    -- "stayed on the scene until police arrived" is said of someone else)
+    CASE WHEN n.ended_before_police AND o.stopped_by = 'police' THEN NULL
+         ELSE n.ended_before_police END AS narrative_before_police,
+    n.arrival_phrase,
     v.unclear AS victims_unclear,
     coalesce(v.wounded, 0) AS victims_wounded,
     coalesce(v.minor_injuries, 0) AS victims_minor_injuries
@@ -144,6 +224,8 @@ FROM k12ssdb AS i
 LEFT JOIN k12ssdb_first_shooter AS s USING (source_record_id)
 LEFT JOIN k12ssdb_victim_counts AS v USING (source_record_id)
 LEFT JOIN k12ssdb_fates AS f USING (source_record_id)
+LEFT JOIN k12ssdb_outcomes_raw AS r USING (source_record_id)
+LEFT JOIN k12ssdb_narrative_ending AS n USING (source_record_id)
 LEFT JOIN k12ssdb_outcomes AS o
     ON o.shooteroutcome = trim(s.shooteroutcome)
    AND (o.shooter_fate IS NULL OR o.shooter_fate = f.first_fate)
@@ -179,18 +261,29 @@ SELECT
         ELSE coalesce(victims_injured, 0)
     END AS injured,
     CASE WHEN duplicate_no = 1 THEN
-        format('VICTIM rows with injury Fatal: {}', coalesce(victims_killed, 0)) END
+        format('VICTIM rows with injury Fatal: {}', coalesce(victims_fatal, 0)) END
         AS killed_raw,
     CASE WHEN duplicate_no = 1 THEN
         format('VICTIM rows with injury Wounded: {}, Minor Injuries: {}', victims_wounded,
                victims_minor_injuries) END AS injured_raw,
     CASE WHEN duplicate_no = 1 THEN shooters END AS attackers,
-    coalesce(end_method, 'unknown') AS end_method,
-    outcome AS attacker_outcome_raw,
-    coalesce(outcome_stopped_by, 'unknown') AS stopped_by,
+    coalesce(narrative_method, end_method, 'unknown') AS end_method,
+    outcomes_raw AS attacker_outcome_raw,
+    coalesce(narrative_stopped_by, outcome_stopped_by, 'unknown') AS stopped_by,
     coalesce(attacker_fate, 'unknown') AS attacker_fate,
     CASE WHEN attacker_fate <> 'unknown' THEN 'stated' END AS attacker_fate_basis,
-    NULL::BOOLEAN AS ended_before_police,
+    narrative_before_police AS ended_before_police,
+    list_concat(attacker_rows, list_filter([
+        CASE WHEN narrative_method IS NOT NULL
+             THEN format('end_method: {}, from the narrative ("{}")', narrative_method,
+                         ending_phrase) END,
+        CASE WHEN narrative_stopped_by IS NOT NULL
+             THEN format('stopped_by: {}, from the narrative ("{}")', narrative_stopped_by,
+                         ending_phrase) END,
+        CASE WHEN narrative_before_police IS NOT NULL
+             THEN format('ended_before_police: {}, from the narrative ("{}")',
+                         lower(narrative_before_police::VARCHAR), arrival_phrase) END
+    ], lambda d: d IS NOT NULL)) AS derivations,
     duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
@@ -218,7 +311,8 @@ SELECT
     age_years AS age,
     CASE lower(gender_clean) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
     injury  -- NULL for 'None' (present but unhurt)
-FROM k12ssdb_victims_mapped;
+FROM k12ssdb_victims_mapped
+WHERE NOT is_attacker;
 
 CREATE OR REPLACE TEMP VIEW weapons AS
 SELECT
