@@ -126,9 +126,12 @@ def test_unreadable_file_names_the_users_path_and_is_not_kept(tmp_path: Path,
     mine.parent.mkdir()
     mine.write_bytes(content)
     result = run_cli(paths, "refresh", env={"INCIDENTS_VIOLENCE_PROJECT_CSV": str(mine)})
+    # The other sources publish; this one is left out, stale, naming the user's file.
     assert result.returncode == 1
-    fail = next(line for line in result.stdout.splitlines() if line.startswith("  FAIL"))
-    assert f"violence_project: {mine}: cannot be read, so it was not stored" in fail, fail
+    stale = next(line for line in result.stdout.splitlines()
+                 if line.strip().startswith("raw/violence_project"))
+    assert "STALE" in stale and f"{mine}: cannot be read, so it was not stored" in stale, stale
+    assert paths.warehouse.exists()
     assert "violence_project.csv" not in result.stdout + result.stderr
     kept = [p for p in (paths.raw / "violence_project").rglob("*") if p.is_file()]
     assert kept == []
