@@ -150,6 +150,12 @@ SOURCE_RECORDS = Table(
                "inferred rather than stated by the source, as `field: how, from what` (e.g. "
                "`city: from the incident name`). Empty when every value is stated.",
                optional=True, default="[]::VARCHAR[]"),
+        Column("narrative", "VARCHAR", "The source's own account of the incident (its "
+               "summary, description or narrative), verbatim as published; the licence and "
+               "attribution that travel with it are in `sources`. NULL where the source "
+               "publishes none.", optional=True),
+        Column("narrative_field", "VARCHAR", "The source column(s) `narrative` was taken "
+               "from.", optional=True),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),
