@@ -245,3 +245,19 @@ def test_repeated_incident_id_is_suffixed_and_flagged(tmp_path) -> None:
     out = run_tiny(files)["source_records"].sort("source_row")
     assert out["source_record_id"].to_list() == ["5", "5#2"]
     assert out["quality_flags"].to_list() == [["duplicate_id_in_source"]] * 2
+
+
+def test_narrative_is_the_incident_narrative_verbatim(ap) -> None:
+    from tests.conftest import shipped_snapshots
+
+    files = {k: Path(s.path) for k, s in shipped_snapshots("ap_usat_nu").items()}
+    raw = pl.read_csv(files["incidents"], infer_schema_length=0)
+    records = ap["source_records"]
+    assert records["narrative"].null_count() == 0
+    assert records["narrative_field"].unique().to_list() == ["narrative"]
+    joined = records.join(raw, left_on="source_record_id", right_on="incident_id")
+    assert joined.height == records.height
+    assert (joined["narrative"] == joined["narrative_right"]).all()
+    harshman = records.filter(pl.col("source_record_id") == "643").row(0, named=True)
+    assert harshman["narrative"].startswith(
+        "Tranyelle Harshman, 32, shot her four daughters—twin 2-year-olds")

@@ -325,3 +325,17 @@ def test_reading_the_workbook_is_fast(workbook) -> None:
     start = time.perf_counter()
     k12ssdb.read_workbook(workbook)
     assert time.perf_counter() - start < 1.0
+
+
+def test_narrative_is_the_narrative_else_the_summary(ssdb) -> None:
+    records = _records(ssdb)
+    assert records["20200727AZCAO"]["narrative"] == (
+        "40 year-old male fatally shot himself (accident) while working on the roof of the "
+        "school. School placed on lockdown when gun shot was reported. No students were "
+        "present at the school.")
+    assert records["20200727AZCAO"]["narrative_field"] == "Narrative"
+    # Narrative blank: the one-line Summary stands in, named as such
+    assert records["20200505CAGOV"]["narrative"] == "Three victims found dead in school parking lot"
+    assert records["20200505CAGOV"]["narrative_field"] == "Summary"
+    fields = ssdb["source_records"]["narrative_field"].value_counts()
+    assert dict(fields.rows()) == {"Narrative": 2052, "Summary": 15}

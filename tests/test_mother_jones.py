@@ -359,3 +359,13 @@ def test_stated_venue_keeps_its_basis(out) -> None:
     park_avenue = by_case(out, "2025-07-28", "NYC Park Avenue shooting")
     assert (park_avenue["location_type"], park_avenue["location_type_basis"]) == (
         "commerce", "stated")
+
+
+def test_narrative_is_the_summary_verbatim(out, raw) -> None:
+    records = out["source_records"].sort("source_row")
+    assert records["narrative_field"].unique().to_list() == ["summary"]
+    assert records["narrative"].to_list() == raw["summary"].to_list()
+    uvalde = records.filter(pl.col("source_record_id") == "2022-05-24 Robb Elementary School "
+                            "massacre").row(0, named=True)
+    assert uvalde["narrative"] == ("Salvador Ramos, 18, was identified by authorities as the "
+                                   "suicidal gunman who attacked at Robb Elementary school.")

@@ -282,3 +282,18 @@ def test_inconsistent_fate_labels_map_through_the_sql(tmp_path) -> None:
         "apprehended", "apprehended", "fled", "unknown", "apprehended"]
     assert records["location_type"].unique().to_list() == ["commerce"]
     assert records["incident_date"].unique().to_list()[0].isoformat() == "2015-03-04"
+
+
+def test_narrative_is_the_description_verbatim(msa) -> None:
+    path = Path(shipped_snapshots("stanford_msa")["data"].path)
+    raw = pl.read_csv(path, infer_schema_length=0).with_row_index("source_row", offset=1)
+    records = msa["source_records"]
+    assert records["narrative"].null_count() == 0
+    assert records["narrative_field"].unique().to_list() == ["Description"]
+    joined = records.join(raw.with_columns(pl.col("source_row").cast(pl.Int32)),
+                          on="source_row")
+    assert joined.height == records.height
+    assert (joined["narrative"] == joined["Description"]).all()
+    pulse = records.filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert pulse["narrative"].startswith("On June 12, 2016 a shooter entered Pulse, a gay "
+                                         "nightclub, in Orlando Florida and opened f")

@@ -31,6 +31,8 @@ QUALITY_FLAGS = (
     "duplicate_id_in_source", "multi_state", "value_rejected", "attacker_removed_from_killed",
     "casualties_contradict_narrative", "duplicate_record_in_source",
 )
+VOCABULARIES: dict[str, tuple[str, ...]] = {}
+"""Vocabularies of the descriptive fields, each fed by ``normalize/vocab/<name>.csv``."""
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,8 @@ SELECT
     NULL::DOUBLE AS duration_min,
     CASE WHEN i.duplicate_id THEN ['duplicate_id_in_source']
          ELSE []::VARCHAR[] END AS quality_flags,
+    published(i.narrative) AS narrative,
+    CASE WHEN published(i.narrative) IS NOT NULL THEN 'narrative' END AS narrative_field,
     i.source_file,
     i.source_row
 FROM ap_incidents AS i

@@ -194,6 +194,9 @@ SELECT
     duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
+    coalesce(published("Narrative"), published("Summary")) AS narrative,
+    CASE WHEN published("Narrative") IS NOT NULL THEN 'Narrative'
+         WHEN published("Summary") IS NOT NULL THEN 'Summary' END AS narrative_field,
     source_file,
     source_row
 FROM k12ssdb_mapped;

@@ -105,6 +105,8 @@ SELECT
             format('attacker_fate: {}, from the summary phrase "{}"', o.attacker_fate,
                    outcome_phrase) END
     ], lambda d: d IS NOT NULL) AS derivations,
+    published(summary) AS narrative,
+    CASE WHEN narrative IS NOT NULL THEN 'summary' END AS narrative_field,
     source_file,
     source_row
 FROM mother_jones

@@ -170,6 +170,8 @@ SELECT
                   'enforcement fatalities ' || trim(le_killed_raw),
                   'enforcement injured ' || trim(le_injured_raw)),
         review_support)] ELSE []::VARCHAR[] END) AS derivations,
+    published(description) AS narrative,
+    CASE WHEN narrative IS NOT NULL THEN 'Description' END AS narrative_field,
     source_file,
     source_row
 FROM stanford_mapped;

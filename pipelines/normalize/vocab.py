@@ -1,0 +1,92 @@
+"""Vocabulary tables kept as data beside the code, loaded for the sources' SQL.
+
+Each ``vocab/<vocabulary>.csv`` (source, raw_value, harmonized, note) maps one
+source's raw values of a descriptive field (race, relationship, how a weapon was
+obtained, ...) onto the contract's vocabulary of that name
+(``contract.VOCABULARIES``). Rows are per source, because the same word can mean
+different things in two lists. A raw value matches its row trimmed and
+case-insensitively. The tables reach SQL as one frame ``_vocab`` and the macro
+``vocab(vocabulary, source, raw)`` (sql/normalize/fields.sql). A raw value with no
+row stays unmapped (harmonized NULL) and is counted by ``unmapped``; nothing is
+turned into 'unknown' unless a reviewed row says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+VOCAB_DIR = Path(__file__).with_name("vocab")
+
+FIELDS: tuple[tuple[str, str, str, str], ...] = ()
+"""(table, raw column, harmonized column, vocabulary): every harmonized field fed by a
+vocabulary table, so ``unmapped`` can list the raw values no row maps."""
+
+
+def vocab_tables(directory: Path = VOCAB_DIR) -> pl.DataFrame:
+    """Every vocabulary table as one frame: vocabulary, source, raw_value, raw_key,
+    harmonized, note.
+
+    Raises ValueError naming the file and row for a harmonized value outside the
+    contract's vocabulary or a raw value mapped twice for one source, so a bad edit
+    fails the build instead of mapping silently.
+    """
+    import polars as pl
+
+    from pipelines.normalize.contract import VOCABULARIES
+
+    frames = []
+    for path in sorted(directory.glob("*.csv")):
+        name = path.stem
+        if name not in VOCABULARIES:
+            raise ValueError(f"{path.name}: no vocabulary {name!r} in the contract")
+        table = pl.read_csv(path, infer_schema_length=0).with_row_index("row", offset=2)
+        missing = {"source", "raw_value", "harmonized", "note"} - set(table.columns)
+        if missing:
+            raise ValueError(f"{path.name}: missing columns {sorted(missing)}")
+        for row, value in table.select("row", "harmonized").iter_rows():
+            if value not in VOCABULARIES[name]:
+                raise ValueError(f"{path.name}: line {row}: {value!r} is not one of "
+                                 f"{list(VOCABULARIES[name])}")
+        table = table.with_columns(
+            pl.lit(name).alias("vocabulary"),
+            pl.col("raw_value").fill_null("").str.strip_chars().str.to_lowercase()
+            .alias("raw_key"),
+        )
+        dupes = table.filter(pl.struct("source", "raw_key").is_duplicated())
+        if dupes.height:
+            raise ValueError(f"{path.name}: raw values mapped twice: "
+                             f"{dupes.select('source', 'raw_value').rows()[:5]}")
+        frames.append(table.select("vocabulary", "source", "raw_value", "raw_key",
+                                   "harmonized", "note"))
+    schema = {c: pl.String for c in ("vocabulary", "source", "raw_value", "raw_key",
+                                     "harmonized", "note")}
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+
+def unmapped(tables: dict[str, pl.DataFrame], source: str) -> pl.DataFrame:
+    """Raw values of one source's normalized tables that no vocabulary row maps:
+    table, field, vocabulary, raw value and how many rows carry it (empty when every
+    published value maps)."""
+    import polars as pl
+
+    parts = []
+    for table, raw, harmonized, vocabulary in FIELDS:
+        frame = tables.get(table)
+        if frame is None or raw not in frame.columns or harmonized not in frame.columns:
+            continue
+        parts.append(
+            frame.filter(pl.col(raw).is_not_null() & pl.col(harmonized).is_null())
+            .group_by(pl.col(raw).alias("raw_value")).len("rows")
+            .select(pl.lit(source).alias("source"), pl.lit(table).alias("table"),
+                    pl.lit(harmonized).alias("field"), pl.lit(vocabulary).alias("vocabulary"),
+                    "raw_value", pl.col("rows").cast(pl.Int64))
+        )
+    if not parts:
+        return pl.DataFrame(schema={"source": pl.String, "table": pl.String,
+                                    "field": pl.String, "vocabulary": pl.String,
+                                    "raw_value": pl.String, "rows": pl.Int64})
+    return pl.concat(parts).sort("table", "field", "raw_value")

@@ -1,0 +1,18 @@
+-- Shared macros for the descriptive fields (narratives, school and attacker fields).
+-- Loaded before every source's SQL (runner.py), after the vocabulary table `_vocab`
+-- (pipelines/normalize/vocab/*.csv, see vocab.py).
+--   published(txt) -> txt exactly as written, or NULL where the source left the cell
+--     blank or wrote only a marker of "no value" ('null', 'NULL'): a narrative or raw
+--     value is kept verbatim, never trimmed or re-cased.
+--   vocab(vocabulary, source, raw) -> the harmonized value the reviewed table maps this
+--     source's raw value onto (matched trimmed and case-insensitively); NULL when the
+--     raw value is NULL or has no row (the unmapped values are counted by
+--     `unmapped_vocabulary`, never turned into 'unknown' silently).
+CREATE OR REPLACE TEMP MACRO published(txt) AS
+    CASE WHEN txt IS NULL OR trim(CAST(txt AS VARCHAR)) IN ('', 'null', 'NULL') THEN NULL
+         ELSE CAST(txt AS VARCHAR) END;
+CREATE OR REPLACE TEMP MACRO vocab(vocabulary_name, source_name, raw) AS (
+    SELECT any_value(v.harmonized) FROM _vocab AS v
+    WHERE v.vocabulary = vocabulary_name AND v.source = source_name
+      AND v.raw_key = lower(trim(CAST(raw AS VARCHAR)))
+);
