@@ -31,7 +31,26 @@ QUALITY_FLAGS = (
     "duplicate_id_in_source", "multi_state", "value_rejected", "attacker_removed_from_killed",
     "casualties_contradict_narrative", "duplicate_record_in_source",
 )
-VOCABULARIES: dict[str, tuple[str, ...]] = {}
+RACES = (
+    "white", "black", "hispanic", "asian", "native_american", "pacific_islander",
+    "middle_eastern", "multiple", "other", "unknown",
+)
+RELATIONSHIPS = (
+    "student", "former_student", "student_elsewhere", "employee", "former_employee",
+    "police_or_security", "customer_client", "family", "intimate_partner", "acquaintance",
+    "stranger", "other", "unknown",
+)
+WEAPON_SOURCES = (
+    "legal_purchase", "illegal_purchase", "stolen", "family_or_home", "friend",
+    "employer_issued", "other", "unknown",
+)
+TARGETING = ("targeted", "indiscriminate", "both", "neither", "accidental", "suicide",
+             "unknown")
+YES_NO = ("yes", "no", "unknown")
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "race": RACES, "relationship": RELATIONSHIPS, "weapon_source": WEAPON_SOURCES,
+    "targeting": TARGETING, "yes_no": YES_NO,
+}
 """Vocabularies of the descriptive fields, each fed by ``normalize/vocab/<name>.csv``."""
 
 
@@ -158,6 +177,33 @@ SOURCE_RECORDS = Table(
                "publishes none.", optional=True),
         Column("narrative_field", "VARCHAR", "The source column(s) `narrative` was taken "
                "from.", optional=True),
+        Column("targeting", "VARCHAR", "Whether the attacker aimed at chosen victims: "
+               "targeted, indiscriminate, both, neither, accidental (the gun went off by "
+               "accident), suicide (the attacker shot only himself in public), unknown (the "
+               "source says it is unclear). Mapped by vocab/targeting.csv; NULL where the "
+               "source does not publish it or the raw value is unmapped.", TARGETING,
+               optional=True),
+        Column("targeting_raw", "VARCHAR", "The source's own words for `targeting`.",
+               optional=True),
+        Column("armed_security_present", "BOOLEAN", "TRUE when the source states that a "
+               "school resource officer, police officer or armed guard was present at the "
+               "site when the shooting began; FALSE when it states none was; NULL when "
+               "unknown or unpublished (WaPo's 0 means \"not present or unknown\": NULL).",
+               optional=True),
+        Column("armed_security_present_raw", "VARCHAR", "The source's own value for "
+               "`armed_security_present` (WaPo `resource_officer`: 1 or 0).", optional=True),
+        Column("during_school_hours", "BOOLEAN", "TRUE when the shooting happened during "
+               "school hours (school sources only); NULL when unknown.", optional=True),
+        Column("during_school_hours_raw", "VARCHAR", "The source's own value.",
+               optional=True),
+        Column("hostages", "BOOLEAN", "TRUE when the attacker took hostages.", optional=True),
+        Column("hostages_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("barricade", "BOOLEAN", "TRUE when the attacker barricaded himself.",
+               optional=True),
+        Column("barricade_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("accomplice", "BOOLEAN", "TRUE when the attacker had an accomplice.",
+               optional=True),
+        Column("accomplice_raw", "VARCHAR", "The source's own value.", optional=True),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),
@@ -254,6 +300,20 @@ ATTACKERS = Table(
         Column("sex", "VARCHAR", "male, female, other or NULL when unknown.",
                ("male", "female", "other")),
         Column("outcome_raw", "VARCHAR", "The source's words for this attacker's fate."),
+        Column("race", "VARCHAR", "Race or ethnicity as the source publishes it, mapped "
+               "onto one list by vocab/race.csv (hispanic is listed as such where the source "
+               "does); NULL where unpublished or unmapped.", RACES, optional=True),
+        Column("race_raw", "VARCHAR", "The source's own race or ethnicity value.",
+               optional=True),
+        Column("relationship", "VARCHAR", "The attacker's relationship to the site or its "
+               "people, mapped by vocab/relationship.csv: student, former_student, "
+               "student_elsewhere (a student of another school), employee, former_employee, "
+               "police_or_security (on duty there), customer_client, family (a relative of a "
+               "victim or of someone at the site), intimate_partner (current or former), "
+               "acquaintance, stranger (no connection), other, unknown.", RELATIONSHIPS,
+               optional=True),
+        Column("relationship_raw", "VARCHAR", "The source's own words for the relationship.",
+               optional=True),
     ),
     key=("source", "source_record_id", "attacker_no"),
 )
@@ -269,6 +329,16 @@ WEAPONS = Table(
                "knife", "vehicle", "other", "unknown"), required=True),
         Column("count", "INTEGER", "Number of weapons of this type; NULL when unknown."),
         Column("weapon_raw", "VARCHAR", "The source's words or column for the weapon."),
+        Column("obtained", "VARCHAR", "How the attacker got the weapon(s), mapped by "
+               "vocab/weapon_source.csv: legal_purchase, illegal_purchase, stolen, "
+               "family_or_home (a relative's gun or one found at home), friend, "
+               "employer_issued (a police or guard's service weapon), other, unknown. Where "
+               "the source states it per record, every weapon row of the record carries it.",
+               WEAPON_SOURCES, optional=True),
+        Column("obtained_raw", "VARCHAR", "The source's own words for how the weapon was "
+               "obtained.", optional=True),
+        Column("weapon_detail", "VARCHAR", "The source's detailed description of the "
+               "weapon(s), verbatim.", optional=True),
     ),
 )
 
@@ -284,6 +354,11 @@ VICTIMS = Table(
         Column("sex", "VARCHAR", "male, female, other or NULL.", ("male", "female", "other")),
         Column("injury", "VARCHAR", "killed, injured or NULL when unknown.",
                ("killed", "injured")),
+        Column("relationship", "VARCHAR", "The victim's relationship to the attacker or "
+               "the site, mapped by vocab/relationship.csv (same list as attackers).",
+               RELATIONSHIPS, optional=True),
+        Column("relationship_raw", "VARCHAR", "The source's own words for the relationship.",
+               optional=True),
     ),
 )
 

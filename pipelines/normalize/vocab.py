@@ -21,9 +21,20 @@ if TYPE_CHECKING:
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
 
-FIELDS: tuple[tuple[str, str, str, str], ...] = ()
-"""(table, raw column, harmonized column, vocabulary): every harmonized field fed by a
-vocabulary table, so ``unmapped`` can list the raw values no row maps."""
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("source_records", "targeting_raw", "targeting"),
+    ("source_records", "armed_security_present_raw", "yes_no"),
+    ("source_records", "during_school_hours_raw", "yes_no"),
+    ("source_records", "hostages_raw", "yes_no"),
+    ("source_records", "barricade_raw", "yes_no"),
+    ("source_records", "accomplice_raw", "yes_no"),
+    ("attackers", "race_raw", "race"),
+    ("attackers", "relationship_raw", "relationship"),
+    ("weapons", "obtained_raw", "weapon_source"),
+    ("victims", "relationship_raw", "relationship"),
+)
+"""(table, raw column, vocabulary): every harmonized field fed by a vocabulary table, so
+``unmapped`` can list the raw values of a source that no row of its table maps."""
 
 
 def vocab_tables(directory: Path = VOCAB_DIR) -> pl.DataFrame:
@@ -67,26 +78,34 @@ def vocab_tables(directory: Path = VOCAB_DIR) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
-def unmapped(tables: dict[str, pl.DataFrame], source: str) -> pl.DataFrame:
-    """Raw values of one source's normalized tables that no vocabulary row maps:
-    table, field, vocabulary, raw value and how many rows carry it (empty when every
-    published value maps)."""
+def unmapped(tables: dict[str, pl.DataFrame], source: str,
+             vocab: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Raw values in one source's normalized tables that no row of the vocabulary table
+    maps for that source: table, field, vocabulary, raw value and how many rows carry
+    it; empty when every published value maps. This is the count the rules ask for:
+    an unmapped value is reported here, never silently made 'unknown'."""
     import polars as pl
 
+    vocab = vocab_tables() if vocab is None else vocab
+    keys = vocab.filter(pl.col("source") == source).select("vocabulary", "raw_key")
     parts = []
-    for table, raw, harmonized, vocabulary in FIELDS:
+    for table, raw, vocabulary in FIELDS:
         frame = tables.get(table)
-        if frame is None or raw not in frame.columns or harmonized not in frame.columns:
+        if frame is None or raw not in frame.columns:
             continue
         parts.append(
-            frame.filter(pl.col(raw).is_not_null() & pl.col(harmonized).is_null())
+            frame.filter(pl.col(raw).is_not_null())
             .group_by(pl.col(raw).alias("raw_value")).len("rows")
+            .with_columns(pl.lit(vocabulary).alias("vocabulary"),
+                          pl.col("raw_value").str.strip_chars().str.to_lowercase()
+                          .alias("raw_key"))
+            .join(keys, on=["vocabulary", "raw_key"], how="anti")
             .select(pl.lit(source).alias("source"), pl.lit(table).alias("table"),
-                    pl.lit(harmonized).alias("field"), pl.lit(vocabulary).alias("vocabulary"),
-                    "raw_value", pl.col("rows").cast(pl.Int64))
+                    pl.lit(raw).alias("field"), "vocabulary", "raw_value",
+                    pl.col("rows").cast(pl.Int64))
         )
+    schema = {"source": pl.String, "table": pl.String, "field": pl.String,
+              "vocabulary": pl.String, "raw_value": pl.String, "rows": pl.Int64}
     if not parts:
-        return pl.DataFrame(schema={"source": pl.String, "table": pl.String,
-                                    "field": pl.String, "vocabulary": pl.String,
-                                    "raw_value": pl.String, "rows": pl.Int64})
+        return pl.DataFrame(schema=schema)
     return pl.concat(parts).sort("table", "field", "raw_value")

@@ -16,3 +16,7 @@ CREATE OR REPLACE TEMP MACRO vocab(vocabulary_name, source_name, raw) AS (
     WHERE v.vocabulary = vocabulary_name AND v.source = source_name
       AND v.raw_key = lower(trim(CAST(raw AS VARCHAR)))
 );
+--   vocab_flag(vocabulary, source, raw) -> TRUE / FALSE for a raw value the table maps
+--     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
+CREATE OR REPLACE TEMP MACRO vocab_flag(vocabulary_name, source_name, raw) AS
+    CASE vocab(vocabulary_name, source_name, raw) WHEN 'yes' THEN TRUE WHEN 'no' THEN FALSE END;

@@ -197,6 +197,18 @@ SELECT
     coalesce(published("Narrative"), published("Summary")) AS narrative,
     CASE WHEN published("Narrative") IS NOT NULL THEN 'Narrative'
          WHEN published("Summary") IS NOT NULL THEN 'Summary' END AS narrative_field,
+    -- Targets, During_School, Hostages, Barricade, Accomplice as written, mapped by the
+    -- vocabulary tables (Yes/No; N/A and Unknown -> NULL); 'null' and blank: NULL
+    published("Targets") AS targeting_raw,
+    vocab('targeting', 'k12ssdb', targeting_raw) AS targeting,
+    published("During_School") AS during_school_hours_raw,
+    vocab_flag('yes_no', 'k12ssdb', during_school_hours_raw) AS during_school_hours,
+    published("Hostages") AS hostages_raw,
+    vocab_flag('yes_no', 'k12ssdb', hostages_raw) AS hostages,
+    published("Barricade") AS barricade_raw,
+    vocab_flag('yes_no', 'k12ssdb', barricade_raw) AS barricade,
+    published("Accomplice") AS accomplice_raw,
+    vocab_flag('yes_no', 'k12ssdb', accomplice_raw) AS accomplice,
     source_file,
     source_row
 FROM k12ssdb_mapped;
@@ -210,7 +222,12 @@ SELECT
     CASE lower(gender_clean)
         WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' WHEN 'transgender' THEN 'other'
     END AS sex,  -- 'Multiple' (2 rows, rejected) and blanks: NULL
-    trim(shooteroutcome) AS outcome_raw
+    trim(shooteroutcome) AS outcome_raw,
+    published(race) AS race_raw,
+    vocab('race', 'k12ssdb', race_raw) AS race,
+    -- schoolaffiliation: the shooter's relationship to the school
+    published(schoolaffiliation) AS relationship_raw,
+    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship
 FROM k12ssdb_shooters;
 
 CREATE OR REPLACE TEMP VIEW victims AS
@@ -220,7 +237,10 @@ SELECT
     item_no AS victim_no,
     age_years AS age,
     CASE lower(gender_clean) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
-    injury  -- NULL for 'None' (present but unhurt)
+    injury,  -- NULL for 'None' (present but unhurt)
+    -- schoolaffiliation: the victim's relationship to the school
+    published(schoolaffiliation) AS relationship_raw,
+    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship
 FROM k12ssdb_victims_mapped;
 
 CREATE OR REPLACE TEMP VIEW weapons AS
@@ -238,5 +258,6 @@ SELECT
     END AS weapon_type,
     CASE WHEN weapontype_raw IN ('Handgun', 'Rifle', 'Shotgun', 'Other') THEN 1 END
         AS count,
-    weapontype_raw AS weapon_raw
+    weapontype_raw AS weapon_raw,
+    published(weapondetails) AS weapon_detail
 FROM k12ssdb_weapons;
