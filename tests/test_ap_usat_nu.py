@@ -261,3 +261,21 @@ def test_narrative_is_the_incident_narrative_verbatim(ap) -> None:
     harshman = records.filter(pl.col("source_record_id") == "643").row(0, named=True)
     assert harshman["narrative"].startswith(
         "Tranyelle Harshman, 32, shot her four daughters—twin 2-year-olds")
+
+
+def test_offender_race_and_victim_relationship(ap) -> None:
+    victims = ap["victims"]
+    harshman = victims.filter(pl.col("source_record_id") == "643")
+    assert harshman.select("relationship_raw", "relationship").unique().rows() == [
+        ("Child or stepchild", "family")]
+    pairs = dict(victims.select("relationship_raw", "relationship").unique().drop_nulls()
+                 .rows())
+    assert pairs["Random bystander/stranger"] == "stranger"
+    assert pairs["Ex-spouse"] == "intimate_partner"
+    assert pairs["Co-worker or employer"] == "employee"
+    assert pairs["Undetermined"] == "unknown"
+    assert victims.filter(pl.col("relationship") == "stranger").height == 778
+    attackers = ap["attackers"]
+    assert dict(attackers.select("race_raw", "race").unique().drop_nulls().rows())[
+        "Hispanic/Latino"] == "hispanic"
+    assert attackers.filter(pl.col("race") == "black").height == 252

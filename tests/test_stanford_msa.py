@@ -297,3 +297,23 @@ def test_narrative_is_the_description_verbatim(msa) -> None:
     pulse = records.filter(pl.col("source_record_id") == "343").row(0, named=True)
     assert pulse["narrative"].startswith("On June 12, 2016 a shooter entered Pulse, a gay "
                                          "nightclub, in Orlando Florida and opened f")
+
+
+def test_attacker_fields_raw_and_mapped(msa) -> None:
+    pulse = msa["attackers"].filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert (pulse["race_raw"], pulse["race"]) == ("Some other race", "other")
+    assert (pulse["relationship_raw"], pulse["relationship"]) == ("Place of Recreation",
+                                                                  "customer_client")
+    assert (pulse["mental_illness_raw"], pulse["mental_illness"]) == ("No", False)
+    assert (pulse["military_experience_raw"], pulse["military_experience"]) == ("No", False)
+    attackers = msa["attackers"]
+    pairs = dict(attackers.select("relationship_raw", "relationship").unique().drop_nulls()
+                 .rows())
+    assert pairs["Place of residency"] == "resident"
+    assert pairs["Place of schooling"] == "student"
+    assert pairs["None"] == "stranger"
+    assert attackers["military_experience"].sum() == 38
+    details = msa["weapons"].filter(pl.col("source_record_id") == "343")["weapon_detail"]
+    assert details.unique().to_list() == [
+        "Two guns were recovered on the shooter's body; SIG Sauer MCX semi-automatic rifle "
+        "an a 9mm Glock 17 semi-automatic pistol."]

@@ -16,6 +16,10 @@ UNMAPPED = {
     # WaPo's record layout lists only a, ai, b, h, w: m and n are undocumented codes
     "wapo": {("attackers", "race_raw", "m", 2), ("attackers", "race_raw", "n", 1)},
     "k12ssdb": set(),
+    "mother_jones": set(),
+    "stanford_msa": set(),
+    "ap_usat_nu": set(),
+    "alerrt": set(),
 }
 
 

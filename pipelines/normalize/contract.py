@@ -37,12 +37,12 @@ RACES = (
 )
 RELATIONSHIPS = (
     "student", "former_student", "student_elsewhere", "employee", "former_employee",
-    "police_or_security", "customer_client", "family", "intimate_partner", "acquaintance",
-    "stranger", "other", "unknown",
+    "police_or_security", "customer_client", "resident", "family", "intimate_partner",
+    "acquaintance", "stranger", "other", "unknown",
 )
 WEAPON_SOURCES = (
     "legal_purchase", "illegal_purchase", "stolen", "family_or_home", "friend",
-    "employer_issued", "other", "unknown",
+    "employer_issued", "legal_unspecified", "illegal_unspecified", "other", "unknown",
 )
 TARGETING = ("targeted", "indiscriminate", "both", "neither", "accidental", "suicide",
              "unknown")
@@ -204,6 +204,10 @@ SOURCE_RECORDS = Table(
         Column("accomplice", "BOOLEAN", "TRUE when the attacker had an accomplice.",
                optional=True),
         Column("accomplice_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("mobile", "BOOLEAN", "TRUE when the attacker moved between sites during the "
+               "attack (ALERRT `mobile`; Mother Jones `type` Spree: several locations).",
+               optional=True),
+        Column("mobile_raw", "VARCHAR", "The source's own value.", optional=True),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),
@@ -308,12 +312,22 @@ ATTACKERS = Table(
         Column("relationship", "VARCHAR", "The attacker's relationship to the site or its "
                "people, mapped by vocab/relationship.csv: student, former_student, "
                "student_elsewhere (a student of another school), employee, former_employee, "
-               "police_or_security (on duty there), customer_client, family (a relative of a "
+               "police_or_security, customer_client (a customer, client or visitor), resident "
+               "(lived at the site), family (a relative of a "
                "victim or of someone at the site), intimate_partner (current or former), "
                "acquaintance, stranger (no connection), other, unknown.", RELATIONSHIPS,
                optional=True),
         Column("relationship_raw", "VARCHAR", "The source's own words for the relationship.",
                optional=True),
+        Column("mental_illness", "BOOLEAN", "TRUE when the source states prior signs or a "
+               "history of mental illness or crisis; FALSE when it states none; NULL when "
+               "unknown or unpublished.", optional=True),
+        Column("mental_illness_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("military_experience", "BOOLEAN", "TRUE when the source states military "
+               "experience.", optional=True),
+        Column("military_experience_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("criminal_history_raw", "VARCHAR", "The source's own words on prior criminal "
+               "history, verbatim (free text in the K-12 SSDB).", optional=True),
     ),
     key=("source", "source_record_id", "attacker_no"),
 )
@@ -332,13 +346,17 @@ WEAPONS = Table(
         Column("obtained", "VARCHAR", "How the attacker got the weapon(s), mapped by "
                "vocab/weapon_source.csv: legal_purchase, illegal_purchase, stolen, "
                "family_or_home (a relative's gun or one found at home), friend, "
-               "employer_issued (a police or guard's service weapon), other, unknown. Where "
+               "employer_issued (a police or guard's service weapon), legal_unspecified / "
+               "illegal_unspecified (obtained legally / illegally, how not stated), other, "
+               "unknown. Where "
                "the source states it per record, every weapon row of the record carries it.",
                WEAPON_SOURCES, optional=True),
         Column("obtained_raw", "VARCHAR", "The source's own words for how the weapon was "
                "obtained.", optional=True),
         Column("weapon_detail", "VARCHAR", "The source's detailed description of the "
                "weapon(s), verbatim.", optional=True),
+        Column("obtained_detail", "VARCHAR", "The source's free text on where or from whom "
+               "the weapon(s) came (Mother Jones `where_obtained`), verbatim.", optional=True),
     ),
 )
 

@@ -28,8 +28,11 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("source_records", "hostages_raw", "yes_no"),
     ("source_records", "barricade_raw", "yes_no"),
     ("source_records", "accomplice_raw", "yes_no"),
+    ("source_records", "mobile_raw", "yes_no"),
     ("attackers", "race_raw", "race"),
     ("attackers", "relationship_raw", "relationship"),
+    ("attackers", "mental_illness_raw", "yes_no"),
+    ("attackers", "military_experience_raw", "yes_no"),
     ("weapons", "obtained_raw", "weapon_source"),
     ("victims", "relationship_raw", "relationship"),
 )

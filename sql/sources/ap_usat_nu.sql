@@ -182,7 +182,9 @@ SELECT
     item_no AS attacker_no,
     age_n AS age,
     CASE lower(trim(sex)) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
-    nullif(trim(outcome), '') AS outcome_raw
+    nullif(trim(outcome), '') AS outcome_raw,
+    published(race) AS race_raw,
+    vocab('race', 'ap_usat_nu', race_raw) AS race
 FROM ap_offenders;
 
 CREATE OR REPLACE TEMP VIEW victims AS
@@ -192,7 +194,10 @@ SELECT
     item_no AS victim_no,
     age_n AS age,
     CASE lower(trim(sex)) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
-    'killed' AS injury
+    'killed' AS injury,
+    -- vorelationship: the victim's relationship to the offender
+    published(vorelationship) AS relationship_raw,
+    vocab('relationship', 'ap_usat_nu', relationship_raw) AS relationship
 FROM ap_victims;
 
 CREATE OR REPLACE TEMP VIEW weapons AS

@@ -227,7 +227,8 @@ SELECT
     vocab('race', 'k12ssdb', race_raw) AS race,
     -- schoolaffiliation: the shooter's relationship to the school
     published(schoolaffiliation) AS relationship_raw,
-    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship
+    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship,
+    published(criminalhistory) AS criminal_history_raw  -- free text, verbatim
 FROM k12ssdb_shooters;
 
 CREATE OR REPLACE TEMP VIEW victims AS

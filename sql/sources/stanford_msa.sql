@@ -188,12 +188,26 @@ SELECT
     CASE WHEN NOT contains(coalesce(s.fate_scene, ''), '/')
               AND NOT contains(coalesce(s.cause, ''), '/')
          THEN nullif(concat_ws('; ', trim(s.fate_scene_raw), trim(s.cause_raw)), '')
-    END AS outcome_raw
+    END AS outcome_raw,
+    -- Shooter Race, Relationship to Incident Location, History of Mental Illness -
+    -- General and Military Experience are per record: every shooter of it carries them
+    -- (a combined race such as "Asian American/Some other race" maps to multiple)
+    published(s.shooter_race_raw) AS race_raw,
+    vocab('race', 'stanford_msa', race_raw) AS race,
+    published(s.location_relationship_raw) AS relationship_raw,
+    vocab('relationship', 'stanford_msa', relationship_raw) AS relationship,
+    published(s.mental_illness_raw) AS mental_illness_raw,
+    vocab_flag('yes_no', 'stanford_msa', mental_illness_raw) AS mental_illness,
+    published(s.military_raw) AS military_experience_raw,
+    vocab_flag('yes_no', 'stanford_msa', military_experience_raw) AS military_experience
 FROM stanford_attackers AS a
 JOIN stanford AS s USING (source_record_id);
 
 CREATE OR REPLACE TEMP VIEW weapons AS
-SELECT 'stanford_msa' AS source, source_record_id, weapon_type, n AS count, weapon_raw
+SELECT 'stanford_msa' AS source, source_record_id, weapon_type, n AS count, weapon_raw,
+       -- Type of Gun - Detailed, per record, on each weapon row of the record
+       (SELECT published(d.gun_detailed_raw) FROM stanford AS d
+        WHERE d.source_record_id = w.source_record_id) AS weapon_detail
 FROM (
     SELECT source_record_id, 'handgun' AS weapon_type, handguns AS n,
            'Number of Handguns' AS weapon_raw
@@ -216,4 +230,4 @@ FROM (
            coalesce(trim(gun_general_raw), 'Type of Gun - General blank')
     FROM stanford
     WHERE coalesce(handguns, 0) + coalesce(rifles, 0) + coalesce(shotguns, 0) = 0
-);
+) AS w;
