@@ -279,3 +279,20 @@ def test_offender_race_and_victim_relationship(ap) -> None:
     assert dict(attackers.select("race_raw", "race").unique().drop_nulls().rows())[
         "Hispanic/Latino"] == "hispanic"
     assert attackers.filter(pl.col("race") == "black").height == 252
+
+
+def test_situation_type_and_assault_rifle(ap) -> None:
+    records = ap["source_records"]
+    harshman = records.filter(pl.col("source_record_id") == "643").row(0, named=True)
+    assert (harshman["situation_raw"], harshman["situation"]) == ("Despondency",
+                                                                  "personal_crisis")
+    pairs = dict(records.select("situation_raw", "situation").unique().drop_nulls().rows())
+    assert pairs["Interpersonal conflict"] == "dispute"
+    assert pairs["Drug trade"] == pairs["Robbery"] == "crime"
+    assert pairs["Terrorism"] == "ideology"
+    weapons = ap["weapons"]
+    assert weapons.filter(pl.col("source_record_id") == "643").select(
+        "assault_weapon_raw", "assault_weapon").rows() == [("Gun not an assault rifle", False)]
+    ar15 = weapons.filter(pl.col("assault_weapon_raw") == "AR-15 style")
+    assert ar15["assault_weapon"].unique().to_list() == [True]
+    assert weapons["assault_weapon"].sum() == 110

@@ -384,3 +384,18 @@ def test_weapon_details_verbatim(ssdb) -> None:
     assert weapons["weapon_detail"].unique().to_list() == [
         ".38-caliber snub-nose revolver and .45-caliber pistol"]
     assert ssdb["weapons"]["weapon_detail"].drop_nulls().len() == 93
+
+
+def test_situation_and_preplanned(ssdb) -> None:
+    parkland = _records(ssdb)["20180214FLMAP"]
+    assert (parkland["situation_raw"], parkland["situation"]) == ("Indiscriminate Shooting",
+                                                                  "indiscriminate")
+    frame = ssdb["source_records"]
+    pairs = dict(frame.select("situation_raw", "situation").unique().drop_nulls().rows())
+    assert pairs["Escalation of Dispute"] == "dispute"
+    assert pairs["Anger Over Grade/Suspension/Discipline"] == "school_grievance"
+    assert pairs["Murder/Suicide "] == pairs["Murder/Suicide"] == "murder_suicide"
+    assert frame.filter(pl.col("situation") == "dispute").height == 719
+    shooter = ssdb["attackers"].filter(pl.col("source_record_id") == "20180214FLMAP")
+    assert shooter.select("planned_raw", "planned").rows() == [("Yes", True)]
+    assert ssdb["attackers"]["planned"].sum() == 102

@@ -317,3 +317,18 @@ def test_attacker_fields_raw_and_mapped(msa) -> None:
     assert details.unique().to_list() == [
         "Two guns were recovered on the shooter's body; SIG Sauer MCX semi-automatic rifle "
         "an a 9mm Glock 17 semi-automatic pistol."]
+
+
+def test_motive_and_targeted_victims_raw_and_mapped(msa) -> None:
+    records = msa["source_records"]
+    pulse = records.filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert (pulse["situation_raw"], pulse["situation"]) == ("Multiple motives", "multiple")
+    assert (pulse["targeting_raw"], pulse["targeting"]) == ("General public", "indiscriminate")
+    pairs = dict(records.select("targeting_raw", "targeting").unique().drop_nulls().rows())
+    assert pairs["Family"] == "targeted"
+    assert pairs["Shooter targetted his wife and then random people."] == "both"
+    # a value with a line break inside matches its row with the break folded
+    assert pairs["General public\nand Government"] == "both"
+    motives = dict(records.select("situation_raw", "situation").unique().drop_nulls().rows())
+    assert motives["Terminated/Denied/Reprimanded"] == "workplace_grievance"
+    assert motives["Social Dispute"] == motives["Social dispute"] == "dispute"

@@ -63,3 +63,19 @@ def test_unmapped_counts_values_without_a_row() -> None:
                           "raw_key": ["w"], "harmonized": ["white"], "note": [""]})
     report = unmapped(tables, "wapo", vocab)
     assert report.select("raw_value", "rows").rows() == [("q", 2)]
+
+
+def test_sql_and_python_keys_agree() -> None:
+    import duckdb
+
+    from pipelines.normalize.vocab import raw_key
+    from pipelines.paths import read_sql
+
+    values = ["\nYes", "Yes ", "Family/General public \n", "Place of business/employment\n"
+              "Place of residency", "a\tb", "Colleague/Workmate/Business acquaintance        "]
+    con = duckdb.connect()
+    con.register("_vocab", vocab_tables())
+    con.execute(read_sql("normalize/fields.sql"))
+    sql = [con.execute("SELECT vocab_key(?)", [v]).fetchone()[0] for v in values]
+    assert sql == pl.Series(values).to_frame("v").select(raw_key(pl.col("v")))["v"].to_list()
+    assert sql[0] == "yes" and sql[3] == "place of business/employment place of residency"

@@ -47,9 +47,15 @@ WEAPON_SOURCES = (
 TARGETING = ("targeted", "indiscriminate", "both", "neither", "accidental", "suicide",
              "unknown")
 YES_NO = ("yes", "no", "unknown")
+SITUATIONS = (
+    "dispute", "domestic", "workplace_grievance", "school_grievance", "bullying", "crime",
+    "gang", "hate", "ideology", "mental_illness", "personal_crisis", "suicide",
+    "murder_suicide", "indiscriminate", "accidental", "drive_by", "hostage_standoff",
+    "property_damage", "self_defense", "police_action", "multiple", "other", "unknown",
+)
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "race": RACES, "relationship": RELATIONSHIPS, "weapon_source": WEAPON_SOURCES,
-    "targeting": TARGETING, "yes_no": YES_NO,
+    "targeting": TARGETING, "yes_no": YES_NO, "situation": SITUATIONS,
 }
 """Vocabularies of the descriptive fields, each fed by ``normalize/vocab/<name>.csv``."""
 
@@ -208,6 +214,16 @@ SOURCE_RECORDS = Table(
                "attack (ALERRT `mobile`; Mother Jones `type` Spree: several locations).",
                optional=True),
         Column("mobile_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("situation", "VARCHAR", "The situation or motive category the source gives "
+               "(K-12 SSDB `Situation`, AP `situation_type`, Stanford `Possible Motive - "
+               "General`), mapped by vocab/situation.csv: dispute, domestic, "
+               "workplace_grievance, school_grievance, bullying, crime (robbery, drugs, "
+               "other felonies), gang, hate, ideology (political or religious, terrorism), "
+               "mental_illness, personal_crisis (despondency, rejection, failure), suicide, "
+               "murder_suicide, indiscriminate, accidental, drive_by, hostage_standoff, "
+               "property_damage, self_defense, police_action, multiple, other, unknown.",
+               SITUATIONS, optional=True),
+        Column("situation_raw", "VARCHAR", "The source's own category.", optional=True),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),
@@ -328,6 +344,10 @@ ATTACKERS = Table(
         Column("military_experience_raw", "VARCHAR", "The source's own value.", optional=True),
         Column("criminal_history_raw", "VARCHAR", "The source's own words on prior criminal "
                "history, verbatim (free text in the K-12 SSDB).", optional=True),
+        Column("planned", "BOOLEAN", "TRUE when the source states the attack was planned "
+               "beforehand (K-12 SSDB `Preplanned`, per incident: every shooter carries it).",
+               optional=True),
+        Column("planned_raw", "VARCHAR", "The source's own value.", optional=True),
     ),
     key=("source", "source_record_id", "attacker_no"),
 )
@@ -357,6 +377,11 @@ WEAPONS = Table(
                "weapon(s), verbatim.", optional=True),
         Column("obtained_detail", "VARCHAR", "The source's free text on where or from whom "
                "the weapon(s) came (Mother Jones `where_obtained`), verbatim.", optional=True),
+        Column("assault_weapon", "BOOLEAN", "TRUE when the source states an assault weapon "
+               "was used, FALSE when it states none was; AP states it per incident "
+               "(`if_assault_rifle_used`), so every weapon row of the incident carries it.",
+               optional=True),
+        Column("assault_weapon_raw", "VARCHAR", "The source's own value.", optional=True),
     ),
 )
 

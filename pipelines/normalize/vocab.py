@@ -4,8 +4,9 @@ Each ``vocab/<vocabulary>.csv`` (source, raw_value, harmonized, note) maps one
 source's raw values of a descriptive field (race, relationship, how a weapon was
 obtained, ...) onto the contract's vocabulary of that name
 (``contract.VOCABULARIES``). Rows are per source, because the same word can mean
-different things in two lists. A raw value matches its row trimmed and
-case-insensitively. The tables reach SQL as one frame ``_vocab`` and the macro
+different things in two lists. A raw value matches its row trimmed,
+case-insensitively and with whitespace runs folded (``raw_key``). The tables reach
+SQL as one frame ``_vocab`` and the macro
 ``vocab(vocabulary, source, raw)`` (sql/normalize/fields.sql). A raw value with no
 row stays unmapped (harmonized NULL) and is counted by ``unmapped``; nothing is
 turned into 'unknown' unless a reviewed row says so.
@@ -29,15 +30,25 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("source_records", "barricade_raw", "yes_no"),
     ("source_records", "accomplice_raw", "yes_no"),
     ("source_records", "mobile_raw", "yes_no"),
+    ("source_records", "situation_raw", "situation"),
     ("attackers", "race_raw", "race"),
     ("attackers", "relationship_raw", "relationship"),
     ("attackers", "mental_illness_raw", "yes_no"),
     ("attackers", "military_experience_raw", "yes_no"),
+    ("attackers", "planned_raw", "yes_no"),
+    ("weapons", "assault_weapon_raw", "yes_no"),
     ("weapons", "obtained_raw", "weapon_source"),
     ("victims", "relationship_raw", "relationship"),
 )
 """(table, raw column, vocabulary): every harmonized field fed by a vocabulary table, so
 ``unmapped`` can list the raw values of a source that no row of its table maps."""
+
+
+def raw_key(raw: pl.Expr) -> pl.Expr:
+    """The key a raw value matches its row on, as the SQL macro ``vocab_key`` makes it:
+    runs of spaces, tabs and line breaks made one space, trimmed, lower case."""
+    return (raw.str.replace_all(r"[ \t\r\n]+", " ").str.strip_chars(" ")
+            .str.to_lowercase())
 
 
 def vocab_tables(directory: Path = VOCAB_DIR) -> pl.DataFrame:
@@ -67,8 +78,7 @@ def vocab_tables(directory: Path = VOCAB_DIR) -> pl.DataFrame:
                                  f"{list(VOCABULARIES[name])}")
         table = table.with_columns(
             pl.lit(name).alias("vocabulary"),
-            pl.col("raw_value").fill_null("").str.strip_chars().str.to_lowercase()
-            .alias("raw_key"),
+            raw_key(pl.col("raw_value").fill_null("")).alias("raw_key"),
         )
         dupes = table.filter(pl.struct("source", "raw_key").is_duplicated())
         if dupes.height:
@@ -100,8 +110,7 @@ def unmapped(tables: dict[str, pl.DataFrame], source: str,
             frame.filter(pl.col(raw).is_not_null())
             .group_by(pl.col(raw).alias("raw_value")).len("rows")
             .with_columns(pl.lit(vocabulary).alias("vocabulary"),
-                          pl.col("raw_value").str.strip_chars().str.to_lowercase()
-                          .alias("raw_key"))
+                          raw_key(pl.col("raw_value")).alias("raw_key"))
             .join(keys, on=["vocabulary", "raw_key"], how="anti")
             .select(pl.lit(source).alias("source"), pl.lit(table).alias("table"),
                     pl.lit(raw).alias("field"), "vocabulary", "raw_value",

@@ -73,9 +73,11 @@ COLUMNS = {
     "victims": ("incident_id", "victim_id", "age", "sex"),
     "weapons": ("incident_id", "weapon_id", "weapon_type", "gun_class", "gun_type"),
 }
-DESCRIPTIVE = {"offenders": ("race",), "victims": ("race", "vorelationship")}
-"""Descriptive columns (race, the victim's relationship to the offender) the SQL maps
-when present; a file without them still loads, the fields then NULL."""
+DESCRIPTIVE = {"incidents": ("situation_type", "if_assault_rifle_used"),
+               "offenders": ("race",), "victims": ("race", "vorelationship")}
+"""Descriptive columns (situation, assault rifle, race, the victim's relationship to the
+offender) the SQL maps when present; a file without them still loads, those fields
+then NULL."""
 NO_SUCH_INCIDENT = "no such incident"
 
 

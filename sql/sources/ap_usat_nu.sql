@@ -170,6 +170,8 @@ SELECT
          ELSE []::VARCHAR[] END AS quality_flags,
     published(i.narrative) AS narrative,
     CASE WHEN published(i.narrative) IS NOT NULL THEN 'narrative' END AS narrative_field,
+    published(i.situation_type) AS situation_raw,
+    vocab('situation', 'ap_usat_nu', published(i.situation_type)) AS situation,
     i.source_file,
     i.source_row
 FROM ap_incidents AS i
@@ -201,7 +203,10 @@ SELECT
 FROM ap_victims;
 
 CREATE OR REPLACE TEMP VIEW weapons AS
-SELECT 'ap_usat_nu' AS source, source_record_id, weapon_type, count(*) AS count, weapon_raw
+SELECT 'ap_usat_nu' AS source, source_record_id, weapon_type, count(*) AS count, weapon_raw,
+       -- if_assault_rifle_used is per incident: every weapon row of it carries it
+       any_value(i.assault_weapon_raw) AS assault_weapon_raw,
+       any_value(vocab_flag('yes_no', 'ap_usat_nu', i.assault_weapon_raw)) AS assault_weapon
 FROM (
     SELECT
         source_record_id,
@@ -226,4 +231,6 @@ FROM (
                     upper(nullif(trim(gun_class), '')) AS gun_class_,
                     lower(nullif(trim(gun_type), '')) AS gun_kind)
 )
+LEFT JOIN (SELECT source_record_id, published(if_assault_rifle_used) AS assault_weapon_raw
+           FROM ap_incidents) AS i USING (source_record_id)
 GROUP BY ALL;

@@ -209,6 +209,8 @@ SELECT
     vocab_flag('yes_no', 'k12ssdb', barricade_raw) AS barricade,
     published("Accomplice") AS accomplice_raw,
     vocab_flag('yes_no', 'k12ssdb', accomplice_raw) AS accomplice,
+    published("Situation") AS situation_raw,
+    vocab('situation', 'k12ssdb', situation_raw) AS situation,
     source_file,
     source_row
 FROM k12ssdb_mapped;
@@ -228,8 +230,12 @@ SELECT
     -- schoolaffiliation: the shooter's relationship to the school
     published(schoolaffiliation) AS relationship_raw,
     vocab('relationship', 'k12ssdb', relationship_raw) AS relationship,
-    published(criminalhistory) AS criminal_history_raw  -- free text, verbatim
-FROM k12ssdb_shooters;
+    published(criminalhistory) AS criminal_history_raw,  -- free text, verbatim
+    -- Preplanned is per incident: every shooter of it carries it
+    published(i."Preplanned") AS planned_raw,
+    vocab_flag('yes_no', 'k12ssdb', planned_raw) AS planned
+FROM k12ssdb_shooters
+LEFT JOIN (SELECT source_record_id, "Preplanned" FROM k12ssdb) AS i USING (source_record_id);
 
 CREATE OR REPLACE TEMP VIEW victims AS
 SELECT

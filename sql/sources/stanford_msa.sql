@@ -172,6 +172,10 @@ SELECT
         review_support)] ELSE []::VARCHAR[] END) AS derivations,
     published(description) AS narrative,
     CASE WHEN narrative IS NOT NULL THEN 'Description' END AS narrative_field,
+    published(motive_raw) AS situation_raw,  -- Possible Motive - General
+    vocab('situation', 'stanford_msa', situation_raw) AS situation,
+    published(targeted_raw) AS targeting_raw,  -- Targeted Victim/s - General
+    vocab('targeting', 'stanford_msa', targeting_raw) AS targeting,
     source_file,
     source_row
 FROM stanford_mapped;
