@@ -79,3 +79,12 @@ def test_sql_and_python_keys_agree() -> None:
     sql = [con.execute("SELECT vocab_key(?)", [v]).fetchone()[0] for v in values]
     assert sql == pl.Series(values).to_frame("v").select(raw_key(pl.col("v")))["v"].to_list()
     assert sql[0] == "yes" and sql[3] == "place of business/employment place of residency"
+
+
+def test_build_metadata_reports_unmapped_values() -> None:
+    from pipelines.normalize.assets import vocabulary_report
+
+    report = vocabulary_report(normalize_shipped("wapo"), "wapo")
+    assert report == {"unmapped_vocabulary_values": 2,
+                      "unmapped_vocabulary_examples": "attackers.race_raw: 'm' (2); "
+                                                      "attackers.race_raw: 'n' (1)"}
