@@ -399,3 +399,20 @@ def test_situation_and_preplanned(ssdb) -> None:
     shooter = ssdb["attackers"].filter(pl.col("source_record_id") == "20180214FLMAP")
     assert shooter.select("planned_raw", "planned").rows() == [("Yes", True)]
     assert ssdb["attackers"]["planned"].sum() == 102
+
+
+def test_criminal_history_and_incident_flags(ssdb) -> None:
+    attackers = ssdb["attackers"]
+    pairs = dict(attackers.select("criminal_history_raw", "criminal_history").unique()
+                 .drop_nulls("criminal_history_raw").rows())
+    assert pairs["Ex-felon"] is True and pairs["No"] is False
+    # a school sanction is not a criminal record; text about this shooting's charges
+    # is not history: both stay NULL, reviewed in vocab/criminal_history.csv
+    assert pairs["Suspended from school"] is None
+    assert pairs["Charged with bringing gun to school that day"] is None
+    assert attackers["criminal_history"].value_counts().sort("criminal_history").rows() == [
+        (None, 2123), (False, 103), (True, 65)]
+    frame = ssdb["source_records"]
+    assert frame["bullied"].sum() == 81
+    assert frame["domestic_violence"].sum() == 117
+    assert frame["gang_related"].sum() == 237

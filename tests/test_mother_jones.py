@@ -398,3 +398,12 @@ def test_spree_type_is_mobile(out) -> None:
                            "bar shootings").row(0, named=True)
     assert (maine["mobile_raw"], maine["mobile"]) == ("Spree", True)
     assert records["mobile"].value_counts().sort("mobile").rows() == [(False, 133), (True, 22)]
+
+
+def test_mental_health_details_verbatim(out) -> None:
+    austin = out["attackers"].filter(
+        pl.col("source_record_id") == "2025-08-11 Austin parking lot shooting").row(0, named=True)
+    assert austin["mental_illness_detail"] == (
+        'The suspect "had a history of mental health problems and previously had been placed '
+        'on emergency holds," according to Austin police chief Lisa Davis, as reported by '
+        "media outlets.")

@@ -332,3 +332,10 @@ def test_motive_and_targeted_victims_raw_and_mapped(msa) -> None:
     motives = dict(records.select("situation_raw", "situation").unique().drop_nulls().rows())
     assert motives["Terminated/Denied/Reprimanded"] == "workplace_grievance"
     assert motives["Social Dispute"] == motives["Social dispute"] == "dispute"
+
+
+def test_mental_illness_detail_verbatim(msa) -> None:
+    pulse = msa["attackers"].filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert pulse["mental_illness_detail"] == (
+        "No officially documented history of mental illness, but his ex-wife claims he was "
+        "mentally unstable and abusive.")

@@ -56,6 +56,7 @@ SITUATIONS = (
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "race": RACES, "relationship": RELATIONSHIPS, "weapon_source": WEAPON_SOURCES,
     "targeting": TARGETING, "yes_no": YES_NO, "situation": SITUATIONS,
+    "criminal_history": YES_NO,
 }
 """Vocabularies of the descriptive fields, each fed by ``normalize/vocab/<name>.csv``."""
 
@@ -224,6 +225,15 @@ SOURCE_RECORDS = Table(
                "property_damage, self_defense, police_action, multiple, other, unknown.",
                SITUATIONS, optional=True),
         Column("situation_raw", "VARCHAR", "The source's own category.", optional=True),
+        Column("bullied", "BOOLEAN", "TRUE when the source states the attacker had been "
+               "bullied (K-12 SSDB `Bullied`).", optional=True),
+        Column("bullied_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("domestic_violence", "BOOLEAN", "TRUE when the source states the shooting "
+               "involved domestic violence (K-12 SSDB `Domestic_Violence`).", optional=True),
+        Column("domestic_violence_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("gang_related", "BOOLEAN", "TRUE when the source states the shooting was "
+               "gang-related (K-12 SSDB `Gang_Related`).", optional=True),
+        Column("gang_related_raw", "VARCHAR", "The source's own value.", optional=True),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),
@@ -339,9 +349,16 @@ ATTACKERS = Table(
                "history of mental illness or crisis; FALSE when it states none; NULL when "
                "unknown or unpublished.", optional=True),
         Column("mental_illness_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("mental_illness_detail", "VARCHAR", "The source's own account of the signs "
+               "or history of mental illness, verbatim (Mother Jones `mental_health_details`, "
+               "Stanford `History of Mental Illness - Detailed`).", optional=True),
         Column("military_experience", "BOOLEAN", "TRUE when the source states military "
                "experience.", optional=True),
         Column("military_experience_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("criminal_history", "BOOLEAN", "TRUE when the source describes a prior "
+               "offence, charge, probation or protective order; FALSE when it states none; "
+               "NULL when unknown or when its text is about the shooting itself (reviewed "
+               "per value in vocab/criminal_history.csv).", optional=True),
         Column("criminal_history_raw", "VARCHAR", "The source's own words on prior criminal "
                "history, verbatim (free text in the K-12 SSDB).", optional=True),
         Column("planned", "BOOLEAN", "TRUE when the source states the attack was planned "

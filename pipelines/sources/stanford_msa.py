@@ -116,6 +116,7 @@ FIELDS = {
     "Shooter Race": "shooter_race_raw",
     "Relationship to Incident Location": "location_relationship_raw",
     "History of Mental Illness - General": "mental_illness_raw",
+    "History of Mental Illness - Detailed": "mental_illness_detail_raw",
     "Military Experience": "military_raw", "Type of Gun - Detailed": "gun_detailed_raw",
     "Targeted Victim/s - General": "targeted_raw", "Possible Motive - General": "motive_raw",
 }

@@ -211,6 +211,12 @@ SELECT
     vocab_flag('yes_no', 'k12ssdb', accomplice_raw) AS accomplice,
     published("Situation") AS situation_raw,
     vocab('situation', 'k12ssdb', situation_raw) AS situation,
+    published("Bullied") AS bullied_raw,
+    vocab_flag('yes_no', 'k12ssdb', bullied_raw) AS bullied,
+    published("Domestic_Violence") AS domestic_violence_raw,
+    vocab_flag('yes_no', 'k12ssdb', domestic_violence_raw) AS domestic_violence,
+    published("Gang_Related") AS gang_related_raw,
+    vocab_flag('yes_no', 'k12ssdb', gang_related_raw) AS gang_related,
     source_file,
     source_row
 FROM k12ssdb_mapped;
@@ -231,6 +237,7 @@ SELECT
     published(schoolaffiliation) AS relationship_raw,
     vocab('relationship', 'k12ssdb', relationship_raw) AS relationship,
     published(criminalhistory) AS criminal_history_raw,  -- free text, verbatim
+    vocab_flag('criminal_history', 'k12ssdb', criminal_history_raw) AS criminal_history,
     -- Preplanned is per incident: every shooter of it carries it
     published(i."Preplanned") AS planned_raw,
     vocab_flag('yes_no', 'k12ssdb', planned_raw) AS planned

@@ -123,9 +123,11 @@ SELECT 'mother_jones' AS source, source_record_id, attacker_no, age, sex,
        nullif(published(m.race), '-') AS race_raw,
        vocab('race', 'mother_jones', race_raw) AS race,
        nullif(published(m.prior_signs_mental_health_issues), '-') AS mental_illness_raw,
-       vocab_flag('yes_no', 'mother_jones', mental_illness_raw) AS mental_illness
+       vocab_flag('yes_no', 'mother_jones', mental_illness_raw) AS mental_illness,
+       nullif(published(m.mental_health_details), '-') AS mental_illness_detail
 FROM mother_jones_attackers
-LEFT JOIN (SELECT source_record_id, race, prior_signs_mental_health_issues
+LEFT JOIN (SELECT source_record_id, race, prior_signs_mental_health_issues,
+                  mental_health_details
            FROM mother_jones) AS m USING (source_record_id);
 
 -- `weapon_type` free text split into items and typed by keyword in parse (the same

@@ -202,6 +202,7 @@ SELECT
     vocab('relationship', 'stanford_msa', relationship_raw) AS relationship,
     published(s.mental_illness_raw) AS mental_illness_raw,
     vocab_flag('yes_no', 'stanford_msa', mental_illness_raw) AS mental_illness,
+    published(s.mental_illness_detail_raw) AS mental_illness_detail,
     published(s.military_raw) AS military_experience_raw,
     vocab_flag('yes_no', 'stanford_msa', military_experience_raw) AS military_experience
 FROM stanford_attackers AS a
