@@ -109,3 +109,26 @@ def test_start_hour_precision(warehouse) -> None:
         "count(*) FILTER (minute(start_time) <> 0) FROM source_records WHERE source = 'alerrt'"
     ).fetchone()
     assert row == (597, 0)
+
+
+def test_mobile_race_and_relationship_raw_and_mapped() -> None:
+    import polars as pl
+
+    from .conftest import normalize_shipped
+
+    out = normalize_shipped("alerrt")
+    records = out["source_records"]
+    assert records["mobile"].value_counts().sort("mobile").rows() == [(False, 469), (True, 128)]
+    assert set(records.select("mobile_raw", "mobile").unique().rows()) == {
+        ("No", False), ("Yes", True)}
+    attackers = out["attackers"]
+    # race_1..race_3 go to attackers 1..3; relationship is the record's
+    case_61 = attackers.filter(pl.col("source_record_id") == "61").sort("attacker_no")
+    assert case_61.select("race_raw", "race").rows() == [
+        ("African American", "black"), ("African American", "black")]
+    assert dict(attackers.select("race_raw", "race").unique().drop_nulls().rows()) == {
+        "Caucasian": "white", "African American": "black", "Latino": "hispanic",
+        "Asian": "asian", "Middle Eastern": "middle_eastern", "Other": "other"}
+    assert dict(attackers.select("relationship_raw", "relationship").unique().rows()) == {
+        "No relationship": "stranger", "Student": "student", "Coworker": "employee",
+        "Indirect": "other", "Other": "other"}

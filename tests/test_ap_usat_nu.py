@@ -282,3 +282,54 @@ def test_repeated_incident_id_is_suffixed_and_flagged(tmp_path) -> None:
     out = run_tiny(files)["source_records"].sort("source_row")
     assert out["source_record_id"].to_list() == ["5", "5#2"]
     assert out["quality_flags"].to_list() == [["duplicate_id_in_source"]] * 2
+
+
+def test_narrative_is_the_incident_narrative_verbatim(ap) -> None:
+    from tests.conftest import shipped_snapshots
+
+    files = {k: Path(s.path) for k, s in shipped_snapshots("ap_usat_nu").items()}
+    raw = pl.read_csv(files["incidents"], infer_schema_length=0)
+    records = ap["source_records"]
+    assert records["narrative"].null_count() == 0
+    assert records["narrative_field"].unique().to_list() == ["narrative"]
+    joined = records.join(raw, left_on="source_record_id", right_on="incident_id")
+    assert joined.height == records.height
+    assert (joined["narrative"] == joined["narrative_right"]).all()
+    harshman = records.filter(pl.col("source_record_id") == "643").row(0, named=True)
+    assert harshman["narrative"].startswith(
+        "Tranyelle Harshman, 32, shot her four daughters—twin 2-year-olds")
+
+
+def test_offender_race_and_victim_relationship(ap) -> None:
+    victims = ap["victims"]
+    harshman = victims.filter(pl.col("source_record_id") == "643")
+    assert harshman.select("relationship_raw", "relationship").unique().rows() == [
+        ("Child or stepchild", "family")]
+    pairs = dict(victims.select("relationship_raw", "relationship").unique().drop_nulls()
+                 .rows())
+    assert pairs["Random bystander/stranger"] == "stranger"
+    assert pairs["Ex-spouse"] == "intimate_partner"
+    assert pairs["Co-worker or employer"] == "employee"
+    assert pairs["Undetermined"] == "unknown"
+    assert victims.filter(pl.col("relationship") == "stranger").height == 778
+    attackers = ap["attackers"]
+    assert dict(attackers.select("race_raw", "race").unique().drop_nulls().rows())[
+        "Hispanic/Latino"] == "hispanic"
+    assert attackers.filter(pl.col("race") == "black").height == 252
+
+
+def test_situation_type_and_assault_rifle(ap) -> None:
+    records = ap["source_records"]
+    harshman = records.filter(pl.col("source_record_id") == "643").row(0, named=True)
+    assert (harshman["situation_raw"], harshman["situation"]) == ("Despondency",
+                                                                  "personal_crisis")
+    pairs = dict(records.select("situation_raw", "situation").unique().drop_nulls().rows())
+    assert pairs["Interpersonal conflict"] == "dispute"
+    assert pairs["Drug trade"] == pairs["Robbery"] == "crime"
+    assert pairs["Terrorism"] == "ideology"
+    weapons = ap["weapons"]
+    assert weapons.filter(pl.col("source_record_id") == "643").select(
+        "assault_weapon_raw", "assault_weapon").rows() == [("Gun not an assault rifle", False)]
+    ar15 = weapons.filter(pl.col("assault_weapon_raw") == "AR-15 style")
+    assert ar15["assault_weapon"].unique().to_list() == [True]
+    assert weapons["assault_weapon"].sum() == 110

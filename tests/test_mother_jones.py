@@ -404,3 +404,51 @@ def test_stated_venue_keeps_its_basis(out) -> None:
     park_avenue = by_case(out, "2025-07-28", "NYC Park Avenue shooting")
     assert (park_avenue["location_type"], park_avenue["location_type_basis"]) == (
         "commerce", "stated")
+
+
+def test_narrative_is_the_summary_verbatim(out, raw) -> None:
+    records = out["source_records"].sort("source_row")
+    assert records["narrative_field"].unique().to_list() == ["summary"]
+    assert records["narrative"].to_list() == raw["summary"].to_list()
+    uvalde = records.filter(pl.col("source_record_id") == "2022-05-24 Robb Elementary School "
+                            "massacre").row(0, named=True)
+    assert uvalde["narrative"] == ("Salvador Ramos, 18, was identified by authorities as the "
+                                   "suicidal gunman who attacked at Robb Elementary school.")
+
+
+def test_race_mental_health_and_weapon_provenance_raw_and_mapped(out) -> None:
+    attackers = out["attackers"]
+    vt = attackers.filter(pl.col("source_record_id") == "2007-04-16 Virginia Tech massacre")
+    assert vt.select("race_raw", "race", "mental_illness_raw", "mental_illness").rows() == [
+        ("Asian", "asian", "Yes", True)]
+    pairs = dict(attackers.select("race_raw", "race").unique().drop_nulls().rows())
+    assert pairs["Latino"] == "hispanic" and pairs["white"] == pairs["White"] == "white"
+    assert attackers["mental_illness"].sum() == 77
+    weapons = out["weapons"]
+    welding = weapons.filter(pl.col("source_record_id") == "1982-08-20 Welding shop shooting")
+    assert welding.select("obtained_raw", "obtained", "obtained_detail", "weapon_detail"
+                          ).rows() == [("Yes", "legal_unspecified",
+                                        "Garcia Gun Center in Hialeah, Fla.",
+                                        "Mossberg 500 Persuader pump-action shotgun with "
+                                        "pistol grip")]
+    dallas = weapons.filter(pl.col("source_record_id") == "1984-06-29 Dallas nightclub shooting")
+    assert dallas["obtained"].unique().to_list() == ["illegal_unspecified"]
+    # '-' is Mother Jones's missing marker: not published, not a value
+    assert weapons.filter(pl.col("obtained_detail") == "-").height == 0
+
+
+def test_spree_type_is_mobile(out) -> None:
+    records = out["source_records"]
+    maine = records.filter(pl.col("source_record_id") == "2023-10-25 Maine bowling alley and "
+                           "bar shootings").row(0, named=True)
+    assert (maine["mobile_raw"], maine["mobile"]) == ("Spree", True)
+    assert records["mobile"].value_counts().sort("mobile").rows() == [(False, 133), (True, 22)]
+
+
+def test_mental_health_details_verbatim(out) -> None:
+    austin = out["attackers"].filter(
+        pl.col("source_record_id") == "2025-08-11 Austin parking lot shooting").row(0, named=True)
+    assert austin["mental_illness_detail"] == (
+        'The suspect "had a history of mental health problems and previously had been placed '
+        'on emergency holds," according to Austin police chief Lisa Davis, as reported by '
+        "media outlets.")

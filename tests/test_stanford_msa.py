@@ -336,3 +336,60 @@ def test_inconsistent_fate_labels_map_through_the_sql(tmp_path) -> None:
         "derived", "derived", "derived", None, "derived"]
     assert records["location_type"].unique().to_list() == ["commerce"]
     assert records["incident_date"].unique().to_list()[0].isoformat() == "2015-03-04"
+
+
+def test_narrative_is_the_description_verbatim(msa) -> None:
+    path = Path(shipped_snapshots("stanford_msa")["data"].path)
+    raw = pl.read_csv(path, infer_schema_length=0).with_row_index("source_row", offset=1)
+    records = msa["source_records"]
+    assert records["narrative"].null_count() == 0
+    assert records["narrative_field"].unique().to_list() == ["Description"]
+    joined = records.join(raw.with_columns(pl.col("source_row").cast(pl.Int32)),
+                          on="source_row")
+    assert joined.height == records.height
+    assert (joined["narrative"] == joined["Description"]).all()
+    pulse = records.filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert pulse["narrative"].startswith("On June 12, 2016 a shooter entered Pulse, a gay "
+                                         "nightclub, in Orlando Florida and opened f")
+
+
+def test_attacker_fields_raw_and_mapped(msa) -> None:
+    pulse = msa["attackers"].filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert (pulse["race_raw"], pulse["race"]) == ("Some other race", "other")
+    assert (pulse["relationship_raw"], pulse["relationship"]) == ("Place of Recreation",
+                                                                  "customer_client")
+    assert (pulse["mental_illness_raw"], pulse["mental_illness"]) == ("No", False)
+    assert (pulse["military_experience_raw"], pulse["military_experience"]) == ("No", False)
+    attackers = msa["attackers"]
+    pairs = dict(attackers.select("relationship_raw", "relationship").unique().drop_nulls()
+                 .rows())
+    assert pairs["Place of residency"] == "resident"
+    assert pairs["Place of schooling"] == "student"
+    assert pairs["None"] == "stranger"
+    assert attackers["military_experience"].sum() == 38
+    details = msa["weapons"].filter(pl.col("source_record_id") == "343")["weapon_detail"]
+    assert details.unique().to_list() == [
+        "Two guns were recovered on the shooter's body; SIG Sauer MCX semi-automatic rifle "
+        "an a 9mm Glock 17 semi-automatic pistol."]
+
+
+def test_motive_and_targeted_victims_raw_and_mapped(msa) -> None:
+    records = msa["source_records"]
+    pulse = records.filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert (pulse["situation_raw"], pulse["situation"]) == ("Multiple motives", "multiple")
+    assert (pulse["targeting_raw"], pulse["targeting"]) == ("General public", "indiscriminate")
+    pairs = dict(records.select("targeting_raw", "targeting").unique().drop_nulls().rows())
+    assert pairs["Family"] == "targeted"
+    assert pairs["Shooter targetted his wife and then random people."] == "both"
+    # a value with a line break inside matches its row with the break folded
+    assert pairs["General public\nand Government"] == "both"
+    motives = dict(records.select("situation_raw", "situation").unique().drop_nulls().rows())
+    assert motives["Terminated/Denied/Reprimanded"] == "workplace_grievance"
+    assert motives["Social Dispute"] == motives["Social dispute"] == "dispute"
+
+
+def test_mental_illness_detail_verbatim(msa) -> None:
+    pulse = msa["attackers"].filter(pl.col("source_record_id") == "343").row(0, named=True)
+    assert pulse["mental_illness_detail"] == (
+        "No officially documented history of mental illness, but his ex-wife claims he was "
+        "mentally unstable and abusive.")

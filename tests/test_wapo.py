@@ -234,3 +234,58 @@ def test_crlf_file_with_repeated_uid_and_thousands(tmp_path) -> None:
     assert records["killed"].to_list() == [0, None]  # blank is unknown, never 0
     assert records["injured"].to_list() == [1, None]
     assert out["rejects"].select("source_record_id", "field").rows() == [("5#2", "injured")]
+
+
+def test_school_fields_keep_the_raw_value_beside_the_mapping(out) -> None:
+    records = out["source_records"]
+    columbine = by_id(out, "1")
+    assert (columbine["targeting_raw"], columbine["targeting"]) == ("indiscriminate",
+                                                                    "indiscriminate")
+    # resource_officer 1: "Resource officer of security guard present at school"
+    assert (columbine["armed_security_present_raw"], columbine["armed_security_present"]) == (
+        "1", True)
+    # 0 means "not present ... or presence unknown" (record_layout.csv): not FALSE
+    zero = records.filter(pl.col("armed_security_present_raw") == "0")
+    assert zero.height == 134 and zero["armed_security_present"].null_count() == 134
+    assert records["armed_security_present"].sum() == 104
+    assert by_id(out, "327")["armed_security_present_raw"] is None  # Uvalde: blank
+    # "targeted and indiscriminate" -> both; "public suicide" -> suicide; "uclear" typo
+    pairs = dict(records.select("targeting_raw", "targeting").unique().rows())
+    assert pairs["targeted and indiscriminate"] == "both"
+    assert pairs["public suicide"] == "suicide"
+    assert pairs["uclear"] == "unknown"
+    assert pairs["targeted "] == "targeted"  # raw kept with its trailing space
+
+
+def test_attacker_race_and_relationship_to_the_school(out) -> None:
+    attackers = out["attackers"]
+    parkland = attackers.filter(pl.col("source_record_id") == "209").row(0, named=True)
+    assert (parkland["race_raw"], parkland["race"]) == ("w", "white")
+    assert (parkland["relationship_raw"], parkland["relationship"]) == (
+        "former student (expelled)", "former_student")
+    columbine = attackers.filter(pl.col("source_record_id") == "1")
+    assert columbine["relationship"].to_list() == ["student", "student"]
+    pairs = dict(attackers.select("relationship_raw", "relationship").unique().drop_nulls()
+                 .rows())
+    assert pairs["resource officer"] == "police_or_security"
+    assert pairs["spouse of teacher"] == "intimate_partner"
+    assert pairs["fired teacher"] == "former_employee"
+    assert pairs["none"] == "stranger"
+    assert "name" not in " ".join(attackers.columns)
+
+
+def test_weapon_source_on_every_weapon_of_the_record(out) -> None:
+    weapons = out["weapons"]
+    columbine = weapons.filter(pl.col("source_record_id") == "1")
+    assert columbine.height == 3
+    assert set(columbine.select("obtained_raw", "obtained").rows()) == {
+        ("purchased from friends", "friend")}
+    parkland = weapons.filter(pl.col("source_record_id") == "209").row(0, named=True)
+    assert (parkland["obtained_raw"], parkland["obtained"]) == (
+        "legally purchased by shooter", "legal_purchase")
+    pairs = dict(weapons.select("obtained_raw", "obtained").unique().drop_nulls().rows())
+    assert pairs["father"] == "family_or_home"
+    assert pairs["department issued"] == "employer_issued"
+    assert pairs["stolen from neighbor"] == "stolen"
+    assert weapons["obtained"].value_counts().filter(
+        pl.col("obtained") == "family_or_home")["count"].item() == 54

@@ -39,6 +39,19 @@ class Outcome:
     error: str | None = None  # why the last good tables were kept
 
 
+def vocabulary_report(tables: dict, slug: str) -> dict:
+    """Materialization metadata counting the raw values no vocabulary row maps
+    (vocab.unmapped), with the first ten as `table.field: value (rows)`, so an
+    unmapped value shows on every build instead of silently becoming NULL."""
+    from pipelines.normalize.vocab import unmapped
+
+    report = unmapped(tables, slug)
+    examples = [f"{t}.{f}: {v!r} ({n})" for t, f, v, n in
+                report.select("table", "field", "raw_value", "rows").head(10).iter_rows()]
+    return {"unmapped_vocabulary_values": report.height,
+            "unmapped_vocabulary_examples": "; ".join(examples) or "none"}
+
+
 def refresh_source(paths: ProjectPaths, module: ModuleType, *, force: bool,
                    code: str) -> Outcome:
     """Normalize one source's candidate snapshots into its staging folder.
@@ -90,6 +103,7 @@ def refresh_source(paths: ProjectPaths, module: ModuleType, *, force: bool,
     staging.write_status(paths, slug)
     staging.write_built_with(paths, slug, candidate, code)
     counts = {f"rows_{name}": frame.height for name, frame in tables.items()}
+    counts |= vocabulary_report(tables, slug)
     return Outcome({"unchanged": False, "revision_rows": revised, **counts,
                     "seconds": round(time.perf_counter() - started, 3)},
                    tables["source_records"])

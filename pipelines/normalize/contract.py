@@ -31,6 +31,34 @@ QUALITY_FLAGS = (
     "duplicate_id_in_source", "multi_state", "value_rejected", "attacker_removed_from_killed",
     "casualties_contradict_narrative", "duplicate_record_in_source",
 )
+RACES = (
+    "white", "black", "hispanic", "asian", "native_american", "pacific_islander",
+    "middle_eastern", "multiple", "other", "unknown",
+)
+RELATIONSHIPS = (
+    "student", "former_student", "student_elsewhere", "employee", "former_employee",
+    "police_or_security", "customer_client", "resident", "family", "intimate_partner",
+    "acquaintance", "stranger", "other", "unknown",
+)
+WEAPON_SOURCES = (
+    "legal_purchase", "illegal_purchase", "stolen", "family_or_home", "friend",
+    "employer_issued", "legal_unspecified", "illegal_unspecified", "other", "unknown",
+)
+TARGETING = ("targeted", "indiscriminate", "both", "neither", "accidental", "suicide",
+             "unknown")
+YES_NO = ("yes", "no", "unknown")
+SITUATIONS = (
+    "dispute", "domestic", "workplace_grievance", "school_grievance", "bullying", "crime",
+    "gang", "hate", "ideology", "mental_illness", "personal_crisis", "suicide",
+    "murder_suicide", "indiscriminate", "accidental", "drive_by", "hostage_standoff",
+    "property_damage", "self_defense", "police_action", "multiple", "other", "unknown",
+)
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "race": RACES, "relationship": RELATIONSHIPS, "weapon_source": WEAPON_SOURCES,
+    "targeting": TARGETING, "yes_no": YES_NO, "situation": SITUATIONS,
+    "criminal_history": YES_NO,
+}
+"""Vocabularies of the descriptive fields, each fed by ``normalize/vocab/<name>.csv``."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +178,62 @@ SOURCE_RECORDS = Table(
                "inferred rather than stated by the source, as `field: how, from what` (e.g. "
                "`city: from the incident name`). Empty when every value is stated.",
                optional=True, default="[]::VARCHAR[]"),
+        Column("narrative", "VARCHAR", "The source's own account of the incident (its "
+               "summary, description or narrative), verbatim as published; the licence and "
+               "attribution that travel with it are in `sources`. NULL where the source "
+               "publishes none.", optional=True),
+        Column("narrative_field", "VARCHAR", "The source column(s) `narrative` was taken "
+               "from.", optional=True),
+        Column("targeting", "VARCHAR", "Whether the attacker aimed at chosen victims: "
+               "targeted, indiscriminate, both, neither, accidental (the gun went off by "
+               "accident), suicide (the attacker shot only himself in public), unknown (the "
+               "source says it is unclear). Mapped by vocab/targeting.csv; NULL where the "
+               "source does not publish it or the raw value is unmapped.", TARGETING,
+               optional=True),
+        Column("targeting_raw", "VARCHAR", "The source's own words for `targeting`.",
+               optional=True),
+        Column("armed_security_present", "BOOLEAN", "TRUE when the source states that a "
+               "school resource officer, police officer or armed guard was present at the "
+               "site when the shooting began; FALSE when it states none was; NULL when "
+               "unknown or unpublished (WaPo's 0 means \"not present or unknown\": NULL).",
+               optional=True),
+        Column("armed_security_present_raw", "VARCHAR", "The source's own value for "
+               "`armed_security_present` (WaPo `resource_officer`: 1 or 0).", optional=True),
+        Column("during_school_hours", "BOOLEAN", "TRUE when the shooting happened during "
+               "school hours (school sources only); NULL when unknown.", optional=True),
+        Column("during_school_hours_raw", "VARCHAR", "The source's own value.",
+               optional=True),
+        Column("hostages", "BOOLEAN", "TRUE when the attacker took hostages.", optional=True),
+        Column("hostages_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("barricade", "BOOLEAN", "TRUE when the attacker barricaded himself.",
+               optional=True),
+        Column("barricade_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("accomplice", "BOOLEAN", "TRUE when the attacker had an accomplice.",
+               optional=True),
+        Column("accomplice_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("mobile", "BOOLEAN", "TRUE when the attacker moved between sites during the "
+               "attack (ALERRT `mobile`; Mother Jones `type` Spree: several locations).",
+               optional=True),
+        Column("mobile_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("situation", "VARCHAR", "The situation or motive category the source gives "
+               "(K-12 SSDB `Situation`, AP `situation_type`, Stanford `Possible Motive - "
+               "General`), mapped by vocab/situation.csv: dispute, domestic, "
+               "workplace_grievance, school_grievance, bullying, crime (robbery, drugs, "
+               "other felonies), gang, hate, ideology (political or religious, terrorism), "
+               "mental_illness, personal_crisis (despondency, rejection, failure), suicide, "
+               "murder_suicide, indiscriminate, accidental, drive_by, hostage_standoff, "
+               "property_damage, self_defense, police_action, multiple, other, unknown.",
+               SITUATIONS, optional=True),
+        Column("situation_raw", "VARCHAR", "The source's own category.", optional=True),
+        Column("bullied", "BOOLEAN", "TRUE when the source states the attacker had been "
+               "bullied (K-12 SSDB `Bullied`).", optional=True),
+        Column("bullied_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("domestic_violence", "BOOLEAN", "TRUE when the source states the shooting "
+               "involved domestic violence (K-12 SSDB `Domestic_Violence`).", optional=True),
+        Column("domestic_violence_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("gang_related", "BOOLEAN", "TRUE when the source states the shooting was "
+               "gang-related (K-12 SSDB `Gang_Related`).", optional=True),
+        Column("gang_related_raw", "VARCHAR", "The source's own value.", optional=True),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),
@@ -246,6 +330,41 @@ ATTACKERS = Table(
         Column("sex", "VARCHAR", "male, female, other or NULL when unknown.",
                ("male", "female", "other")),
         Column("outcome_raw", "VARCHAR", "The source's words for this attacker's fate."),
+        Column("race", "VARCHAR", "Race or ethnicity as the source publishes it, mapped "
+               "onto one list by vocab/race.csv (hispanic is listed as such where the source "
+               "does); NULL where unpublished or unmapped.", RACES, optional=True),
+        Column("race_raw", "VARCHAR", "The source's own race or ethnicity value.",
+               optional=True),
+        Column("relationship", "VARCHAR", "The attacker's relationship to the site or its "
+               "people, mapped by vocab/relationship.csv: student, former_student, "
+               "student_elsewhere (a student of another school), employee, former_employee, "
+               "police_or_security, customer_client (a customer, client or visitor), resident "
+               "(lived at the site), family (a relative of a "
+               "victim or of someone at the site), intimate_partner (current or former), "
+               "acquaintance, stranger (no connection), other, unknown.", RELATIONSHIPS,
+               optional=True),
+        Column("relationship_raw", "VARCHAR", "The source's own words for the relationship.",
+               optional=True),
+        Column("mental_illness", "BOOLEAN", "TRUE when the source states prior signs or a "
+               "history of mental illness or crisis; FALSE when it states none; NULL when "
+               "unknown or unpublished.", optional=True),
+        Column("mental_illness_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("mental_illness_detail", "VARCHAR", "The source's own account of the signs "
+               "or history of mental illness, verbatim (Mother Jones `mental_health_details`, "
+               "Stanford `History of Mental Illness - Detailed`).", optional=True),
+        Column("military_experience", "BOOLEAN", "TRUE when the source states military "
+               "experience.", optional=True),
+        Column("military_experience_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("criminal_history", "BOOLEAN", "TRUE when the source describes a prior "
+               "offence, charge, probation or protective order; FALSE when it states none; "
+               "NULL when unknown or when its text is about the shooting itself (reviewed "
+               "per value in vocab/criminal_history.csv).", optional=True),
+        Column("criminal_history_raw", "VARCHAR", "The source's own words on prior criminal "
+               "history, verbatim (free text in the K-12 SSDB).", optional=True),
+        Column("planned", "BOOLEAN", "TRUE when the source states the attack was planned "
+               "beforehand (K-12 SSDB `Preplanned`, per incident: every shooter carries it).",
+               optional=True),
+        Column("planned_raw", "VARCHAR", "The source's own value.", optional=True),
     ),
     key=("source", "source_record_id", "attacker_no"),
 )
@@ -261,6 +380,25 @@ WEAPONS = Table(
                "knife", "vehicle", "other", "unknown"), required=True),
         Column("count", "INTEGER", "Number of weapons of this type; NULL when unknown."),
         Column("weapon_raw", "VARCHAR", "The source's words or column for the weapon."),
+        Column("obtained", "VARCHAR", "How the attacker got the weapon(s), mapped by "
+               "vocab/weapon_source.csv: legal_purchase, illegal_purchase, stolen, "
+               "family_or_home (a relative's gun or one found at home), friend, "
+               "employer_issued (a police or guard's service weapon), legal_unspecified / "
+               "illegal_unspecified (obtained legally / illegally, how not stated), other, "
+               "unknown. Where "
+               "the source states it per record, every weapon row of the record carries it.",
+               WEAPON_SOURCES, optional=True),
+        Column("obtained_raw", "VARCHAR", "The source's own words for how the weapon was "
+               "obtained.", optional=True),
+        Column("weapon_detail", "VARCHAR", "The source's detailed description of the "
+               "weapon(s), verbatim.", optional=True),
+        Column("obtained_detail", "VARCHAR", "The source's free text on where or from whom "
+               "the weapon(s) came (Mother Jones `where_obtained`), verbatim.", optional=True),
+        Column("assault_weapon", "BOOLEAN", "TRUE when the source states an assault weapon "
+               "was used, FALSE when it states none was; AP states it per incident "
+               "(`if_assault_rifle_used`), so every weapon row of the incident carries it.",
+               optional=True),
+        Column("assault_weapon_raw", "VARCHAR", "The source's own value.", optional=True),
     ),
 )
 
@@ -276,6 +414,11 @@ VICTIMS = Table(
         Column("sex", "VARCHAR", "male, female, other or NULL.", ("male", "female", "other")),
         Column("injury", "VARCHAR", "killed, injured or NULL when unknown.",
                ("killed", "injured")),
+        Column("relationship", "VARCHAR", "The victim's relationship to the attacker or "
+               "the site, mapped by vocab/relationship.csv (same list as attackers).",
+               RELATIONSHIPS, optional=True),
+        Column("relationship_raw", "VARCHAR", "The source's own words for the relationship.",
+               optional=True),
     ),
 )
 

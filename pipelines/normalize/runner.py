@@ -80,6 +80,7 @@ def _normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, 
 
     from pipelines.normalize.keywords import location_keyword_macro
     from pipelines.normalize.parsing import empty_rejects
+    from pipelines.normalize.vocab import vocab_tables
 
     source = module.SOURCE
     parsed: Parsed = module.parse({key: Path(s.path) for key, s in snapshots.items()})
@@ -91,6 +92,8 @@ def _normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, 
         con.register("_rejects", rejects)
         con.execute(location_keyword_macro())
         con.execute(read_sql("normalize/location_keywords.sql"))
+        con.register("_vocab", vocab_tables())
+        con.execute(read_sql("normalize/fields.sql"))
         con.register(
             "_snapshots",
             pl.DataFrame(

@@ -74,6 +74,11 @@ COLUMNS = {
     "victims": ("incident_id", "victim_id", "age", "sex"),
     "weapons": ("incident_id", "weapon_id", "weapon_type", "gun_class", "gun_type"),
 }
+DESCRIPTIVE = {"incidents": ("situation_type", "if_assault_rifle_used"),
+               "offenders": ("race",), "victims": ("race", "vorelationship")}
+"""Descriptive columns (situation, assault rifle, race, the victim's relationship to the
+offender) the SQL maps when present; a file without them still loads, those fields
+then NULL."""
 NO_SUCH_INCIDENT = "no such incident"
 
 
@@ -92,6 +97,8 @@ def read_table(key: str, path: Path):
     missing = [c for c in COLUMNS[key] if c not in frame.columns]
     if missing:
         raise ValueError(f"{SLUG}: {path.name}: missing columns {missing}")
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(c)
+                               for c in DESCRIPTIVE.get(key, ()) if c not in frame.columns)
     return frame.with_row_index("source_row", offset=1).with_columns(
         pl.col("source_row").cast(pl.Int32),
         pl.lit(path.name).alias("source_file"),

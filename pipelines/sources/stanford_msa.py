@@ -112,6 +112,13 @@ FIELDS = {
     "Fate of Shooter at the scene": "fate_scene_raw", "Fate of Shooter": "fate_raw",
     "Shooter's Cause of Death": "cause_raw", "School Related": "school_raw",
     "Place Type": "place_raw", "Depreciation": "depreciation_raw",
+    # descriptive fields, kept as written for the SQL and the vocabulary tables
+    "Shooter Race": "shooter_race_raw",
+    "Relationship to Incident Location": "location_relationship_raw",
+    "History of Mental Illness - General": "mental_illness_raw",
+    "History of Mental Illness - Detailed": "mental_illness_detail_raw",
+    "Military Experience": "military_raw", "Type of Gun - Detailed": "gun_detailed_raw",
+    "Targeted Victim/s - General": "targeted_raw", "Possible Motive - General": "motive_raw",
 }
 
 

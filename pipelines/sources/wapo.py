@@ -63,6 +63,7 @@ SOURCE = Source(
 COLUMNS = (
     "uid", "school_name", "date", "time", "city", "state", "county", "lat", "long",
     "killed", "injured", "weapon",
+    "shooting_type", "resource_officer", "weapon_source",  # descriptive fields
     *(f"{c}{n}" for n in (1, 2) for c in (
         "age_shooter", "gender_shooter", "race_ethnicity_shooter", "shooter_relationship",
         "shooter_deceased", "deceased_notes",

@@ -73,21 +73,32 @@ SELECT
     NULL::DOUBLE AS duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
+    -- mobile: the attacker moved between sites (Yes/No)
+    published(mobile) AS mobile_raw,
+    vocab_flag('yes_no', 'alerrt', mobile_raw) AS mobile,
     source_file,
     source_row
 FROM alerrt
 LEFT JOIN alerrt_resolutions AS m USING (resolution);
 
 CREATE OR REPLACE TEMP VIEW attackers AS
-SELECT 'alerrt' AS source, source_record_id, attacker_no, age, sex, NULL AS outcome_raw
+SELECT 'alerrt' AS source, a.source_record_id, attacker_no, age, sex, NULL AS outcome_raw,
+       -- race_1..3 per attacker; relationship (to the site or victims) per record
+       published(CASE attacker_no WHEN 1 THEN r.race_1 WHEN 2 THEN r.race_2
+                                  ELSE r.race_3 END) AS race_raw,
+       vocab('race', 'alerrt', race_raw) AS race,
+       published(r.relationship) AS relationship_raw,
+       vocab('relationship', 'alerrt', relationship_raw) AS relationship
 FROM (
     SELECT source_record_id, 1 AS attacker_no, age_1_n AS age, sex_1 AS sex_raw FROM alerrt
     UNION ALL
     SELECT source_record_id, 2, age_2_n, sex_2 FROM alerrt WHERE offender_count_n >= 2
     UNION ALL
     SELECT source_record_id, 3, age_3_n, sex_3 FROM alerrt WHERE offender_count_n >= 3
-), LATERAL (SELECT CASE lower(trim(sex_raw)) WHEN 'male' THEN 'male'
-                    WHEN 'female' THEN 'female' END AS sex);
+) AS a, LATERAL (SELECT CASE lower(trim(sex_raw)) WHEN 'male' THEN 'male'
+                    WHEN 'female' THEN 'female' END AS sex),
+(SELECT source_record_id, race_1, race_2, race_3, relationship FROM alerrt) AS r
+WHERE r.source_record_id = a.source_record_id;
 
 CREATE OR REPLACE TEMP VIEW weapons AS
 SELECT 'alerrt' AS source, source_record_id, weapon_type, n AS count, weapon_raw

@@ -225,6 +225,10 @@ SELECT
     NULL::DOUBLE AS duration_min,
     CASE WHEN i.duplicate_id THEN ['duplicate_id_in_source']
          ELSE []::VARCHAR[] END AS quality_flags,
+    published(i.narrative) AS narrative,
+    CASE WHEN published(i.narrative) IS NOT NULL THEN 'narrative' END AS narrative_field,
+    published(i.situation_type) AS situation_raw,
+    vocab('situation', 'ap_usat_nu', published(i.situation_type)) AS situation,
     i.source_file,
     i.source_row
 FROM ap_incidents AS i
@@ -249,7 +253,9 @@ SELECT
     item_no AS attacker_no,
     age_n AS age,
     CASE lower(trim(sex)) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
-    nullif(trim(outcome), '') AS outcome_raw
+    nullif(trim(outcome), '') AS outcome_raw,
+    published(race) AS race_raw,
+    vocab('race', 'ap_usat_nu', race_raw) AS race
 FROM ap_offenders;
 
 CREATE OR REPLACE TEMP VIEW victims AS
@@ -259,11 +265,17 @@ SELECT
     item_no AS victim_no,
     age_n AS age,
     CASE lower(trim(sex)) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
-    'killed' AS injury
+    'killed' AS injury,
+    -- vorelationship: the victim's relationship to the offender
+    published(vorelationship) AS relationship_raw,
+    vocab('relationship', 'ap_usat_nu', relationship_raw) AS relationship
 FROM ap_victims;
 
 CREATE OR REPLACE TEMP VIEW weapons AS
-SELECT 'ap_usat_nu' AS source, source_record_id, weapon_type, count(*) AS count, weapon_raw
+SELECT 'ap_usat_nu' AS source, source_record_id, weapon_type, count(*) AS count, weapon_raw,
+       -- if_assault_rifle_used is per incident: every weapon row of it carries it
+       any_value(i.assault_weapon_raw) AS assault_weapon_raw,
+       any_value(vocab_flag('yes_no', 'ap_usat_nu', i.assault_weapon_raw)) AS assault_weapon
 FROM (
     SELECT
         source_record_id,
@@ -288,4 +300,6 @@ FROM (
                     upper(nullif(trim(gun_class), '')) AS gun_class_,
                     lower(nullif(trim(gun_type), '')) AS gun_kind)
 )
+LEFT JOIN (SELECT source_record_id, published(if_assault_rifle_used) AS assault_weapon_raw
+           FROM ap_incidents) AS i USING (source_record_id)
 GROUP BY ALL;

@@ -287,6 +287,29 @@ SELECT
     duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
+    coalesce(published("Narrative"), published("Summary")) AS narrative,
+    CASE WHEN published("Narrative") IS NOT NULL THEN 'Narrative'
+         WHEN published("Summary") IS NOT NULL THEN 'Summary' END AS narrative_field,
+    -- Targets, During_School, Hostages, Barricade, Accomplice as written, mapped by the
+    -- vocabulary tables (Yes/No; N/A and Unknown -> NULL); 'null' and blank: NULL
+    published("Targets") AS targeting_raw,
+    vocab('targeting', 'k12ssdb', targeting_raw) AS targeting,
+    published("During_School") AS during_school_hours_raw,
+    vocab_flag('yes_no', 'k12ssdb', during_school_hours_raw) AS during_school_hours,
+    published("Hostages") AS hostages_raw,
+    vocab_flag('yes_no', 'k12ssdb', hostages_raw) AS hostages,
+    published("Barricade") AS barricade_raw,
+    vocab_flag('yes_no', 'k12ssdb', barricade_raw) AS barricade,
+    published("Accomplice") AS accomplice_raw,
+    vocab_flag('yes_no', 'k12ssdb', accomplice_raw) AS accomplice,
+    published("Situation") AS situation_raw,
+    vocab('situation', 'k12ssdb', situation_raw) AS situation,
+    published("Bullied") AS bullied_raw,
+    vocab_flag('yes_no', 'k12ssdb', bullied_raw) AS bullied,
+    published("Domestic_Violence") AS domestic_violence_raw,
+    vocab_flag('yes_no', 'k12ssdb', domestic_violence_raw) AS domestic_violence,
+    published("Gang_Related") AS gang_related_raw,
+    vocab_flag('yes_no', 'k12ssdb', gang_related_raw) AS gang_related,
     source_file,
     source_row
 FROM k12ssdb_mapped;
@@ -300,8 +323,19 @@ SELECT
     CASE lower(gender_clean)
         WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' WHEN 'transgender' THEN 'other'
     END AS sex,  -- 'Multiple' (2 rows, rejected) and blanks: NULL
-    trim(shooteroutcome) AS outcome_raw
-FROM k12ssdb_shooters;
+    trim(shooteroutcome) AS outcome_raw,
+    published(race) AS race_raw,
+    vocab('race', 'k12ssdb', race_raw) AS race,
+    -- schoolaffiliation: the shooter's relationship to the school
+    published(schoolaffiliation) AS relationship_raw,
+    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship,
+    published(criminalhistory) AS criminal_history_raw,  -- free text, verbatim
+    vocab_flag('criminal_history', 'k12ssdb', criminal_history_raw) AS criminal_history,
+    -- Preplanned is per incident: every shooter of it carries it
+    published(i."Preplanned") AS planned_raw,
+    vocab_flag('yes_no', 'k12ssdb', planned_raw) AS planned
+FROM k12ssdb_shooters
+LEFT JOIN (SELECT source_record_id, "Preplanned" FROM k12ssdb) AS i USING (source_record_id);
 
 CREATE OR REPLACE TEMP VIEW victims AS
 SELECT
@@ -310,7 +344,10 @@ SELECT
     item_no AS victim_no,
     age_years AS age,
     CASE lower(gender_clean) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
-    injury  -- NULL for 'None' (present but unhurt)
+    injury,  -- NULL for 'None' (present but unhurt)
+    -- schoolaffiliation: the victim's relationship to the school
+    published(schoolaffiliation) AS relationship_raw,
+    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship
 FROM k12ssdb_victims_mapped
 WHERE NOT is_attacker;
 
@@ -329,5 +366,6 @@ SELECT
     END AS weapon_type,
     CASE WHEN weapontype_raw IN ('Handgun', 'Rifle', 'Shotgun', 'Other') THEN 1 END
         AS count,
-    weapontype_raw AS weapon_raw
+    weapontype_raw AS weapon_raw,
+    published(weapondetails) AS weapon_detail
 FROM k12ssdb_weapons;

@@ -122,6 +122,11 @@ SELECT
             format('attacker_fate: survived, from the summary phrase "{}"', flee_phrase)
         END
     ], lambda d: d IS NOT NULL) AS derivations,
+    published(summary) AS narrative,
+    CASE WHEN narrative IS NOT NULL THEN 'summary' END AS narrative_field,
+    -- type: Spree (several locations) -> mobile TRUE, Mass -> FALSE (vocab/yes_no.csv)
+    nullif(published(type), '-') AS mobile_raw,
+    vocab_flag('yes_no', 'mother_jones', mobile_raw) AS mobile,
     source_file,
     source_row
 FROM mother_jones
@@ -132,12 +137,30 @@ ORDER BY source_row;
 
 CREATE OR REPLACE TEMP VIEW attackers AS
 SELECT 'mother_jones' AS source, source_record_id, attacker_no, age, sex,
-       NULL AS outcome_raw
-FROM mother_jones_attackers;
+       NULL AS outcome_raw,
+       -- race and prior_signs_mental_health_issues are per record ('-' = missing):
+       -- every attacker of the record carries them
+       nullif(published(m.race), '-') AS race_raw,
+       vocab('race', 'mother_jones', race_raw) AS race,
+       nullif(published(m.prior_signs_mental_health_issues), '-') AS mental_illness_raw,
+       vocab_flag('yes_no', 'mother_jones', mental_illness_raw) AS mental_illness,
+       nullif(published(m.mental_health_details), '-') AS mental_illness_detail
+FROM mother_jones_attackers
+LEFT JOIN (SELECT source_record_id, race, prior_signs_mental_health_issues,
+                  mental_health_details
+           FROM mother_jones) AS m USING (source_record_id);
 
 -- `weapon_type` free text split into items and typed by keyword in parse (the same
 -- rules as wapo: handgun/pistol/revolver/derringer -> handgun, rifle -> rifle,
 -- shotgun, knife; counts only where the item starts with a number word).
 CREATE OR REPLACE TEMP VIEW weapons AS
-SELECT 'mother_jones' AS source, source_record_id, weapon_type, count, weapon_raw
-FROM mother_jones_weapons;
+SELECT 'mother_jones' AS source, source_record_id, weapon_type, count, weapon_raw,
+       -- weapons_obtained_legally (Yes/No), where_obtained and weapon_details are per
+       -- record: on every weapon row of the record, '-' = missing
+       nullif(published(m.weapons_obtained_legally), '-') AS obtained_raw,
+       vocab('weapon_source', 'mother_jones', obtained_raw) AS obtained,
+       nullif(published(m.where_obtained), '-') AS obtained_detail,
+       nullif(published(m.weapon_details), '-') AS weapon_detail
+FROM mother_jones_weapons
+LEFT JOIN (SELECT source_record_id, weapons_obtained_legally, where_obtained, weapon_details
+           FROM mother_jones) AS m USING (source_record_id);

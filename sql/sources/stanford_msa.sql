@@ -226,6 +226,12 @@ SELECT
                   'enforcement fatalities ' || trim(le_killed_raw),
                   'enforcement injured ' || trim(le_injured_raw)),
         review_support)] ELSE []::VARCHAR[] END) AS derivations,
+    published(description) AS narrative,
+    CASE WHEN narrative IS NOT NULL THEN 'Description' END AS narrative_field,
+    published(motive_raw) AS situation_raw,  -- Possible Motive - General
+    vocab('situation', 'stanford_msa', situation_raw) AS situation,
+    published(targeted_raw) AS targeting_raw,  -- Targeted Victim/s - General
+    vocab('targeting', 'stanford_msa', targeting_raw) AS targeting,
     source_file,
     source_row
 FROM stanford_mapped;
@@ -242,12 +248,27 @@ SELECT
     CASE WHEN NOT contains(coalesce(s.fate_scene, ''), '/')
               AND NOT contains(coalesce(s.cause, ''), '/')
          THEN nullif(concat_ws('; ', trim(s.fate_scene_raw), trim(s.cause_raw)), '')
-    END AS outcome_raw
+    END AS outcome_raw,
+    -- Shooter Race, Relationship to Incident Location, History of Mental Illness -
+    -- General and Military Experience are per record: every shooter of it carries them
+    -- (a combined race such as "Asian American/Some other race" maps to multiple)
+    published(s.shooter_race_raw) AS race_raw,
+    vocab('race', 'stanford_msa', race_raw) AS race,
+    published(s.location_relationship_raw) AS relationship_raw,
+    vocab('relationship', 'stanford_msa', relationship_raw) AS relationship,
+    published(s.mental_illness_raw) AS mental_illness_raw,
+    vocab_flag('yes_no', 'stanford_msa', mental_illness_raw) AS mental_illness,
+    published(s.mental_illness_detail_raw) AS mental_illness_detail,
+    published(s.military_raw) AS military_experience_raw,
+    vocab_flag('yes_no', 'stanford_msa', military_experience_raw) AS military_experience
 FROM stanford_attackers AS a
 JOIN stanford AS s USING (source_record_id);
 
 CREATE OR REPLACE TEMP VIEW weapons AS
-SELECT 'stanford_msa' AS source, source_record_id, weapon_type, n AS count, weapon_raw
+SELECT 'stanford_msa' AS source, source_record_id, weapon_type, n AS count, weapon_raw,
+       -- Type of Gun - Detailed, per record, on each weapon row of the record
+       (SELECT published(d.gun_detailed_raw) FROM stanford AS d
+        WHERE d.source_record_id = w.source_record_id) AS weapon_detail
 FROM (
     SELECT source_record_id, 'handgun' AS weapon_type, handguns AS n,
            'Number of Handguns' AS weapon_raw
@@ -270,4 +291,4 @@ FROM (
            coalesce(trim(gun_general_raw), 'Type of Gun - General blank')
     FROM stanford
     WHERE coalesce(handguns, 0) + coalesce(rifles, 0) + coalesce(shotguns, 0) = 0
-);
+) AS w;

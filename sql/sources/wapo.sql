@@ -83,6 +83,10 @@ SELECT
     NULL::DOUBLE AS duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
+    published(shooting_type) AS targeting_raw,
+    vocab('targeting', 'wapo', targeting_raw) AS targeting,
+    published(resource_officer) AS armed_security_present_raw,
+    vocab_flag('yes_no', 'wapo', armed_security_present_raw) AS armed_security_present,
     source_file,
     source_row
 FROM wapo_mapped;
@@ -95,12 +99,27 @@ SELECT
     age,
     CASE gender_code WHEN 'm' THEN 'male' WHEN 'f' THEN 'female' END AS sex,
     nullif(concat_ws('; ', 'shooter_deceased=' || shooter_deceased,
-                     'deceased_notes=' || deceased_notes), '') AS outcome_raw
-FROM wapo_attackers;
+                     'deceased_notes=' || deceased_notes), '') AS outcome_raw,
+    -- race_ethnicity_shooterN and shooter_relationshipN (to the school) of attacker N
+    published(CASE attacker_no WHEN 1 THEN w.race_ethnicity_shooter1
+                               ELSE w.race_ethnicity_shooter2 END) AS race_raw,
+    vocab('race', 'wapo', race_raw) AS race,
+    published(CASE attacker_no WHEN 1 THEN w.shooter_relationship1
+                               ELSE w.shooter_relationship2 END) AS relationship_raw,
+    vocab('relationship', 'wapo', relationship_raw) AS relationship
+FROM wapo_attackers
+LEFT JOIN (SELECT source_record_id, race_ethnicity_shooter1, race_ethnicity_shooter2,
+                  shooter_relationship1, shooter_relationship2 FROM wapo) AS w
+    USING (source_record_id);
 
 -- Free-text `weapon` split into items and typed by keyword in parse
 -- (handgun/pistol/revolver -> handgun, rifle/carbine/AK-47/AR-15 -> rifle, shotgun,
 -- knife; anything else 'unknown'); no row where `weapon` is blank.
 CREATE OR REPLACE TEMP VIEW weapons AS
-SELECT 'wapo' AS source, source_record_id, weapon_type, count, weapon_raw
-FROM wapo_weapons;
+-- weapon_source (one per record, "Where shooter acquired weapon(s)") goes on every
+-- weapon row of the record; 4 records give a source but no weapon and keep it nowhere.
+SELECT 'wapo' AS source, source_record_id, weapon_type, count, weapon_raw,
+       published(w.weapon_source) AS obtained_raw,
+       vocab('weapon_source', 'wapo', obtained_raw) AS obtained
+FROM wapo_weapons
+LEFT JOIN (SELECT source_record_id, weapon_source FROM wapo) AS w USING (source_record_id);

@@ -1,0 +1,25 @@
+-- Shared macros for the descriptive fields (narratives, school and attacker fields).
+-- Loaded before every source's SQL (runner.py), after the vocabulary table `_vocab`
+-- (pipelines/normalize/vocab/*.csv, see vocab.py).
+--   published(txt) -> txt exactly as written, or NULL where the source left the cell
+--     blank or wrote only a marker of "no value" ('null', 'NULL'): a narrative or raw
+--     value is kept verbatim, never trimmed or re-cased.
+--   vocab(vocabulary, source, raw) -> the harmonized value the reviewed table maps this
+--     source's raw value onto, matched on vocab_key: runs of spaces, tabs and line
+--     breaks made one space, trimmed, lower case (vocab.py's raw_key); NULL when the
+--     raw value is NULL or has no row (the unmapped values are counted by
+--     `unmapped_vocabulary`, never turned into 'unknown' silently).
+CREATE OR REPLACE TEMP MACRO published(txt) AS
+    CASE WHEN txt IS NULL OR trim(CAST(txt AS VARCHAR)) IN ('', 'null', 'NULL') THEN NULL
+         ELSE CAST(txt AS VARCHAR) END;
+CREATE OR REPLACE TEMP MACRO vocab_key(raw) AS
+    lower(trim(regexp_replace(CAST(raw AS VARCHAR), '[ \t\r\n]+', ' ', 'g')));
+CREATE OR REPLACE TEMP MACRO vocab(vocabulary_name, source_name, raw) AS (
+    SELECT any_value(v.harmonized) FROM _vocab AS v
+    WHERE v.vocabulary = vocabulary_name AND v.source = source_name
+      AND v.raw_key = vocab_key(raw)
+);
+--   vocab_flag(vocabulary, source, raw) -> TRUE / FALSE for a raw value the table maps
+--     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
+CREATE OR REPLACE TEMP MACRO vocab_flag(vocabulary_name, source_name, raw) AS
+    CASE vocab(vocabulary_name, source_name, raw) WHEN 'yes' THEN TRUE WHEN 'no' THEN FALSE END;
