@@ -2,7 +2,10 @@
 
 The rows ship inside the page as compact JSON arrays (sources and outcomes as
 indexes into short lists), which keeps ~16,000 records near 0.8 MB; the page
-renders only the first rows that match, so typing stays quick.
+renders only the first rows that match, so typing stays quick. The search also
+reads ``data/incident_index.js`` (every linked record's name, place and narrative
+words), ranks a name matching the phrase before a place, before a narrative word,
+and each row's place links to the incident's page (``incident.html?id=``).
 """
 
 from __future__ import annotations

@@ -78,6 +78,8 @@
     ['Attackers', null, r => r.attackers],
     ['Derived, not stated', null, r => (r.derivations || []).join('; ') || null],
     ['Quality flags', null, r => (r.quality_flags || []).map(words).join('; ') || null],
+    ['Listed twice by its source', null,
+     r => r.source_duplicate ? 'yes: another record of this source is the same incident' : null],
   ];
 
   function show(inc) {
