@@ -257,8 +257,8 @@ def test_search_index_holds_every_linked_name(published: ProjectPaths) -> None:
     newtown = _row_of(rows, "2012-12-14", "CT")
     assert "Sandy Hook Elementary massacre" in index["names"][newtown].split("\n")
     assert "Newtown" in index["places"][newtown].split("\n")
-    # Compact: a few hundred KB beside a page well under its 2 MB budget.
-    assert (site / "data" / "incident_index.js").stat().st_size < 1_000_000
+    # Compact: 0.26 MB with names only, ~0.8 MB once narratives are loaded (fields14).
+    assert (site / "data" / "incident_index.js").stat().st_size < 1_500_000
     csv = (site / "data" / "incidents.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "search_" not in csv and "incident_id" in csv
 
