@@ -382,6 +382,15 @@ def test_incidents_table_prefers_linked_incidents(warehouse_copy) -> None:
     assert "linked" in origin
 
 
+def test_incident_page_without_linked_records(warehouse_copy) -> None:
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages import incident
+
+    warehouse_copy.execute("DROP TABLE incident_links")
+    page = incident.page(DashboardData(warehouse_copy))
+    assert page.scripts == {} and "not linked" in page.intro_html
+
+
 def test_durations_draw_a_chart_when_a_source_has_them(warehouse_copy) -> None:
     from pipelines.dashboards.data import DashboardData
     from pipelines.dashboards.pages import timing

@@ -88,6 +88,7 @@ def build_site(paths: ProjectPaths) -> SiteReport:
 
 def _build_site(paths: ProjectPaths, pool) -> SiteReport:
     from pipelines.dashboards.figures import prune, write_csv, write_figures
+    from pipelines.dashboards.pages import incident
     from pipelines.dashboards.site import vega_bundle, write_atomic
 
     report = SiteReport()
@@ -115,7 +116,9 @@ def _build_site(paths: ProjectPaths, pool) -> SiteReport:
             write_atomic(site / name, text)
             scripts.add(name)
     prune(site / "data", csvs, (".csv",))
-    for folder in {str(Path(name).parent) for name in scripts}:
+    # Data scripts: the folders this build wrote to, and the incident page's even when
+    # it wrote none there (records not linked), so no stale incident is left behind.
+    for folder in {"data", incident.FOLDER, *(str(Path(name).parent) for name in scripts)}:
         prune(site / folder, {Path(n).name for n in scripts if str(Path(n).parent) == folder},
               (".js",))
     report.timings["write pages and csv"] = time.perf_counter() - started
