@@ -30,10 +30,11 @@ FORCE_TAG = "incidents/force"
 @cache
 def code_digest() -> str:
     """sha256 over the pipeline's Python and SQL files, the mapping tables kept as data
-    beside the code (``pipelines/**/*.csv``: keyword tables, reviewed lists) and the
-    library versions."""
+    beside the code (``pipelines/**/*.csv``: keyword tables, reviewed lists), the page
+    templates and scripts (``pipelines/**/templates/*``) and the library versions."""
     digest = hashlib.sha256()
     files = sorted([*REPO_ROOT.glob("pipelines/**/*.py"), *REPO_ROOT.glob("pipelines/**/*.csv"),
+                    *REPO_ROOT.glob("pipelines/**/templates/*"),
                     *REPO_ROOT.glob("sql/**/*.sql")])
     for path in files:
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode())

@@ -221,8 +221,101 @@ def test_incident_table_ships_every_record_compactly(published: ProjectPaths, wa
     data = json.loads(blob.replace("<\\/", "</"))
     records = warehouse.execute("SELECT count(*) FROM incidents").fetchall()[0][0]
     assert len(data["rows"]) == records
-    assert all(len(r) == 7 for r in data["rows"][:100])
+    assert all(len(r) == 8 and r[7].startswith("inc_") for r in data["rows"][:100])
     assert (published.dashboards / "data" / "incidents.csv").is_file()
+
+
+def _script_data(path: Path, name: str) -> dict:
+    """The object a data script assigns to ``window.<name>``."""
+    text = path.read_text(encoding="utf-8")
+    prefix = f"window.{name} = "
+    assert text.startswith(prefix) and text.rstrip().endswith(";"), text[:80]
+    return json.loads(text[len(prefix):].rstrip().rstrip(";").replace("<\\/", "</"))
+
+
+def _row_of(data: dict, date: str, state: str) -> int:
+    return next(i for i, r in enumerate(data["rows"]) if r[0] == date and r[2] == state
+                and r[3] is not None and r[3] >= 10)
+
+
+def test_search_index_holds_every_linked_name(published: ProjectPaths) -> None:
+    """The table's search reads each incident's names from every linked record: the
+    names the sources give (Mother Jones "Columbine High School massacre", FBI "Robb
+    Elementary School, Uvalde, TX"), which the table's Place column does not show."""
+    site = published.dashboards
+    text = (site / "incidents.html").read_text(encoding="utf-8")
+    assert '<script src="data/incident_index.js"></script>' in text
+    rows = json.loads(re.search(r'id="incident-data">(.*?)</script>', text, re.S)
+                      .group(1).replace("<\\/", "</"))
+    index = _script_data(site / "data" / "incident_index.js", "INCIDENT_INDEX")
+    assert index["rows"] == len(rows["rows"]) == len(index["names"]) == len(index["words"])
+    columbine = index["names"][_row_of(rows, "1999-04-20", "CO")].split("\n")
+    assert "Columbine High School massacre" in columbine  # Mother Jones
+    assert "Columbine High School" in columbine  # Stanford, WaPo, K-12 SSDB
+    uvalde = index["names"][_row_of(rows, "2022-05-24", "TX")].split("\n")
+    assert "Robb Elementary School, Uvalde, TX" in uvalde  # FBI
+    newtown = _row_of(rows, "2012-12-14", "CT")
+    assert "Sandy Hook Elementary massacre" in index["names"][newtown].split("\n")
+    assert "Newtown" in index["places"][newtown].split("\n")
+    # Compact: 0.26 MB with names only, ~0.8 MB once narratives are loaded (fields14).
+    assert (site / "data" / "incident_index.js").stat().st_size < 1_500_000
+    csv = (site / "data" / "incidents.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "search_" not in csv and "incident_id" in csv
+
+
+def test_incident_page_and_its_data_files(published: ProjectPaths, warehouse) -> None:
+    """One incident.html for every incident; its data in small files beside it."""
+    site = published.dashboards
+    page = site / "incident.html"
+    assert page.is_file() and page.stat().st_size < 100_000
+    refs = parse(page)
+    assert [u for u in refs.loads if re.match(r"^(https?:)?//", u, re.I)] == []
+    assert set(PAGES) <= set(refs.anchors)
+    shards = sorted((site / "data" / "incident").glob("*.js"))
+    assert 1 < len(shards) <= 256
+    assert max(s.stat().st_size for s in shards) < 500_000
+    shipped: dict[str, dict] = {}
+    for shard in shards:
+        found = _script_data(shard, "INCIDENT_SHARD")
+        assert all(i.endswith(shard.stem) for i in found), shard.name
+        shipped.update(found)
+    ids = {r[0] for r in warehouse.execute("SELECT incident_id FROM incidents").fetchall()}
+    assert set(shipped) == ids
+    records = sum(len(i["records"]) for i in shipped.values())
+    assert records == warehouse.execute("SELECT count(*) FROM incident_links").fetchone()[0]
+    lookups = json.loads(re.search(r'id="incident-shards">(.*?)</script>',
+                                   page.read_text(encoding="utf-8"), re.S).group(1))
+    columns = lookups["columns"]
+    # Newtown 2012: seven sources; ALERRT, K-12 SSDB and WaPo count 26 killed, the best
+    # estimate (most sources) is 27, so discrepancies marks those three.
+    newtown = next(i for i in shipped.values()
+                   if i["incident_date"] == "2012-12-14" and i["state"] == "CT")
+    sources = sorted(dict(zip(columns, r, strict=True))["source"] for r in newtown["records"])
+    assert sources == ["alerrt", "ap_usat_nu", "fbi", "k12ssdb", "mother_jones",
+                       "stanford_msa", "wapo"]
+    killed = {(d[1], d[3], d[4]) for d in newtown["differences"] if d[0] == "killed"}
+    assert killed == {("alerrt", "26", "27"), ("k12ssdb", "26", "27"), ("wapo", "26", "27")}
+
+
+def test_incident_page_escapes_source_text(warehouse_copy) -> None:
+    """A narrative or name holding markup cannot close the data's script element, and the
+    template escapes what it writes; the page itself shows it as text (browser test)."""
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages import incident
+
+    warehouse_copy.execute("""
+        UPDATE source_records SET narrative = '</script><script>alert(1)</script> & <b>x</b>',
+               incident_name = '<img src=x onerror=alert(2)>'
+        WHERE source = 'mother_jones' AND incident_name = 'Columbine High School massacre';
+        UPDATE sources SET attribution = '<i>Mother</i> </script>' WHERE source = 'mother_jones'
+    """)
+    page = incident.page(DashboardData(warehouse_copy))
+    html = "".join(p for p in page.body if isinstance(p, str))
+    assert "</script><script>alert" not in html and "<i>Mother</i>" not in html
+    assert "<\\/script>" in html  # the attribution, inside JSON
+    shard = next(text for text in page.scripts.values() if "alert(1)" in text)
+    assert "</script>" not in shard and "<\\/script><script>alert(1)<\\/script>" in shard
+    assert '"<img src=x onerror=alert(2)>"' in shard  # data as is: the page uses textContent
 
 
 def test_rebuild_converts_no_unchanged_figure(published: ProjectPaths) -> None:
@@ -232,7 +325,7 @@ def test_rebuild_converts_no_unchanged_figure(published: ProjectPaths) -> None:
     report = build_site(published)
     assert report.figures_converted == []
     assert (published.dashboards / "index.html").read_bytes() == before
-    assert set(report.pages) == set(PAGES)
+    assert set(report.pages) == {*PAGES, "incident.html"}
 
 
 # --- branches the shipped data does not reach, on a copy of the warehouse ---------------
@@ -284,8 +377,18 @@ def test_incidents_table_prefers_linked_incidents(warehouse_copy) -> None:
     frame, origin = table_rows(DashboardData(warehouse_copy))
     assert frame.to_dicts() == [{"date": "2022-05-24", "place": "Uvalde", "state": "TX",
                                  "killed": 21, "injured": 17, "outcome": "shot; attacker died",
-                                 "source": "fbi + gva"}]
+                                 "source": "fbi + gva", "incident_id": 1, "search_names": None,
+                                 "search_places": None, "search_words": None}]
     assert "linked" in origin
+
+
+def test_incident_page_without_linked_records(warehouse_copy) -> None:
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages import incident
+
+    warehouse_copy.execute("DROP TABLE incident_links")
+    page = incident.page(DashboardData(warehouse_copy))
+    assert page.scripts == {} and "not linked" in page.intro_html
 
 
 def test_durations_draw_a_chart_when_a_source_has_them(warehouse_copy) -> None:

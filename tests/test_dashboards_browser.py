@@ -223,3 +223,193 @@ def test_agreement_chart_and_table_are_shown(browser, published: ProjectPaths) -
         visit.assert_clean()
     finally:
         page.close()
+
+
+# --- the incident search and the incident page -----------------------------------------
+
+def _first_rows(page: Any, query: str, n: int = 3) -> list[list[str]]:
+    """Type a query into the incident table; the first rows' cells once the table settles."""
+    page.fill("#incident-search", query)
+    page.wait_for_function(
+        "q => document.getElementById('incident-count').textContent.includes('best match')"
+        " && document.getElementById('incident-search').value === q", arg=query)
+    return page.eval_on_selector_all(
+        "#incident-table tbody tr",
+        f"trs => trs.slice(0, {n}).map(tr => [...tr.cells].map(td => td.innerText))")
+
+
+# The searches readers type, and the incident each must bring first (date, state): the
+# names come from linked records (Mother Jones "Columbine High School massacre", FBI
+# "Pulse Nightclub", "Robb Elementary School, Uvalde, TX", "Walmart Supercenter #2201"),
+# not from the Place column, which shows the city. "Sandy Hook" is also a town in
+# Mississippi (GVA, 2024): the school's name must come before the town.
+SEARCHES = [
+    ("Columbine", "1999-04-20", "CO"),
+    ("Pulse", "2016-06-12", "FL"),
+    ("Virginia Tech", "2007-04-16", "VA"),
+    ("Walmart", "2019-08-03", "TX"),
+    ("Robb Elementary", "2022-05-24", "TX"),
+    ("Sandy Hook", "2012-12-14", "CT"),
+]
+
+
+def test_search_finds_incidents_by_their_names(browser, published: ProjectPaths) -> None:
+    visit = Visit(browser, published.dashboards / "incidents.html")
+    page = visit.page
+    try:
+        found = {query: _first_rows(page, query) for query, _, _ in SEARCHES}
+        for query, date, state in SEARCHES:
+            rows = found[query]
+            assert rows, f"{query!r} finds nothing"
+            assert (rows[0][0], rows[0][2]) == (date, state), (query, rows)
+        # The Mississippi town comes after the school, still found.
+        assert [r[2] for r in found["Sandy Hook"][:2]] == ["CT", "MS"], found["Sandy Hook"]
+        assert "Robb Elementary School" in found["Robb Elementary"][0][1]  # the matched name
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def _open_newtown(visit: Visit) -> None:
+    """Search "Sandy Hook" and open the first row by clicking the row (not its link)."""
+    page = visit.page
+    _first_rows(page, "Sandy Hook")
+    page.click("#incident-table tbody tr:first-child td:nth-child(4)")
+    page.wait_for_url(re.compile(r"incident\.html\?id=inc_"))
+    page.wait_for_selector("#record-table tbody tr")
+
+
+def test_incident_page_shows_every_record_and_the_differences(
+        browser, published: ProjectPaths, warehouse) -> None:
+    visit = Visit(browser, published.dashboards / "incidents.html")
+    page = visit.page
+    try:
+        _open_newtown(visit)
+        assert page.inner_text("main h1") == "Newtown, CT, 14 December 2012"
+        assert page.title() == "Newtown, CT, 14 December 2012 | US active-shooter incidents"
+        heads = page.eval_on_selector_all("#record-table thead th[data-source]",
+                                          "ths => ths.map(th => th.dataset.source)")
+        assert sorted(heads) == ["alerrt", "ap_usat_nu", "fbi", "k12ssdb", "mother_jones",
+                                 "stanford_msa", "wapo"]
+        table = page.inner_text("#record-table")
+        assert "Sandy Hook Elementary massacre" in table  # Mother Jones' name, in a cell
+        # Killed: ALERRT, K-12 SSDB and WaPo give 26, the best estimate is 27; marked by
+        # a sign and words, not only by colour.
+        killed = page.eval_on_selector_all(
+            "#record-table tr[data-disputed=killed] td[data-differs=true]",
+            "tds => tds.map(td => td.innerText)")
+        assert len(killed) == 3 and all(t.startswith("\u2260 26") for t in killed), killed
+        assert all("best estimate: 27" in t for t in killed)
+        assert "sources differ" in page.inner_text("#record-table tr[data-disputed=killed] th")
+        assert page.get_attribute("#incident-summary", "data-disputed") == "injured killed"
+        # Each source's account, with its attribution and licence from `sources`.
+        accounts = page.eval_on_selector_all(
+            "#narratives section", "ss => ss.map(s => [s.dataset.source, s.innerText])")
+        assert len(accounts) == 7
+        licences = dict(warehouse.execute("SELECT source, licence FROM sources").fetchall())
+        for source, text in accounts:
+            assert f"Licence: {licences[source]}" in text, source
+        homepages = page.eval_on_selector_all(
+            "#record-table tbody tr:last-child a", "as => as.map(a => a.href)")
+        assert any(h.startswith("https://www.fbi.gov/") for h in homepages), homepages
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_incident_table_rows_open_from_the_keyboard(browser, published: ProjectPaths) -> None:
+    visit = Visit(browser, published.dashboards / "incidents.html")
+    page = visit.page
+    try:
+        _first_rows(page, "Columbine")
+        page.focus("#incident-search")
+        for _ in range(12):  # the source filter, the sort buttons, then the first row's link
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.closest('tbody') !== null"):
+                break
+        assert page.evaluate("document.activeElement.closest('tbody tr:first-child a')")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"incident\.html\?id=inc_"))
+        page.wait_for_selector("#record-table tbody tr")
+        assert page.inner_text("main h1") == "Littleton, CO, 20 April 1999"
+        assert "Columbine High School massacre" in page.inner_text("#record-table")
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_incident_page_without_an_id_says_so(browser, published: ProjectPaths) -> None:
+    visit = Visit(browser, published.dashboards / "incident.html")
+    try:
+        assert "No incident chosen" in visit.page.inner_text("#incident-status")
+        assert visit.page.locator("#incident-body").is_hidden()
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+
+
+HOSTILE = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> & co"
+
+
+@pytest.fixture(scope="module")
+def narrated_site(published: ProjectPaths, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The incidents table and incident page built from a copy of the warehouse in which
+    two records carry hand-made narratives (the shipped data has none yet): Newtown's
+    Mother Jones record mentions Columbine, a rare word and markup."""
+    import duckdb
+
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages import incident, incidents
+    from pipelines.dashboards.site import write_atomic, write_page
+
+    folder = tmp_path_factory.mktemp("narrated")
+    copy = folder / "copy.duckdb"
+    shutil.copy(published.warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("""
+            UPDATE source_records
+            SET narrative = 'Like Columbine before it, the attack on the school ended in '
+                            || 'the Quillwort wing. ' || ?,
+                narrative_field = 'summary'
+            WHERE source = 'mother_jones' AND incident_name = 'Sandy Hook Elementary massacre'
+        """, [HOSTILE])
+        data = DashboardData(con)
+        site = folder / "site"
+        for built in (incidents.page(data), incident.page(data)):
+            write_page(site, built)
+            for name, text in built.scripts.items():
+                write_atomic(site / name, text)
+    finally:
+        con.close()
+    return site
+
+
+def test_search_finds_narrative_words_after_names(browser, narrated_site: Path) -> None:
+    visit = Visit(browser, narrated_site / "incidents.html")
+    page = visit.page
+    try:
+        rows = _first_rows(page, "quillwort")  # only in the narrative
+        assert [(r[0], r[2]) for r in rows] == [("2012-12-14", "CT")]
+        # Columbine: the school named Columbine first, then the narrative that mentions
+        # it, though Newtown counts more killed (the tie-break within a kind of match).
+        rows = _first_rows(page, "Columbine")
+        assert [(r[0], r[2]) for r in rows[:2]] == [("1999-04-20", "CO"), ("2012-12-14", "CT")]
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_incident_page_shows_narratives_as_text(browser, narrated_site: Path) -> None:
+    visit = Visit(browser, narrated_site / "incidents.html")
+    page = visit.page
+    try:
+        _open_newtown(visit)
+        quote = page.inner_text("#narratives section[data-source=mother_jones] blockquote")
+        assert quote.endswith(HOSTILE) and quote.startswith("Like Columbine before it")
+        assert "summary" in page.inner_text("#narratives section[data-source=mother_jones]")
+        assert page.evaluate("window.pwned === undefined")
+        assert page.locator("#narratives img, #narratives script").count() == 0
+        visit.assert_clean()
+    finally:
+        page.close()

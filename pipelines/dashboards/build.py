@@ -35,10 +35,20 @@ class SiteReport:
 
 
 def page_builders() -> list[Callable]:
-    """Each page module's ``page(data)``, in navigation order."""
-    from pipelines.dashboards.pages import endings, incidents, overview, places, sources, timing
+    """Each page module's ``page(data)``, in navigation order, then the incident page
+    (not in the navigation: the Incidents table opens it)."""
+    from pipelines.dashboards.pages import (
+        endings,
+        incident,
+        incidents,
+        overview,
+        places,
+        sources,
+        timing,
+    )
 
-    return [overview.page, endings.page, timing.page, places.page, sources.page, incidents.page]
+    return [overview.page, endings.page, timing.page, places.page, sources.page, incidents.page,
+            incident.page]
 
 
 def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:
@@ -78,6 +88,7 @@ def build_site(paths: ProjectPaths) -> SiteReport:
 
 def _build_site(paths: ProjectPaths, pool) -> SiteReport:
     from pipelines.dashboards.figures import prune, write_csv, write_figures
+    from pipelines.dashboards.pages import incident
     from pipelines.dashboards.site import vega_bundle, write_atomic
 
     report = SiteReport()
@@ -90,6 +101,7 @@ def _build_site(paths: ProjectPaths, pool) -> SiteReport:
 
     started = time.perf_counter()
     csvs: set[str] = set()
+    scripts: set[str] = set()
     for page in pages:
         target = write_page(site, page, FOOTER)
         report.pages[page.filename] = target.stat().st_size
@@ -100,7 +112,15 @@ def _build_site(paths: ProjectPaths, pool) -> SiteReport:
         for name, frame in page.files.items():
             write_atomic(site / "data" / f"{name}.csv", frame.write_csv())
             csvs.add(f"{name}.csv")
+        for name, text in page.scripts.items():
+            write_atomic(site / name, text)
+            scripts.add(name)
     prune(site / "data", csvs, (".csv",))
+    # Data scripts: the folders this build wrote to, and the incident page's even when
+    # it wrote none there (records not linked), so no stale incident is left behind.
+    for folder in {"data", incident.FOLDER, *(str(Path(name).parent) for name in scripts)}:
+        prune(site / folder, {Path(n).name for n in scripts if str(Path(n).parent) == folder},
+              (".js",))
     report.timings["write pages and csv"] = time.perf_counter() - started
 
     started = time.perf_counter()

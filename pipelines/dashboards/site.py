@@ -108,6 +108,9 @@ class Page:
     extra_head: str = ""
     # More CSVs to write to data/<name>.csv, e.g. the rows behind a note or a table.
     files: dict[str, Any] = field(default_factory=dict)
+    # Data the page loads with <script src> (file:// allows it, unlike fetch()): path
+    # under the site, e.g. "data/incident_index.js" -> the script's text.
+    scripts: dict[str, str] = field(default_factory=dict)
 
     @property
     def charts(self) -> list[Chart]:

@@ -30,7 +30,8 @@ PAGE_BLURBS = {
     "where.html": "Incidents and casualties per state, and the kinds of places attacked.",
     "sources.html": "Which source covers which years under which definition, how "
                     "records are shared across sources, and what the last refresh changed.",
-    "incidents.html": "Every record, searchable and sortable.",
+    "incidents.html": "Every incident, searchable by name, place or narrative, each "
+                      "opening every source's record side by side.",
 }
 
 FIGURE_LABELS = {
