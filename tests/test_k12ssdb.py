@@ -392,8 +392,12 @@ def test_narrative_is_the_narrative_else_the_summary(ssdb) -> None:
     # Narrative blank: the one-line Summary stands in, named as such
     assert records["20200505CAGOV"]["narrative"] == "Three victims found dead in school parking lot"
     assert records["20200505CAGOV"]["narrative_field"] == "Summary"
+    # Uvalde's Narrative reads only "Pending", a placeholder and no account: the Summary
+    # stands in for it as for a blank one (found by the hand audit)
+    assert records["20220524TXROU"]["narrative"] == "Indiscriminate attack at school"
+    assert records["20220524TXROU"]["narrative_field"] == "Summary"
     fields = ssdb["source_records"]["narrative_field"].value_counts()
-    assert dict(fields.rows()) == {"Narrative": 2052, "Summary": 15}
+    assert dict(fields.rows()) == {"Narrative": 2051, "Summary": 16}
 
 
 def test_school_situation_fields_raw_and_mapped(ssdb) -> None:

@@ -287,8 +287,13 @@ SELECT
     duration_min,
     CASE WHEN duplicate_id THEN ['duplicate_id_in_source'] ELSE []::VARCHAR[] END
         AS quality_flags,
-    coalesce(published("Narrative"), published("Summary")) AS narrative,
-    CASE WHEN published("Narrative") IS NOT NULL THEN 'Narrative'
+    -- Narrative 'Pending' (Uvalde, 20220524TXROU, the only one in 2022) is a placeholder
+    -- for an account not yet written, not an account: the Summary stands in, as it does
+    -- for a blank Narrative.
+    coalesce(CASE WHEN trim("Narrative") <> 'Pending' THEN published("Narrative") END,
+             published("Summary")) AS narrative,
+    CASE WHEN trim("Narrative") <> 'Pending' AND published("Narrative") IS NOT NULL
+         THEN 'Narrative'
          WHEN published("Summary") IS NOT NULL THEN 'Summary' END AS narrative_field,
     -- Targets, During_School, Hostages, Barricade, Accomplice as written, mapped by the
     -- vocabulary tables (Yes/No; N/A and Unknown -> NULL); 'null' and blank: NULL
