@@ -29,8 +29,8 @@ Rules applied by hand (the record-fidelity rules): killed/injured exclude
 attackers (Mother Jones' older records count the shooter in `fatalities`, decided
 per record from its summary and total_victims); FBI `Terminating Event` chains
 are read whole; "Shot by police" with no fate is end_method shot, fate unknown;
-off-duty officers are ``off_duty_police``; FBI city from the incident name from
-2019 on; location types from names or narratives by keyword where the source's
+off-duty officers are ``off_duty_police``; FBI city from the incident name where it
+names one; location types from names or narratives by keyword where the source's
 category is missing or coarse (basis derived); a fate inferred from a linked
 record is expected as the warehouse should fill it (the note names the record).
 
