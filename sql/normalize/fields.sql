@@ -14,11 +14,15 @@ CREATE OR REPLACE TEMP MACRO published(txt) AS
          ELSE CAST(txt AS VARCHAR) END;
 CREATE OR REPLACE TEMP MACRO vocab_key(raw) AS
     lower(trim(regexp_replace(CAST(raw AS VARCHAR), '[ \t\r\n]+', ' ', 'g')));
-CREATE OR REPLACE TEMP MACRO vocab(vocabulary_name, source_name, raw) AS (
-    SELECT any_value(v.harmonized) FROM _vocab AS v
-    WHERE v.vocabulary = vocabulary_name AND v.source = source_name
-      AND v.raw_key = vocab_key(raw)
+-- The table is folded into one MAP keyed 'vocabulary|source|raw_key', held in a
+-- session variable: a lookup per value, where a subquery per call made one join per
+-- field (k12ssdb maps 14 fields).
+SET VARIABLE vocab_map = (
+    SELECT map(list(vocabulary || '|' || source || '|' || raw_key), list(harmonized))
+    FROM _vocab
 );
+CREATE OR REPLACE TEMP MACRO vocab(vocabulary_name, source_name, raw) AS
+    getvariable('vocab_map')[vocabulary_name || '|' || source_name || '|' || vocab_key(raw)];
 --   vocab_flag(vocabulary, source, raw) -> TRUE / FALSE for a raw value the table maps
 --     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
 CREATE OR REPLACE TEMP MACRO vocab_flag(vocabulary_name, source_name, raw) AS

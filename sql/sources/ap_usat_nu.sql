@@ -77,6 +77,10 @@ SELECT * FROM (VALUES
         || 'standoff with police)', 'killed by responding police, shootout or standoff',
      NULL, NULL, FALSE)
 ) AS t(priority, pattern, label, end_method, stopped_by, ended_before_police);
+-- All the patterns as one constant regular expression: only the narratives it matches
+-- are joined to the table (a pattern taken from a table column is compiled again for
+-- every row; a constant one once).
+SET VARIABLE ap_narrative_endings_any = (SELECT string_agg('(?:' || pattern || ')', '|') FROM ap_narrative_endings);
 
 CREATE OR REPLACE TEMP VIEW ap_narrative_ending AS
 SELECT
@@ -90,6 +94,7 @@ SELECT
         AS arrival_phrase
 FROM ap_incidents AS i
 JOIN ap_narrative_endings AS e ON regexp_matches(i.narrative, e.pattern)
+WHERE regexp_matches(i.narrative, getvariable('ap_narrative_endings_any'))
 GROUP BY i.source_record_id;
 
 CREATE OR REPLACE TEMP VIEW ap_police_narrative AS

@@ -125,6 +125,10 @@ SELECT * FROM (VALUES
         || '(a |an |the )?(sro|officer|police))',
      'police on scene (surrounded, disarmed or engaged)', NULL, NULL, FALSE)
 ) AS t(priority, pattern, label, end_method, stopped_by, ended_before_police);
+-- All the patterns as one constant regular expression: only the narratives it matches
+-- are joined to the table (a pattern taken from a table column is compiled again for
+-- every row; a constant one once).
+SET VARIABLE k12ssdb_narrative_endings_any = (SELECT string_agg('(?:' || pattern || ')', '|') FROM k12ssdb_narrative_endings);
 
 CREATE OR REPLACE TEMP VIEW k12ssdb_narrative_ending AS
 SELECT
@@ -138,6 +142,7 @@ SELECT
         AS arrival_phrase
 FROM k12ssdb AS i
 JOIN k12ssdb_narrative_endings AS e ON regexp_matches(i.Narrative, e.pattern)
+WHERE regexp_matches(i.Narrative, getvariable('k12ssdb_narrative_endings_any'))
 GROUP BY i.source_record_id;
 
 CREATE OR REPLACE TEMP TABLE k12ssdb_outcomes AS

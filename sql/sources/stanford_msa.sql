@@ -81,20 +81,24 @@
 --
 -- `Depreciation` (1 fits the criteria, 2 uncertain, 0 does not fit) has no
 -- matching quality flag; the records are kept as the source publishes them.
+-- Words for the police in the patterns below; a session variable, so each pattern is
+-- one constant compiled once (a pattern built from a column is compiled per row).
+SET VARIABLE stanford_police_words =
+    '(police|officers?|deput(y|ies)|troopers?|swat|law enforcement|sniper)';
 CREATE OR REPLACE TEMP VIEW stanford_mapped AS
 SELECT
     *,
     coalesce(regexp_matches(
         description,
         '(?i)\b(killed|shot|fatally shot|fatally wounded|shot dead)( and killed)?'
-        || '( [^.]{0,20})? by [^.]{0,40}' || police_words
+        || '( [^.]{0,20})? by [^.]{0,40}' || getvariable('stanford_police_words')
         || '|\b(killed|died|shot)[^.]{0,20} (in|after) a (shoot-?out|gun battle|standoff) '
-        || 'with [^.]{0,30}' || police_words
-        || '|\b(standoff|shoot-?out|gun battle) with [^.]{0,30}' || police_words
+        || 'with [^.]{0,30}' || getvariable('stanford_police_words')
+        || '|\b(standoff|shoot-?out|gun battle) with [^.]{0,30}' || getvariable('stanford_police_words')
         || '[^.]{0,40}(shot|killed)'
-        || '|\breturn fire from [^.]{0,30}' || police_words
+        || '|\breturn fire from [^.]{0,30}' || getvariable('stanford_police_words')
     ) OR (
-        regexp_matches(description, '(?i)' || police_words)
+        regexp_matches(description, '(?i)' || getvariable('stanford_police_words'))
         AND regexp_matches(description,
             '(?i)\b(shot and killed|killed|fatally shot) the (suspected )?'
             || '(gunman|shooter|suspect|perpetrator)'
@@ -121,11 +125,7 @@ SELECT
             THEN 'survived'
         ELSE 'unknown'
     END AS attacker_fate
-FROM (
-    SELECT *, '(police|officers?|deput(y|ies)|troopers?|swat|law enforcement|sniper)'
-        AS police_words
-    FROM stanford
-);
+FROM stanford;
 
 CREATE OR REPLACE TEMP VIEW source_records AS
 SELECT
