@@ -13,6 +13,7 @@ has no subquery and a SELECT may reuse its result by alias), and the macros of
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 LOCATION_KEYWORDS_CSV = Path(__file__).with_name("location_keywords.csv")
 
 
+@cache  # read once per process: every source's normalize uses it
 def location_keywords(path: Path = LOCATION_KEYWORDS_CSV) -> pl.DataFrame:
     """The keyword table with its row order as ``rank`` (1 = tried first).
 

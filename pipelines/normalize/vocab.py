@@ -14,6 +14,7 @@ turned into 'unknown' unless a reviewed row says so.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,7 @@ def raw_key(raw: pl.Expr) -> pl.Expr:
             .str.to_lowercase())
 
 
+@cache  # read once per process: every source's normalize and report uses it
 def vocab_tables(directory: Path = VOCAB_DIR) -> pl.DataFrame:
     """Every vocabulary table as one frame: vocabulary, source, raw_value, raw_key,
     harmonized, note.

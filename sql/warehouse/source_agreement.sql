@@ -6,7 +6,7 @@
 --
 -- The field list is DATA: one row per field below, with how it is compared. A new
 -- field is one more row (its name is a source_records column). Values are read from
--- each record as text through to_json, so no per-field code exists:
+-- each record as text (the listed columns, unpivoted), so no per-field code exists:
 --   number   equal integers agree; typical difference = median |a - b| of the
 --            disagreeing pairs
 --   date     equal dates agree; typical difference = median days apart
@@ -34,18 +34,23 @@ SELECT * FROM (VALUES
 ) AS f(field_order, field, kind);
 
 -- One row per linked record and field: its value as text (NULL when unknown).
+-- Each linked record's compared fields as text, one row per field: the columns
+-- named in _ag_fields, unpivoted (not the whole record through JSON, which since the
+-- narratives are in it costs twice as much).
+SET VARIABLE ag_fields = (SELECT list(field) FROM _ag_fields);
 CREATE OR REPLACE TEMP TABLE _ag_values AS
-WITH rec AS (
-    SELECT l.incident_id, r.source, r.source_record_id, to_json(r) AS j
-    FROM source_records AS r
-    JOIN incident_links AS l USING (source, source_record_id)
+WITH wide AS (
+    SELECT source, source_record_id,
+           COLUMNS(lambda c: list_contains(getvariable('ag_fields'), c))::VARCHAR
+    FROM source_records
 )
-SELECT rec.incident_id, rec.source, rec.source_record_id, f.field, f.kind,
-       nullif(nullif(trim(json_extract_string(rec.j, '$.' || f.field)), ''), 'unknown')
-           AS value
-FROM rec CROSS JOIN _ag_fields AS f;
+SELECT l.incident_id, v.source, v.source_record_id, v.field, f.kind,
+       nullif(nullif(trim(v.value), ''), 'unknown') AS value
+FROM wide UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (source, source_record_id))))
+    AS v
+JOIN incident_links AS l USING (source, source_record_id)
+JOIN _ag_fields AS f USING (field);
 
--- Every pair of linked records of two different sources in one incident.
 CREATE OR REPLACE TEMP TABLE _ag_pairs AS
 SELECT a.incident_id, a.field, a.kind,
        a.source AS source_a, a.source_record_id AS record_a, a.value AS value_a,
