@@ -20,6 +20,19 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def test_wilson_macros_take_large_integer_counts() -> None:
+    """`make bench`'s 16x growth run failed with "Overflow in multiplication of INT32
+    (88034 * 88034)": the macros must take INTEGER counts of any size."""
+    from pipelines.paths import read_sql
+
+    con = duckdb.connect()
+    con.execute(read_sql("metrics/_macros.sql"))
+    lo, hi = con.execute(
+        "SELECT wilson_low(k, n), wilson_high(k, n) "
+        "FROM (SELECT 80000::INTEGER AS k, 88034::INTEGER AS n)").fetchone()
+    assert (lo, hi) == pytest.approx(wilson(80000, 88034))
+
+
 # --- published figures, real data -------------------------------------------------
 
 def test_fbi_totals(warehouse) -> None:

@@ -3,11 +3,11 @@
 -- Clamped to [0, 1] so rounding never shows -0.0 or 1.0000001.
 CREATE OR REPLACE TEMP MACRO wilson_low(k, n) AS CASE WHEN n > 0 THEN greatest(0.0,
     ((k / n + 1.959964 ^ 2 / (2 * n))
-     - 1.959964 * sqrt((k / n) * (1 - k / n) / n + 1.959964 ^ 2 / (4 * n * n)))
+     - 1.959964 * sqrt((k / n) * (1 - k / n) / n + 1.959964 ^ 2 / (4 * n::DOUBLE * n)))
     / (1 + 1.959964 ^ 2 / n)) END;
 CREATE OR REPLACE TEMP MACRO wilson_high(k, n) AS CASE WHEN n > 0 THEN least(1.0,
     ((k / n + 1.959964 ^ 2 / (2 * n))
-     + 1.959964 * sqrt((k / n) * (1 - k / n) / n + 1.959964 ^ 2 / (4 * n * n)))
+     + 1.959964 * sqrt((k / n) * (1 - k / n) / n + 1.959964 ^ 2 / (4 * n::DOUBLE * n)))
     / (1 + 1.959964 ^ 2 / n)) END;
 -- Five-year period of a date, e.g. 2015-2019.
 CREATE OR REPLACE TEMP MACRO five_year_period(d) AS
