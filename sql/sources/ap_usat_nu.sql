@@ -80,7 +80,9 @@ SELECT * FROM (VALUES
 -- All the patterns as one constant regular expression: only the narratives it matches
 -- are joined to the table (a pattern taken from a table column is compiled again for
 -- every row; a constant one once).
-SET VARIABLE ap_narrative_endings_any = (SELECT string_agg('(?:' || pattern || ')', '|') FROM ap_narrative_endings);
+SET VARIABLE ap_narrative_endings_any = (
+    SELECT string_agg('(?:' || pattern || ')', '|') FROM ap_narrative_endings
+);
 
 CREATE OR REPLACE TEMP VIEW ap_narrative_ending AS
 SELECT

@@ -128,7 +128,9 @@ SELECT * FROM (VALUES
 -- All the patterns as one constant regular expression: only the narratives it matches
 -- are joined to the table (a pattern taken from a table column is compiled again for
 -- every row; a constant one once).
-SET VARIABLE k12ssdb_narrative_endings_any = (SELECT string_agg('(?:' || pattern || ')', '|') FROM k12ssdb_narrative_endings);
+SET VARIABLE k12ssdb_narrative_endings_any = (
+    SELECT string_agg('(?:' || pattern || ')', '|') FROM k12ssdb_narrative_endings
+);
 
 CREATE OR REPLACE TEMP VIEW k12ssdb_narrative_ending AS
 SELECT
