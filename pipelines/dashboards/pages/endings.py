@@ -22,6 +22,7 @@ from pipelines.dashboards.charts import (
     values,
 )
 from pipelines.dashboards.site import PALETTE, Chart, Page
+from pipelines.dashboards.time_marks import mark_years, notes_html, quantitative_marks
 
 if TYPE_CHECKING:
     import polars as pl
@@ -146,7 +147,7 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
     """Share over before police arrived per year, with its 95% interval as a band."""
     import altair as alt
 
-    frame = data.with_labels(data.query("police_arrival_by_year"))
+    frame = mark_years(data, data.with_labels(data.query("police_arrival_by_year")))
     sources = frame["source"].unique(maintain_order=True).to_list()
     colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
                        legend=alt.Legend(orient="top", symbolOpacity=1))
@@ -169,7 +170,8 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
                  alt.Tooltip("n_known:Q", title="Records where known", format=","),
                  alt.Tooltip("n:Q", title="Records in year", format=",")],
     )
-    chart = (band + line).properties(
+    chart = alt.layer(*quantitative_marks(frame, 300, name_source=True), band, line,
+                      data=values()).properties(
         width=FULL_WIDTH, height=300,
         title=alt.Title("Share of attacks over before police arrived, by year",
                         subtitle="Line: share; band: 95% Wilson interval (wide where a year "
@@ -178,7 +180,8 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
         data,
         "From <code>metric_police_arrival</code> (by year), for the sources that can tell "
         "whether an attack was over before police arrived. Descriptive, not causal.",
-        coverage_by_source(frame, how="sum"), "saying whether police arrived before the end")
+        coverage_by_source(frame, how="sum"), "saying whether police arrived before the end",
+        notes_html(data, frame, "n"))
     return Chart("police_arrival_by_year", finish(chart, frame), text, frame)
 
 

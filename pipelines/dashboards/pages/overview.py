@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pipelines.dashboards.captions import EN_DASH, caption, fmt_int, fmt_share
 from pipelines.dashboards.charts import MEASURE_COLOURS, category_colours, finish, values
 from pipelines.dashboards.site import NAV, Chart, Page
+from pipelines.dashboards.time_marks import mark_years, notes_html, quantitative_marks
 
 if TYPE_CHECKING:
     from pipelines.dashboards.data import DashboardData
@@ -116,12 +117,11 @@ def incidents_by_year(data: DashboardData) -> Chart:
     """Small multiples: one row per source, one column each for incidents, killed, injured."""
     import altair as alt
 
-    frame = data.with_labels(data.query("incidents_by_year"))
+    frame = mark_years(data, data.with_labels(data.query("incidents_by_year")))
     measures = list(MEASURE_COLOURS)
     rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    base = alt.Chart(values()).transform_fold(measures, as_=["measure", "value"])
-    lines = base.mark_line(point=alt.OverlayMarkDef(size=8), strokeWidth=1.3).encode(
+    lines = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=8), strokeWidth=1.3).encode(
         x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[first, last], nice=False),
                 axis=alt.Axis(format="d", tickCount=8, grid=False)),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=3)),
@@ -133,10 +133,16 @@ def incidents_by_year(data: DashboardData) -> Chart:
             alt.Tooltip("incidents:Q", title="Incidents", format=","),
             alt.Tooltip("killed:Q", title="Killed", format=","),
             alt.Tooltip("injured:Q", title="Injured", format=","),
-            alt.Tooltip("partial_year:N", title="Partial year (ends at as-of date)"),
+            alt.Tooltip("partial_year:N", title="Partial year (records stop before December)"),
         ],
-    ).properties(width=235, height=62)
-    chart = lines.facet(
+    )
+    # One row per source, year and measure (folded here, not in Vega, so that the layers
+    # marking partial years and collection notes are drawn in every measure's panel).
+    long = frame.unpivot(measures, index=frame.columns, variable_name="measure",
+                         value_name="value")
+    panels = alt.layer(*quantitative_marks(long, 62), lines, data=values()).properties(
+        width=235, height=62)
+    chart = panels.facet(
         row=alt.Row("source_label:N", title=None, sort=rows,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
                                       labelOrient="left", labelPadding=8)),
@@ -157,9 +163,9 @@ def incidents_by_year(data: DashboardData) -> Chart:
     dated = sum(k for k, _ in coverage.values())
     notes = [
         f"Killed is known for {fmt_int(killed_k)} and injured for {fmt_int(injured_k)} of the "
-        f"{fmt_int(dated)} dated records; victims exclude attackers. Each source's last year "
-        "runs only to its as-of date, so it is partial. Sources overlap (the same attack can be "
-        "in several lists), so rows must not be added up."
+        f"{fmt_int(dated)} dated records; victims exclude attackers. Sources overlap (the "
+        "same attack can be in several lists), so rows must not be added up.",
+        *notes_html(data, frame, "incidents"),
     ]
     text = caption(
         data,
@@ -167,7 +173,7 @@ def incidents_by_year(data: DashboardData) -> Chart:
         "injured in them. Small multiples rather than one log-scaled chart: years with no one "
         "killed stay on the chart, and GVA's hundreds a year do not flatten the smaller lists.",
         coverage, "have a date (undated records are not drawn)", notes)
-    return Chart("incidents_by_year", finish(chart, frame), text, frame)
+    return Chart("incidents_by_year", finish(chart, long), text, frame)
 
 
 def page(data: DashboardData) -> Page:

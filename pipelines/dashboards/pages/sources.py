@@ -14,6 +14,7 @@ from pipelines.dashboards import changes
 from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
 from pipelines.dashboards.charts import FULL_WIDTH, finish, values
 from pipelines.dashboards.site import PALETTE, Chart, Page
+from pipelines.dashboards.time_marks import mark_years, notes_html, ordinal_marks, with_end_labels
 
 if TYPE_CHECKING:
     from pipelines.dashboards.data import DashboardData
@@ -35,10 +36,11 @@ def records_by_year(data: DashboardData) -> Chart:
     """Heatmap of records per source per year: the years each source covers."""
     import altair as alt
 
-    frame = data.with_labels(data.query("records_by_year"))
+    frame = with_end_labels(mark_years(data, data.with_labels(data.query("records_by_year"))))
     rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    chart = alt.Chart(values()).mark_rect().encode(
+    step = max(6, min(16, (FULL_WIDTH - 140) // (last - first + 1)))
+    cells = alt.Chart(values()).mark_rect().encode(
         x=alt.X("year:O", title="Year", scale=alt.Scale(domain=list(range(first, last + 1))),
                 axis=alt.Axis(labelExpr="datum.value % 5 == 0 ? datum.value : ''",
                               labelAngle=0, ticks=False)),
@@ -53,8 +55,9 @@ def records_by_year(data: DashboardData) -> Chart:
             alt.Tooltip("first_date:N", title="First incident"),
             alt.Tooltip("last_date:N", title="Last incident (as of)"),
         ],
-    ).properties(
-        width=alt.Step(max(6, min(16, (FULL_WIDTH - 140) // (last - first + 1)))),
+    )
+    chart = alt.layer(cells, *ordinal_marks(frame, step), data=values()).properties(
+        width=alt.Step(step),
         height=alt.Step(24),
         title=alt.Title("Records per source per year",
                         subtitle="Which years each list covers, and how many records it "
@@ -65,7 +68,8 @@ def records_by_year(data: DashboardData) -> Chart:
     }
     text = caption(
         data, "From <code>metric_incidents_by_year</code>: one square per source and year "
-        "with at least one record.", coverage, "with a date (undated records are not drawn)")
+        "with at least one record.", coverage, "with a date (undated records are not drawn)",
+        notes_html(data, frame, "records"))
     return Chart("records_by_year", finish(chart, frame), text, frame)
 
 
