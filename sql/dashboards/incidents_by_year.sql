@@ -22,5 +22,6 @@ SELECT
     coalesce(m.injured, 0) AS injured,
     coalesce(m.injured_n_known, 0) AS injured_n_known
 FROM years AS y
+JOIN sources AS s USING (source)
 LEFT JOIN metric_incidents_by_year AS m USING (source, year)
 ORDER BY y.source, y.year
