@@ -41,6 +41,7 @@ def page_builders() -> list[Callable]:
         endings,
         incident,
         incidents,
+        key_figures,
         overview,
         places,
         sources,
@@ -48,7 +49,7 @@ def page_builders() -> list[Callable]:
     )
 
     return [overview.page, endings.page, timing.page, places.page, sources.page, incidents.page,
-            incident.page]
+            key_figures.page, incident.page]
 
 
 def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:

@@ -29,6 +29,7 @@ NAV = (
     ("where.html", "Where"),
     ("sources.html", "Sources"),
     ("incidents.html", "Incidents"),
+    ("key-figures.html", "Key figures (print)"),
 )
 
 
@@ -158,6 +159,25 @@ STYLE = """
  .pages { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
  .pages dt { font-weight: 600; } .pages dd { margin: 0; color: #333; }
  footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 2rem; }
+ @page { margin: 12mm; }
+ @media print {
+   body { font-size: 10pt; line-height: 1.35; }
+   header.site { background: none; border: 0; }
+   nav, .downloads, .vega-embed > details, .vega-actions, input, button, select,
+     [role="search"], .search, .no-print { display: none !important; }
+   main, header.site div { max-width: none; padding: 0; }
+   h1 { margin-top: .3rem; } h2 { margin-top: 1.2rem; break-after: avoid; }
+   figure, .tile, .note, tr, .chart { break-inside: avoid; }
+   figure { margin: .8rem 0 1.2rem; }
+   .chart { overflow: visible; }
+   .chart svg, .chart canvas, .vega-embed { max-width: 100% !important; height: auto !important; }
+   a { color: inherit; }
+   /* Paper cannot be clicked open: print what folded details hold (definitions). */
+   figcaption details::details-content { content-visibility: visible; display: contents; }
+   figcaption details > summary { list-style: none; font-weight: 600; }
+   a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; color: #444;
+     word-break: break-all; }
+ }
 """
 
 EMBED = """<script>

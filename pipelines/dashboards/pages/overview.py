@@ -33,6 +33,9 @@ PAGE_BLURBS = {
                     "records are shared across sources, and what the last refresh changed.",
     "incidents.html": "Every incident, searchable by name, place or narrative, each "
                       "opening every source's record side by side.",
+    "key-figures.html": "A two-page brief to print: the headline figures per definition with "
+                        "coverage, how attacks end, and how often they were over before "
+                        "police arrived.",
 }
 
 FIGURE_LABELS = {
