@@ -146,15 +146,17 @@ def quantitative_marks(frame: pl.DataFrame, height: int, x_title: str | None = N
     return layers
 
 
-def ordinal_marks(frame: pl.DataFrame, step: int) -> list[alt.Chart]:
+def ordinal_marks(frame: pl.DataFrame, step: int, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     """Layers for a heatmap whose x is ``year:O`` and y ``source_label:N``: partial-year
     cells outlined with a dashed line and collection-note cells in the note colour, and
     at the end of each marked row its label (``end_label`` from :func:`with_end_labels`).
+    ``x`` and ``y`` are the heatmap's own encodings (others would conflict with their
+    domain and sort).
     Only the layers with something to draw; the data comes from the caller's layer."""
     import altair as alt
     import polars as pl
 
-    enc: dict[str, Any] = {"x": alt.X("year:O"), "y": alt.Y("source_label:N")}
+    enc: dict[str, Any] = {"x": x, "y": y}
     partial = alt.Chart().transform_filter("datum.partial_year").mark_rect(
         fillOpacity=0, stroke=PARTIAL_COLOUR, strokeDash=[2, 1.5], strokeWidth=1.5).encode(
         **enc, description=alt.value(PARTIAL_LABEL))

@@ -40,11 +40,13 @@ def records_by_year(data: DashboardData) -> Chart:
     rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
     first, last = int(frame["year"].min()), int(frame["year"].max())
     step = max(6, min(16, (FULL_WIDTH - 140) // (last - first + 1)))
+    year = alt.X("year:O", title="Year", scale=alt.Scale(domain=list(range(first, last + 1))),
+                 axis=alt.Axis(labelExpr="datum.value % 5 == 0 ? datum.value : ''",
+                               labelAngle=0, ticks=False))
+    source = alt.Y("source_label:N", title=None, sort=rows)
     cells = alt.Chart(values()).mark_rect().encode(
-        x=alt.X("year:O", title="Year", scale=alt.Scale(domain=list(range(first, last + 1))),
-                axis=alt.Axis(labelExpr="datum.value % 5 == 0 ? datum.value : ''",
-                              labelAngle=0, ticks=False)),
-        y=alt.Y("source_label:N", title=None, sort=rows),
+        x=year,
+        y=source,
         color=alt.Color("records:Q", title="Records in the year",
                         scale=alt.Scale(type="log", range=["#dbe9f4", PALETTE[0]]),
                         legend=alt.Legend(orient="bottom", gradientLength=220)),
@@ -56,7 +58,8 @@ def records_by_year(data: DashboardData) -> Chart:
             alt.Tooltip("last_date:N", title="Last incident (as of)"),
         ],
     )
-    chart = alt.layer(cells, *ordinal_marks(frame, step), data=values()).properties(
+    chart = alt.layer(cells, *ordinal_marks(frame, step, year, source),
+                      data=values()).properties(
         width=alt.Step(step),
         height=alt.Step(24),
         title=alt.Title("Records per source per year",
