@@ -111,7 +111,8 @@ def quantitative_marks(frame: pl.DataFrame, height: int, x_title: str | None = N
                        name_source: bool = False) -> list[alt.Chart]:
     """Layers for a chart whose x is ``year:Q`` over rows from :func:`mark_years` (``frame``):
     a dashed rule and the words "partial year" at each partial year, and a shaded band with
-    its label over the years of a collection note. ``height`` places the note's label;
+    its label over the years of a collection note. ``height`` places the note's label
+    (half-way up, clear of the axis);
     ``name_source`` puts the source's name before "partial year" (sources share a panel).
     Only the layers with something to draw (an empty layer would break the year scale).
     The layers carry no data: the caller's ``alt.layer(..., data=values())`` gives it (in
@@ -135,9 +136,9 @@ def quantitative_marks(frame: pl.DataFrame, height: int, x_title: str | None = N
         x=alt.X("year_lo:Q", title=x_title, scale=year), x2="year_hi:Q",
         description=alt.Description("collection_note:N"))
     note_label = noted.transform_filter("datum.note_start").mark_text(
-        align="right", baseline="bottom", dx=-2, fontSize=10, color=NOTE_COLOUR,
+        align="right", baseline="middle", dx=-2, fontSize=10, color=NOTE_COLOUR,
         fontWeight="bold").encode(x=alt.X("year_lo:Q", title=x_title, scale=year),
-                                  y=alt.value(height - 1), text="collection_note:N")
+                                  y=alt.value(height / 2), text="collection_note:N")
     layers = []
     if not frame.filter(pl.col("collection_note").is_not_null()).is_empty():
         layers += [band, note_label]

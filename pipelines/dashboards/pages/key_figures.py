@@ -15,7 +15,13 @@ import dataclasses
 import html
 from typing import TYPE_CHECKING
 
-from pipelines.dashboards.captions import EN_DASH, fmt_int, fmt_share
+from pipelines.dashboards.captions import (
+    EN_DASH,
+    caption,
+    coverage_by_source,
+    fmt_int,
+    fmt_share,
+)
 from pipelines.dashboards.charts import finish, source_colours, values
 from pipelines.dashboards.pages import endings
 from pipelines.dashboards.site import Chart, Page
@@ -46,6 +52,8 @@ PRINT_STYLE = """<style>
    .brief figcaption { font-size: 7.4pt; }
    .brief .chart svg { max-height: 88mm; width: auto !important; }
    .brief footer { margin: .4rem 0 0; font-size: 7pt; }
+   /* Each source's definition is in the table on page one, beside its figures. */
+   .brief figcaption details { display: none; }
  }
 </style>"""
 
@@ -131,8 +139,10 @@ def police_arrival(data: DashboardData) -> Chart:
                                  "before the attack ended."))
     items = "".join(_share_line(data, r, "over before police arrived")
                     for r in frame.iter_rows(named=True))
-    text = (f"<p>From <code>metric_police_arrival</code> (overall). Sources that never say "
-            f'are left out.</p><ul class="figures-list">{items}</ul>')
+    text = caption(
+        data, "From <code>metric_police_arrival</code> (overall). Sources that never say are "
+        "left out.", coverage_by_source(frame), "saying whether police arrived before the end"
+    ) + f'<ul class="figures-list">{items}</ul>'
     return Chart("key_police_arrival", finish(chart, frame), text, frame)
 
 
@@ -140,16 +150,14 @@ def how_attacks_end(data: DashboardData) -> Chart:
     """The "How the attack ended" chart of the endings page, with a short caption that
     lists each source's coverage and its share stopped by civilians."""
     chart = endings.end_method(data)
-    coverage = chart.table.group_by("source", maintain_order=True).first()
-    covered = "; ".join(
-        f"{html.escape(data.label(r['source']))} {fmt_int(r['n_known'])} of {fmt_int(r['n'])}"
-        for r in coverage.iter_rows(named=True))
     civilians = [r for r in data.query("headline_figures").to_dicts()
                  if r["figure"] == "share_stopped_by_civilians" and r["value"] is not None]
     items = "".join(_share_line(data, r, "stopped by civilians") for r in civilians)
-    text = ("<p>From <code>metric_resolution</code> (end_method): the share of each source's "
-            f"records that tell how the attack ended. Records that tell: {covered}.</p>"
-            f'<ul class="figures-list">{items}</ul>')
+    text = caption(
+        data, "From <code>metric_resolution</code> (end_method): the share of each source's "
+        "records that tell how the attack ended; sources that never say are left out.",
+        coverage_by_source(chart.table), "telling how the attack ended",
+    ) + f'<ul class="figures-list">{items}</ul>'
     # The page's title without "hover" (paper has none) and without pointing at charts
     # that are not in the brief.
     spec = {**chart.spec, "title": {"text": "How the attack ended", "subtitle": (
@@ -174,6 +182,8 @@ def page(data: DashboardData) -> Page:
         headline_table(data),
         '<section class="page-two">',
         "<h2>How attacks end</h2>",
+        '<p class="rule">Each source as defined on page one; shares are of the records that '
+        "tell, per source, never pooled across sources.</p>",
         how_attacks_end(data),
         "<h2>Over before police arrived</h2>",
         police_arrival(data),

@@ -139,11 +139,9 @@ def incidents_by_year(data: DashboardData) -> Chart:
             alt.Tooltip("partial_year:N", title="Partial year (records stop before December)"),
         ],
     )
-    # One row per source, year and measure (folded here, not in Vega, so that the layers
-    # marking partial years and collection notes are drawn in every measure's panel).
-    long = frame.unpivot(measures, index=frame.columns, variable_name="measure",
-                         value_name="value")
-    panels = alt.layer(*quantitative_marks(long, 62), lines, data=values()).properties(
+    # The fold is the facet's own transform (before faceting), so the layers marking
+    # partial years and collection notes are drawn in every measure's panel.
+    panels = alt.layer(*quantitative_marks(frame, 62), lines, data=values()).properties(
         width=235, height=62)
     chart = panels.facet(
         row=alt.Row("source_label:N", title=None, sort=rows,
@@ -152,7 +150,7 @@ def incidents_by_year(data: DashboardData) -> Chart:
         column=alt.Column("measure:N", title=None, sort=measures,
                           header=alt.Header(labelExpr=MEASURE_HEADERS, labelFontWeight="bold")),
         spacing={"row": 10, "column": 18},
-    ).resolve_scale(y="independent").properties(
+    ).transform_fold(measures, as_=["measure", "value"]).resolve_scale(y="independent").properties(
         title=alt.Title("Incidents, killed and injured per year, one row per source",
                         subtitle="Every panel has its own y axis: the sources count different "
                                  "things, so compare shapes over time, not heights across rows."),
@@ -176,7 +174,7 @@ def incidents_by_year(data: DashboardData) -> Chart:
         "injured in them. Small multiples rather than one log-scaled chart: years with no one "
         "killed stay on the chart, and GVA's hundreds a year do not flatten the smaller lists.",
         coverage, "have a date (undated records are not drawn)", notes)
-    return Chart("incidents_by_year", finish(chart, long), text, frame)
+    return Chart("incidents_by_year", finish(chart, frame), text, frame)
 
 
 def page(data: DashboardData) -> Page:
