@@ -167,7 +167,8 @@ STYLE = """
      [role="search"], .search, .no-print { display: none !important; }
    main, header.site div { max-width: none; padding: 0; }
    h1 { margin-top: .3rem; } h2 { margin-top: 1.2rem; break-after: avoid; }
-   figure, .tile, .note, tr, .chart { break-inside: avoid; }
+   /* A chart is never cut; its caption (definitions, long) may run on to the next page. */
+   .chart, .tile, .note, tr { break-inside: avoid; }
    figure { margin: .8rem 0 1.2rem; }
    .chart { overflow: visible; }
    .chart svg, .chart canvas, .vega-embed { max-width: 100% !important; height: auto !important; }
