@@ -53,6 +53,8 @@ SELECT
     wound_tot AS injured_raw,
     kill_le_tot_n AS officers_killed,
     wound_le_tot_n AS officers_injured,
+    kill_guard_tot_n AS guards_killed,
+    wound_guard_tot_n AS guards_injured,
     offender_count_n AS attackers,
     coalesce(m.end_method, 'unknown') AS end_method,
     resolution AS attacker_outcome_raw,
@@ -76,6 +78,8 @@ SELECT
     -- mobile: the attacker moved between sites (Yes/No)
     published(mobile) AS mobile_raw,
     vocab_flag('yes_no', 'alerrt', mobile_raw) AS mobile,
+    published(school_level) AS school_level_raw,
+    vocab('school_level', 'alerrt', school_level_raw) AS school_level,
     source_file,
     source_row
 FROM alerrt
