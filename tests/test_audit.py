@@ -36,6 +36,10 @@ record is expected as the warehouse should fill it (the note names the record).
 
 ``attacker_outcome`` (the old lossy column being retired) is not audited: a
 fixture row for it is ignored, and its absence is not a coverage gap.
+
+The attackers, weapons and victims rows are audited the same way, one fixture per
+source and table (``<slug>_attackers.csv`` and so on; see ``test_audited_detail_rows``
+and tests/fixtures/audit/README.md).
 """
 
 from __future__ import annotations
@@ -241,6 +245,7 @@ victims, since a record may list dozens."""
 
 
 def detail_columns(table: str) -> list[str]:
+    """The header of a detail table's fixture (its item key second)."""
     return ["source_record_id", DETAIL_KEYS[table], "field", "expected", "raw_field",
             "raw_text", "note"]
 
