@@ -118,8 +118,11 @@ FROM (
     FROM alerrt WHERE weapon_shotgun_tot_n > 0
     UNION ALL
     SELECT source_record_id,
+           -- the primary weapon where no per-type count is given (4 records name a
+           -- Pistol or Rifle there with every count 0: the type is still stated)
            CASE weapon_primary WHEN 'Knife' THEN 'knife' WHEN 'Vehicle' THEN 'vehicle'
-                ELSE 'unknown' END,
+                WHEN 'Pistol' THEN 'handgun' WHEN 'Rifle' THEN 'rifle'
+                WHEN 'Shotgun' THEN 'shotgun' ELSE 'unknown' END,
            NULL, coalesce(weapon_primary, 'weapon_primary blank')
     FROM alerrt
     WHERE coalesce(weapon_pistol_tot_n, 0) + coalesce(weapon_rifle_tot_n, 0)
