@@ -127,7 +127,8 @@ def build(
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
                      if st.get("stale")}
             con.execute(
-                "INSERT INTO build_info VALUES (now(), ?, ?, ?)",
+                "INSERT INTO build_info (built_at, fingerprint, code_sha256, snapshots) "
+                "VALUES (now(), ?, ?, ?)",
                 [build_fingerprint(paths, shas, stale), code_digest(),
                  json.dumps(shas, sort_keys=True)],
             )
@@ -228,13 +229,14 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
     return written
 
 
-def _described(con, table: str):
+def _described(con, table: str, query: str | None = None):
     """``table`` as an Arrow table whose schema carries the warehouse's comments
     (key ``description``: the table's in the schema metadata, each column's in its
-    field metadata); a table or column without a comment gets no key."""
+    field metadata); a table or column without a comment gets no key. ``query``
+    selects its rows another way (a release sorts them, for byte-stable files)."""
     import pyarrow as pa
 
-    data = con.sql(f"SELECT * FROM {table}").to_arrow_table()
+    data = con.sql(query or f"SELECT * FROM {table}").to_arrow_table()
     where = "database_name = current_database() AND schema_name = 'main' AND table_name = ?"
     columns = dict(con.execute(f"SELECT column_name, comment FROM duckdb_columns() WHERE {where}",
                                [table]).fetchall())
