@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -111,22 +110,24 @@ def make_release(paths: ProjectPaths, version: str | None = None) -> Release:
     previous = releases(paths.dist)
     excluded = restricted_sources()
     tmp = paths.dist / f".{NAME}-{version}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    work = paths.dist / f".{NAME}-work.tmp-{os.getpid()}"  # scratch roots, then removed
+    for scratch in (tmp, work):
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir()
     try:
-        with tempfile.TemporaryDirectory(prefix=".work-", dir=paths.dist) as work:
-            release = Release(version, folder, archive, previous[-1] if previous else None,
-                              excluded)
-            target = tmp / WAREHOUSE_FILE
-            release.dropped = _release_warehouse(paths, target, Path(work), excluded)
-            _stamp(target, version, excluded)
-            release.tables = export_tables(target, tmp)
-            _site(paths, target, tmp / "site", Path(work))
-            _write_texts(paths, release, tmp)
+        release = Release(version, folder, archive, previous[-1] if previous else None,
+                          excluded)
+        target = tmp / WAREHOUSE_FILE
+        release.dropped = _release_warehouse(paths, target, work, excluded)
+        _stamp(target, version, excluded)
+        release.tables = export_tables(target, tmp)
+        _site(paths, target, tmp / "site", work)
+        _write_texts(paths, release, tmp)
         write_sums(tmp)
         os.replace(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     write_zip(folder, archive)
     return release
 
@@ -222,6 +223,9 @@ def _stamp(target: Path, version: str, excluded: dict[str, str]) -> None:
 
     con = duckdb.connect(str(target))
     try:
+        # A warehouse published before releases existed lacks the two columns.
+        con.execute("ALTER TABLE build_info ADD COLUMN IF NOT EXISTS release_version VARCHAR")
+        con.execute("ALTER TABLE sources ADD COLUMN IF NOT EXISTS excluded_reason VARCHAR")
         con.execute("UPDATE build_info SET release_version = ?", [version])
         for slug, reason in sorted(excluded.items()):
             con.execute("UPDATE sources SET excluded_reason = ? WHERE source = ?",
