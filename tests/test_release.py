@@ -356,7 +356,8 @@ def test_violence_project_is_never_released(published_with_violence_project: Pro
     assert snapshots["violence_project"] == []  # built from none of its files
     assert "held" in (release.folder / "LICENSES.md").read_text()
     assert (f"`violence_project` ({release.dropped['violence_project']} rows of the local "
-            "warehouse dropped)") in (release.folder / "CHANGES.md").read_text()
+            "warehouse naming it, over all tables, dropped)") in (
+        release.folder / "CHANGES.md").read_text()
     assert "`violence_project`: Left out of every release" in (
         release.folder / "README.md").read_text()
 

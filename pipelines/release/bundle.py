@@ -385,7 +385,8 @@ def release_command(paths: ProjectPaths) -> int:
     print(f"  previous: {release.previous or 'none (first release)'}")
     for slug in release.excluded:
         rows = release.dropped.get(slug, 0)
-        note = f"{rows} rows of your own copy left out" if rows else "not in the warehouse"
+        note = (f"{rows} rows naming it, over all tables, left out" if rows
+                else "not in the warehouse")
         print(f"  excluded: {slug} ({note}): its terms forbid redistribution")
     print(f"  cite it:  {release.folder / 'CITATION.cff'}")
     return 0

@@ -29,11 +29,11 @@ def changes_md(warehouse: Path, previous: Path | None, release) -> str:
     lines = [f"# Changes in release {release.version}", ""]
     excluded = sorted(release.excluded)
     if excluded:
+        notes = [f"`{slug}`" + (f" ({release.dropped[slug]} rows of the local warehouse naming "
+                                "it, over all tables, dropped)" if release.dropped.get(slug)
+                                else "") for slug in excluded]
         lines += ["Left out of this release, as of every release (terms forbid "
-                  "redistribution): " + ", ".join(
-                      f"`{slug}`" + (f" ({release.dropped[slug]} rows of the local warehouse "
-                                     "dropped)" if release.dropped.get(slug) else "")
-                      for slug in excluded) + ".", ""]
+                  "redistribution): " + ", ".join(notes) + ".", ""]
     if previous is None or not previous.is_file():
         lines += ["First release: there is no earlier release to compare with.", "",
                   "| table | rows |", "|---|---|"]

@@ -371,8 +371,8 @@ def licences_md(info: ReleaseInfo, dropped: dict[str, int]) -> str:
         lines += ["## Not in this release", ""]
         for s in excluded:
             note = (f" The warehouse this release was made from held {dropped[s.slug]} rows "
-                    "of it; they were left out, and every table built from them was rebuilt "
-                    "without them." if dropped.get(s.slug) else "")
+                    "naming it (over all its tables); they were left out, and every table "
+                    "built from them was rebuilt without them." if dropped.get(s.slug) else "")
             lines.append(f"- `{s.slug}` ({s.title}, {s.publisher}): {s.excluded_reason}{note}")
         lines.append("")
     lines += ["## Sources in this release", ""]
