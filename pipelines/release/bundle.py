@@ -251,7 +251,7 @@ def export_tables(warehouse: Path, folder: Path) -> dict[str, tuple[int, str]]:
     import duckdb
     import pyarrow.parquet as pq
 
-    from pipelines.warehouse.publish import _described
+    from pipelines.warehouse.publish import _comments, _described
 
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
     (folder / "csv").mkdir(parents=True, exist_ok=True)
@@ -259,12 +259,13 @@ def export_tables(warehouse: Path, folder: Path) -> dict[str, tuple[int, str]]:
     digests = {}
     try:
         con.execute("SET TimeZone = 'UTC'")
+        comments = _comments(con)
         for table in table_names(con):
             columns = con.execute(
                 "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = "
                 "'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()
             ordered = f'SELECT * FROM "{table}" ORDER BY ALL'
-            data = _described(con, table, ordered).combine_chunks()
+            data = _described(con, table, comments, query=ordered).combine_chunks()
             pq.write_table(data, folder / "parquet" / f"{table}.parquet", compression="zstd",
                            compression_level=3, use_dictionary=True, write_statistics=True,
                            row_group_size=1_000_000)
