@@ -102,8 +102,8 @@ def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, in
     provenance = (f"Sources: {names}. Coverage: {fmt_int(total_k)} of {fmt_int(total_n)} "
                   f"records {html.escape(known)}.")
     if one_at_a_time:
-        provenance = (f"Lists that can be chosen, one at a time: {names}. Each list's "
-                      "coverage is below.")
+        provenance = (f"Sources: {names}, one at a time. Coverage: each list's own, "
+                      "below.")
     return (
         f"<p>{lead}</p>{extra}"
         f'<p class="provenance">{provenance} Data as of {as_of}.</p>'

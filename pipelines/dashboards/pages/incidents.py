@@ -38,6 +38,7 @@ SCRIPT = """<script>
   const q = document.getElementById('incident-search');
   const pick = document.getElementById('incident-source');
   const scope = document.getElementById('incident-scope');
+  const widen = document.getElementById('incident-widen');
   const body = document.querySelector('#incident-table tbody');
   const count = document.getElementById('incident-count');
   const more = document.getElementById('incident-more');
@@ -134,6 +135,8 @@ SCRIPT = """<script>
         : `incidents from every list (${rows.length.toLocaleString('en-US')} in all)`)
       + (col === -1 ? ', best match first.' : '.');
     count.dataset.scope = scope.value;
+    widen.hidden = !(scope.value === 'active' && elsewhere > 0);
+    widen.textContent = `Show all lists (${elsewhere.toLocaleString('en-US')} more)`;
     count.dataset.matching = hits.length;
     more.hidden = shown >= hits.length;
     document.querySelectorAll('#incident-table th').forEach((th, c) => th.setAttribute(
@@ -147,6 +150,7 @@ SCRIPT = """<script>
   });
   pick.addEventListener('change', () => { limit = %(shown)d; render(); });
   scope.addEventListener('change', () => { limit = %(shown)d; render(); });
+  widen.addEventListener('click', () => { scope.value = 'all'; limit = %(shown)d; render(); });
   more.addEventListener('click', () => { limit = Infinity; render(); });
   // A click anywhere on a row opens its incident, as its link does from the keyboard.
   body.addEventListener('click', e => {
@@ -170,6 +174,7 @@ STYLE = """<style>
    margin: 1rem 0 .5rem; }
  #incident-search { font: inherit; padding: .3rem .5rem; min-width: 20rem; }
  #incident-source { font: inherit; padding: .25rem; max-width: 20rem; }
+ #incident-scope { font: inherit; padding: .25rem; max-width: 100%; }
  #incident-table { width: 100%; }
  #incident-table th button { font: inherit; font-weight: 600; background: none; border: 0;
    padding: 0; cursor: pointer; color: inherit; }
@@ -178,6 +183,7 @@ STYLE = """<style>
  #incident-table tbody tr:nth-child(even) { background: #f7f8fa; }
  #incident-table td:first-child { white-space: nowrap; }
  #incident-more { font: inherit; margin: .8rem 0; }
+ #incident-widen { font: inherit; margin: 0 0 .5rem; }
  #incident-table tr.opens { cursor: pointer; }
  #incident-table tr.opens:hover { background: #eef4fa; }
  #incident-table .matched-name { color: var(--muted); }
@@ -196,9 +202,9 @@ def table_rows(data: DashboardData) -> tuple[pl.DataFrame, str]:
         missing = INCIDENT_COLUMNS - data.columns("incidents")
         if not missing and data.has_table("incident_links"):
             return (data.query("incident_table_linked"),
-                    "One row per incident, each counted once however many lists record it; "
-                    "Source names every list that records it. Place is the city, else the "
-                    "incident's name.")
+                    "One row per incident: the records several lists hold of the same attack "
+                    "are linked and counted once; Source names every list that records it. "
+                    "Place is the city, else the incident's name.")
         why = ("the linked incidents lack some of the fields this table shows" if missing
                else "the links between lists are missing")
         note = f"Incidents could not be shown linked ({why}), so this table shows each list's " \
@@ -279,7 +285,9 @@ def page(data: DashboardData) -> Page:
         "narratives; the best matches come first: the words as a phrase in a name, then in a "
         "place, then anywhere. A place opens the incident's page: every source's record side "
         "by side.</p>"
-        f'<p class="provenance">{fmt_int(frame.height)} rows. Data as of: {as_of}. '
+        f'<p class="provenance">{fmt_int(frame.height)} rows from every list, '
+        f'{fmt_int(frame["active_shooter"].sum())} of them on the FBI or ALERRT list. '
+        f"Data as of: {as_of}. "
         'All rows as <a href="data/incidents.csv">CSV</a>; definitions on the '
         '<a href="sources.html">Sources</a> page.</p>'
     )
@@ -296,6 +304,7 @@ def page(data: DashboardData) -> Page:
         f'<label>Source <select id="incident-source"><option value="">All sources</option>'
         f"{options}</select></label></div>",
         '<p id="incident-count" aria-live="polite"></p>',
+        '<button type="button" id="incident-widen" hidden></button>',
         f'<table id="incident-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>',
         '<button type="button" id="incident-more" hidden>Show all matching records</button>',
         "<noscript><p>The table needs JavaScript; the same rows are in "

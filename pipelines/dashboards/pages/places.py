@@ -126,7 +126,8 @@ def state_map(data: DashboardData) -> Chart:
                      "state or one off the grid and are not drawn.")
     known, total = coverage.get(opening, (0, 0))
     info = data.sources.get(opening)
-    definition = f" ({html.escape(info.definition)})" if info and info.definition else ""
+    definition = (f" ({html.escape(info.definition.rstrip('.'))})"
+                  if info and info.definition else "")
     lead = (
         f'<span class="map-opening" data-source="{html.escape(opening)}" data-records="{total}">'
         f"The map shows one list at a time. It opens on {html.escape(default)}: "
