@@ -617,3 +617,11 @@ def test_where_caption_names_the_one_source_on_the_map(published: ProjectPaths,
     every = warehouse.execute("SELECT count(*) FROM source_records").fetchone()[0]
     assert f"It opens on FBI: {fbi:,} records" in caption
     assert f"{every:,}" not in caption  # no total across lists above a one-list map
+
+
+def test_a_list_with_no_records_says_what_is_missing_and_why(published: ProjectPaths) -> None:
+    """The user-supplied Violence Project file is not shipped: one sentence says so."""
+    text = visible_text(published.dashboards / "index.html")
+    assert "Registered but not loaded" not in text
+    assert ("Not in any figure: Mass Shooter Database (user-supplied), which holds no records "
+            "here (not redistributable: obtained by request from The Violence Project") in text

@@ -143,6 +143,11 @@ def _tile(data: DashboardData, source: str, figures: dict[str, dict], group: str
     )
 
 
+def _lower_first(text: str) -> str:
+    """A sentence's first letter in lower case, to read inside another sentence."""
+    return text[:1].lower() + text[1:]
+
+
 def headline_tiles(data: DashboardData) -> str:
     """The headline figures in two groups, never added up across definitions.
 
@@ -186,13 +191,13 @@ def headline_tiles(data: DashboardData) -> str:
             "mass shootings, 4+ people shot, not active attacks), so it is not a count of any "
             'one kind of attack; the <a href="sources.html">Sources</a> page shows how the '
             "lists overlap.</p>")
-    missing = [s for s in data.sources.values() if not s.records]
-    note = ""
-    if missing:
-        names = ", ".join(html.escape(s.title) for s in missing)
-        note = (f'<p class="not-loaded">Not shown: {names}. This list is registered but '
-                "holds no records here: its file is not public and must be supplied by the "
-                "user.</p>")
+    note = "".join(
+        f'<p class="not-loaded" data-source="{html.escape(r["source"])}">Not in any figure: '
+        f'{html.escape(r["title"] or r["source"])}, which holds no records here '
+        + (f'(its last refresh failed: {html.escape(r["stale_reason"])}).' if r["stale_reason"]
+           else f'({html.escape(_lower_first((r["licence"] or "no file loaded").rstrip(".")))}).')
+        + "</p>"
+        for r in data.query("not_loaded").iter_rows(named=True))
     return (
         '<div id="headline-tiles">'
         "<h2>Active-shooter and active-attack incidents</h2>"

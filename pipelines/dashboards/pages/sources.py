@@ -90,8 +90,8 @@ def source_table(data: DashboardData) -> str:
         if r["homepage"]:
             title = f'<a href="{html.escape(r["homepage"])}" rel="noopener">{title}</a>'
         dates = (f'{r["first_date"]} to {r["last_date"]}' if r["first_date"] else
-                 "not loaded: no records here (the file is not public; it is shown when the "
-                 "user supplies it)" if not r["records"] else "no dated records")
+                 "no records loaded (why: see its licence)" if not r["records"]
+                 else "no dated records")
         cells = [
             ("src", f"<b>{name}</b><br>{title}"), ("defn", html.escape(r["definition"] or "")),
             ("tags", "<br>".join(html.escape(plain_label("list_kind", t))
