@@ -497,7 +497,7 @@ def _spec_texts(spec: object) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("name", [p for p in PAGES if p != "methods.html"])
+@pytest.mark.parametrize("name", [p for p in PAGES if p != "methods.html"] + ["incident.html"])
 def test_page_speaks_plain_words(published: ProjectPaths, name: str) -> None:
     text = visible_text(published.dashboards / name)
     assert "<code>" not in (published.dashboards / name).read_text(encoding="utf-8")
