@@ -49,10 +49,11 @@ def coverage_by_source(frame: pl.DataFrame, n: str = "n", n_known: str = "n_know
 
 
 def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, int]],
-            known: str, notes: Iterable[str] = ()) -> str:
+            known: str, notes: Iterable[str] = (), unit: str = "records") -> str:
     """Caption HTML: what is drawn, then sources, coverage, as-of dates and definitions.
 
-    ``lead`` and ``notes`` are HTML; ``known`` completes "N of M records ...".
+    ``lead`` and ``notes`` are HTML; ``known`` completes "N of M records ...";
+    ``unit`` names what is counted when it is not records (e.g. "attackers").
     """
     infos = [data.sources[s] for s in coverage if s in data.sources]
     total_k = sum(k for k, _ in coverage.values())
@@ -68,7 +69,8 @@ def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, in
     items = "".join(
         f"<li><b>{html.escape(i.label)}</b> ({html.escape(i.title)}): "
         f"{html.escape(i.definition)} <i>Coverage: {fmt_int(coverage[i.source][0])} of "
-        f"{fmt_int(coverage[i.source][1])} records. Data as of {i.last_date or 'n/a'}.</i></li>"
+        f"{fmt_int(coverage[i.source][1])} {html.escape(unit)}. "
+        f"Data as of {i.last_date or 'n/a'}.</i></li>"
         for i in infos
     )
     is_open = " open" if len(infos) <= OPEN_DEFINITIONS else ""
@@ -76,7 +78,7 @@ def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, in
     return (
         f"<p>{lead}</p>{extra}"
         f'<p class="provenance">Sources: {names}. Coverage: {fmt_int(total_k)} of '
-        f"{fmt_int(total_n)} records {html.escape(known)}. Data as of {as_of}.</p>"
+        f"{fmt_int(total_n)} {html.escape(unit)} {html.escape(known)}. Data as of {as_of}.</p>"
         f"<details{is_open}><summary>What each source counts, its coverage and as-of date"
         f"</summary><ul>{items}</ul></details>"
     )
