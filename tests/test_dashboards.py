@@ -384,7 +384,8 @@ def test_before_page_labels_every_bar_with_its_coverage(published: ProjectPaths,
                              "source = 'wapo' AND armed_security_present IS NULL").fetchone()
     assert f"Washington Post, not stated {_known(k, n)}" in ends
     assert k < n / 5  # few WaPo records tell how the attack ended: the label says so
-    assert f"Washington Post {k} of {n} records" in _caption_of(text, "armed_security_end")
+    assert f"Washington Post, not stated {k} of {n} records" in _caption_of(
+        text, "armed_security_end")
 
 
 def test_before_page_speaks_plainly_and_names_no_attacker(published: ProjectPaths) -> None:

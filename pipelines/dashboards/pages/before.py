@@ -117,12 +117,26 @@ def _coverage_note(frame: pl.DataFrame, what: str, unit: str) -> str:
     attackers (96%); ..."."""
     import polars as pl
 
+    name = pl.col("source_label")
+    if "group_label" in frame.columns:  # "Washington Post, armed security present"
+        name = name + ", " + pl.col("group_label")
     rows = frame.group_by("row_label", maintain_order=True).agg(
-        pl.col("source_label", "n_known", "n").first())
-    parts = [f"{html.escape(r['source_label'])} {fmt_int(r['n_known'])} of {fmt_int(r['n'])} "
-             f"{unit} ({fmt_share(r['n_known'] / r['n'] if r['n'] else None)})"
+        name.first().alias("name"), pl.col("n_known", "n").first())
+    parts = [f"{html.escape(r['name'])} {fmt_int(r['n_known'])} of {fmt_int(r['n'])} "
+             f"{unit} ({html.escape(_percent(r['n_known'], r['n']))})"
              for r in rows.iter_rows(named=True)]
     return f"{what} known for: " + "; ".join(parts) + "." if parts else ""
+
+
+def _percent(known: int, total: int) -> str:
+    """Share known in whole percent, never rounded up to 100% or down to 0% when it is not."""
+    if not total:
+        return fmt_share(None)
+    if 0.995 <= known / total < 1:
+        return ">99%"
+    if 0 < known / total < 0.005:
+        return "<1%"
+    return fmt_share(known / total)
 
 
 def _group_coverage(frame: pl.DataFrame) -> dict[str, tuple[int, int]]:
@@ -134,6 +148,18 @@ def _group_coverage(frame: pl.DataFrame) -> dict[str, tuple[int, int]]:
         pl.col("n_known").first(), pl.col("n").first())
     return {r["source"]: (int(r["n_known"]), int(r["n"])) for r in groups.group_by(
         "source", maintain_order=True).agg(pl.col("n_known", "n").sum()).iter_rows(named=True)}
+
+
+def _security_scope(data: DashboardData) -> str:
+    """Which sources record armed security, and what their "not stated" group holds."""
+    groups = data.query("armed_security_casualties")
+    names = [data.label(s) for s in groups["source"].unique(maintain_order=True)]
+    said = ", ".join(html.escape(n) for n in names) or "No loaded source"
+    text = f"{said} record{'s' if len(names) == 1 else ''} when armed security was present."
+    if "false" not in groups["group_key"].to_list():
+        text += (" None states that it was absent, so the \u201cnot stated\u201d group holds "
+                 "both places with no armed security and places where it is unknown.")
+    return text
 
 
 def _empty(name: str, text: str) -> str:
@@ -399,18 +425,17 @@ def armed_security_end(data: DashboardData) -> Chart | str:
         return _empty("armed_security_end", "No loaded source says both whether armed "
                       "security was present and how the attack ended.")
     frame = _with_row_labels(data, frame, group="group_key")
+    coverage = _group_coverage(frame)
+    few = sum(k for k, _ in coverage.values()) < sum(n for _, n in coverage.values()) / 2
     text = caption(
         data,
         "How attacks ended, split by whether the source states that a school resource "
         "officer, police officer or armed guard was at the site when the shooting began. "
-        "Only the Washington Post records this, and it marks presence only: its "
-        "\u201cnot stated\u201d group holds both schools with no armed security and those "
-        "where it is unknown. " + NOT_CAUSAL,
-        _group_coverage(frame),
-        "telling how the attack ended",
+        + _security_scope(data) + " " + NOT_CAUSAL,
+        coverage, "telling how the attack ended",
         (_coverage_note(frame, "How the attack ended", "records"),
-         "So few records tell how the attack ended that these shares are wide guesses: "
-         "hover a slice for its 95% range."))
+         *(["Few records tell how the attack ended, so these shares are rough: hover a "
+            "slice for its 95% range."] if few else [])))
     return _stacked(data, "armed_security_end", frame, "end_method", END_METHOD_COLOURS,
                     "How the attack ended, by armed security on site",
                     "Share of records that tell how the attack ended; the label says how "
@@ -461,10 +486,9 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
     text = caption(
         data,
         "Victims killed and injured per attack (attackers not counted), split by whether "
-        "the source states that armed security was at the site. Most attacks in these lists "
-        "kill no one, so the median is often 0 and the mean is pulled up by a few attacks. "
-        "\u201cNot stated\u201d holds both schools without armed security and those where "
-        "it is unknown. " + NOT_CAUSAL,
+        "the source states that armed security was at the site. Where most attacks kill no "
+        "one the median is 0, and the mean is pulled up by a few deadly attacks. "
+        + _security_scope(data) + " " + NOT_CAUSAL,
         coverage, "giving both killed and injured",
         (_coverage_note(frame.filter(pl.col("measure") == "killed"),
                         "Killed and injured", "records"),))
@@ -509,7 +533,7 @@ def page(data: DashboardData) -> Page:
         "<p>Who the attackers were, the signs sources record before an attack, how the "
         "attackers got their weapons, and whether armed security was on site. Most sources "
         "publish few of these fields, so every bar says how many of its attackers or records "
-        "are known (&ldquo;154 of 389 known&rdquo;), and a source that never records a field "
+        "are known (&ldquo;N of M known&rdquo;), and a source that never records a field "
         "is left out rather than counted as zero. Shares are of the known ones only; the "
         "unknown ones may differ. Nothing here says what causes an attack or what would "
         "have stopped one. No attacker is named on this site.</p>"
