@@ -78,7 +78,8 @@ def _definitions(field: str, present: list[str]) -> str:
     parts = [f"<i>{html.escape(lab)}</i>: {html.escape(defn)}"
              for cat, (lab, defn) in labels().get(field, {}).items()
              if defn and cat in present]
-    return "; ".join(parts) + "." if parts else ""
+    text = "; ".join(parts)
+    return text[:3] + text[3:4].upper() + text[4:] + "." if parts else ""  # after "<i>"
 
 
 def _ink(colour: str) -> str:
@@ -278,8 +279,8 @@ def attacker_age(data: DashboardData) -> Chart | str:
         data,
         "Each bar is one source's attackers whose age it gives, split by age at the time "
         "of the attack. A record with two attackers counts twice. Sources count different "
-        "kinds of attack (school shootings, mass killings, active attacks), which shapes "
-        "their age profile more than anything else.",
+        "kinds of attack (school shootings, mass killings, active attacks), so their age "
+        "profiles differ by definition: read each bar on its own.",
         coverage_by_source(frame), "whose age the source gives",
         (_coverage_note(frame, "Age", "attackers"),), unit="attackers")
     return _stacked(data, "attacker_age", frame, "age_band", AGE_COLOURS,
@@ -380,21 +381,23 @@ def warning_signs(data: DashboardData) -> Chart | str:
         f"{html.escape(r['category_label'])}: {html.escape(r['source_label'])} "
         f"{fmt_int(r['n_known'])} of {fmt_int(r['n'])} attackers"
         for r in frame.sort("category_order", "source_label").iter_rows(named=True))
+    pairs = set(zip(frame["source"], frame["category"], strict=True))
     coverage = {r["source"]: (int(r["n_known"]), int(r["n"]))
                 for r in frame.group_by("source", maintain_order=True)
                 .agg(pl.col("n_known").max(), pl.col("n").first()).iter_rows(named=True)}
     text = caption(
         data,
         "For each sign, the share of attackers who had it among those for whom the source "
-        "says yes or no. Only the signs a source records are drawn: most sources record "
-        "none of them, and no sign is recorded by more than two. "
+        "says yes or no. A source is drawn only for the signs it records; "
+        f"{len(sources)} of the {len(data.loaded)} loaded sources record any. "
         + _definitions("sign", frame["category"].unique().to_list())
         + " Descriptive: a sign common among attackers says nothing of how many people with "
           "the same sign never attack.",
         coverage, "for the sign the source records best",
         (f"Known (yes or no) for: {per_sign}.",
-         "The school shooting database states planning once per incident, so every shooter "
-         "of an incident carries it."), unit="attackers")
+         *(["The K-12 SSDB states planning once per incident, so every shooter of an "
+            "incident carries it."] if ("k12ssdb", "planned") in pairs else [])),
+        unit="attackers")
     return Chart("warning_signs", finish(chart, frame), text, frame)
 
 
@@ -409,7 +412,7 @@ def weapons_obtained(data: DashboardData) -> Chart | str:
         "How the attacker got the gun(s), per record, among the records that list at least "
         "one weapon and say where it came from. A record whose guns came several ways counts "
         "in each, so one source's shares can add up to more than 100%. Sources differ in "
-        "detail: one says only whether guns were obtained legally, another where they came "
+        "detail: some say only whether guns were obtained legally, others where they came "
         "from. " + _definitions("obtained", present),
         coverage_by_source(frame), "listing a weapon and saying how it was obtained",
         (_coverage_note(frame, "How weapons were obtained", "records that list a weapon"),
