@@ -382,6 +382,11 @@ def warning_signs(data: DashboardData) -> Chart | str:
         f"{fmt_int(r['n_known'])} of {fmt_int(r['n'])} attackers"
         for r in frame.sort("category_order", "source_label").iter_rows(named=True))
     pairs = set(zip(frame["source"], frame["category"], strict=True))
+    sparse = "; ".join(
+        f"{html.escape(r['source_label'])}, {html.escape(r['category_label'])}: "
+        f"{fmt_int(r['n_known'])} of {fmt_int(r['n'])}"
+        for r in frame.filter(pl.col("n_known") < pl.col("n") / 2)
+        .sort("category_order", "source_label").iter_rows(named=True))
     coverage = {r["source"]: (int(r["n_known"]), int(r["n"]))
                 for r in frame.group_by("source", maintain_order=True)
                 .agg(pl.col("n_known").max(), pl.col("n").first()).iter_rows(named=True)}
@@ -395,6 +400,9 @@ def warning_signs(data: DashboardData) -> Chart | str:
           "the same sign never attack.",
         coverage, "for the sign the source records best",
         (f"Known (yes or no) for: {per_sign}.",
+         *([f"Where few are known ({sparse}), read the share with care: a sign tends to be "
+            "written down when someone noticed it and left blank otherwise, so the known "
+            "ones can lean towards yes."] if sparse else []),
          *(["The K-12 SSDB states planning once per incident, so every shooter of an "
             "incident carries it."] if ("k12ssdb", "planned") in pairs else [])),
         unit="attackers")
