@@ -39,6 +39,7 @@ def page_builders() -> list[Callable]:
     """Each page module's ``page(data)``, in navigation order, then the incident page
     (not in the navigation: the Incidents table opens it)."""
     from pipelines.dashboards.pages import (
+        before,
         endings,
         incident,
         incidents,
@@ -49,8 +50,8 @@ def page_builders() -> list[Callable]:
         timing,
     )
 
-    return [overview.page, endings.page, timing.page, places.page, sources.page, incidents.page,
-            methods.page, incident.page]
+    return [overview.page, before.page, endings.page, timing.page, places.page, sources.page,
+            incidents.page, methods.page, incident.page]
 
 
 def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:
