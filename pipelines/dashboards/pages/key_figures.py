@@ -140,8 +140,9 @@ def police_arrival(data: DashboardData) -> Chart:
     items = "".join(_share_line(data, r, "over before police arrived")
                     for r in frame.iter_rows(named=True))
     text = caption(
-        data, "From <code>metric_police_arrival</code> (overall). Sources that never say are "
-        "left out.", coverage_by_source(frame), "saying whether police arrived before the end"
+        data, "Share of each list's attacks that were over before police arrived, over all "
+        "its records; lists that never say are left out.", coverage_by_source(frame),
+        "saying whether police arrived before the end"
     ) + f'<ul class="figures-list">{items}</ul>'
     return Chart("key_police_arrival", finish(chart, frame), text, frame)
 
@@ -154,8 +155,8 @@ def how_attacks_end(data: DashboardData) -> Chart:
                  if r["figure"] == "share_stopped_by_civilians" and r["value"] is not None]
     items = "".join(_share_line(data, r, "stopped by civilians") for r in civilians)
     text = caption(
-        data, "From <code>metric_resolution</code> (end_method): the share of each source's "
-        "records that tell how the attack ended; sources that never say are left out.",
+        data, "Share of each list's records that tell how the attack ended; lists that never "
+        "say are left out.",
         coverage_by_source(chart.table), "telling how the attack ended",
     ) + f'<ul class="figures-list">{items}</ul>'
     # The page's title without "hover" (paper has none) and without pointing at charts

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
     from pipelines.dashboards.data import DashboardData
 
-NO_DURATIONS = ("No source with durations is loaded: supply the Violence Project file "
-                "(see README).")
+NO_DURATIONS = ("No durations: no public list loaded here records how long attacks lasted; "
+                "only the Violence Project's file does, and it cannot be redistributed, so it "
+                "is shown only when the user supplies it.")
 
 
 def duration_coverage_html(data: DashboardData, frame: pl.DataFrame) -> str:
@@ -61,7 +62,7 @@ def duration(data: DashboardData, frame: pl.DataFrame) -> Chart:
         width=FULL_WIDTH - 100, height=280,
         title=alt.Title("How long attacks lasted",
                         subtitle="Bars: share of the source's records with a duration; "
-                                 "lines: 95% Wilson interval."))
+                                 "lines: 95% range."))
     stats = known.group_by("source_label", maintain_order=True).agg(
         pl.first("median_min"), pl.first("q1_min"), pl.first("q3_min"))
     medians = "; ".join(
@@ -70,7 +71,7 @@ def duration(data: DashboardData, frame: pl.DataFrame) -> Chart:
         for r in stats.iter_rows(named=True)
     )
     text = caption(
-        data, f"From <code>metric_duration</code>. {medians}.",
+        data, f"Minutes from the first shot to the end of the attack. {medians}.",
         coverage_by_source(known), "with a duration")
     return Chart("duration", finish(chart, known), text, known)
 
@@ -95,8 +96,8 @@ def start_hour(data: DashboardData) -> Chart:
                                           "hover for counts and 95% intervals."))
     text = caption(
         data,
-        "From <code>metric_time_of_day</code> (hour). Only sources that record a start time "
-        "are drawn; ALERRT gives the hour only.",
+        "Share of each list's attacks starting in each hour. Only lists that record a start "
+        "time are drawn; ALERRT gives the hour only.",
         coverage_by_source(frame), "with a start time")
     return Chart("start_hour", finish(chart, frame), text, frame)
 
@@ -119,7 +120,7 @@ def weekday(data: DashboardData) -> Chart:
                                  subtitle="Share of each source's dated records; school "
                                           "lists fall on school days."))
     text = caption(
-        data, "From <code>metric_time_of_day</code> (weekday), every dated record.",
+        data, "Share of each list's attacks on each weekday, every dated record.",
         coverage_by_source(frame), "with a date")
     return Chart("weekday", finish(chart, frame), text, frame)
 
