@@ -83,8 +83,6 @@ def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, in
     ``unit`` names what is counted when it is not records (e.g. "attackers").
     """
     infos = [data.sources[s] for s in coverage if s in data.sources]
-    total_k = sum(k for k, _ in coverage.values())
-    total_n = sum(n for _, n in coverage.values())
     names = ", ".join(html.escape(i.label) for i in infos) or "none loaded"
     dates = [i.last_date for i in infos if i.last_date]
     if not dates:
@@ -102,8 +100,13 @@ def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, in
     )
     is_open = " open" if len(infos) <= OPEN_DEFINITIONS else ""
     extra = "".join(f"<p>{n}</p>" for n in notes)
-    provenance = (f"Sources: {names}. Coverage: {fmt_int(total_k)} of {fmt_int(total_n)} "
-                  f"{html.escape(unit)} {html.escape(known)}.")
+    # Each list's own coverage, never a total across lists: their records are counted
+    # under different definitions, so a sum would be quoted as a count of nothing.
+    per_source = "; ".join(
+        f"{html.escape(i.label)} {fmt_int(coverage[i.source][0])} of "
+        f"{fmt_int(coverage[i.source][1])}" for i in infos)
+    provenance = (f"Sources: {names}. Coverage ({html.escape(unit)} "
+                  f"{html.escape(known)}): {per_source or 'none'}.")
     if one_at_a_time:
         provenance = (f"Sources: {names}, one at a time. Coverage: each list's own, "
                       "below.")

@@ -103,8 +103,8 @@ def share_tooltips(category_title: str | None = None, category: str = "category"
     return [
         *tips,
         alt.Tooltip("share:Q", title="Share", format=".1%"),
-        alt.Tooltip("ci_low:Q", title="95% CI from", format=".1%"),
-        alt.Tooltip("ci_high:Q", title="95% CI to", format=".1%"),
+        alt.Tooltip("ci_low:Q", title="95% range from", format=".1%"),
+        alt.Tooltip("ci_high:Q", title="95% range to", format=".1%"),
         alt.Tooltip("count:Q", title="Records", format=","),
         alt.Tooltip("n_known:Q", title="Records where known", format=","),
         alt.Tooltip("n:Q", title="Records in group", format=","),

@@ -104,12 +104,12 @@ def headline_table(data: DashboardData) -> str:
 
 
 def _share_line(data: DashboardData, row: dict, what: str) -> str:
-    """One share with its interval and coverage, e.g. "FBI: 62% <what> (95% CI 58% to 66%);
+    """One share with its interval and coverage, e.g. "FBI: 62% <what> (95% range 58% to 66%);
     522 of 532 records tell"."""
     share = row["share"] if "share" in row else row["value"]
     return (f'<li data-source="{html.escape(row["source"])}">'
             f"<b>{html.escape(data.label(row['source']))}</b>: {fmt_share(share)} {what} "
-            f"(95% CI {fmt_share(row['ci_low'])}{EN_DASH}{fmt_share(row['ci_high'])}); "
+            f"(95% range {fmt_share(row['ci_low'])}{EN_DASH}{fmt_share(row['ci_high'])}); "
             f"{fmt_int(row['n_known'])} of {fmt_int(row['n'])} records tell.</li>")
 
 
