@@ -22,6 +22,11 @@ DATASET = "rows"
 
 # Width of a full-width chart in pixels: the page's content column.
 FULL_WIDTH = 900
+# Charts of one view (or layered views) take their container's width on the page
+# (Vega-Lite's ``width: "container"``), so they fit a phone as well as a desktop; the
+# width they were designed at is kept in ``usermeta`` for the PNG and SVG files, which
+# have no container (see :func:`static_spec`).
+EXPORT_WIDTH = "exportWidth"
 
 # Category colours that keep their meaning across charts (Okabe-Ito).
 END_METHOD_COLOURS = {
@@ -92,6 +97,28 @@ def category_colours(colours: dict[str, str], present: Sequence[str]) -> alt.Sca
     return alt.Scale(domain=domain, range=rng)
 
 
+def peak_shares(frame: pl.DataFrame, key: str, *, share: str = "share", count: str = "count",
+                n: str = "n_known", label: str = "source_label", what: str = "records") -> str:
+    """A chart's main figure in words: per source (in the frame's order) the ``key`` with
+    the largest share, e.g. "ALERRT: fled, 31% (187 of 597 records)".
+
+    For text alternatives, so a reader who cannot see the chart (or its colours)
+    gets the figure it shows, computed from the rows it draws."""
+    import polars as pl
+
+    from pipelines.dashboards.captions import fmt_int, fmt_share
+
+    known = frame.filter(pl.col(share).is_not_null())
+    top = known.sort(share, descending=True, maintain_order=True).group_by(
+        label, maintain_order=True).first()
+    rows = {r[label]: r for r in top.iter_rows(named=True)}
+    order = known[label].unique(maintain_order=True).to_list()
+    return "; ".join(
+        f"{source}: {str(rows[source][key]).replace('_', ' ')}, "
+        f"{fmt_share(rows[source][share])} ({fmt_int(rows[source][count])} of "
+        f"{fmt_int(rows[source][n])} {what})" for source in order)
+
+
 def share_tooltips(category_title: str | None = None, category: str = "category"
                    ) -> list[alt.Tooltip]:
     """Tooltips of a share: source, its category, the share with its interval and counts."""
@@ -139,7 +166,54 @@ def finish(chart: Any, frame: pl.DataFrame) -> dict[str, Any]:
             config[key] = value
     spec["config"] = config
     spec["datasets"] = {DATASET: rows(frame)}
+    _fit_container(spec)
     return spec
+
+
+def _fit_container(spec: dict[str, Any]) -> None:
+    """Make a one-view (or layered) chart as wide as its container, in place.
+
+    The width it was designed at (pixels, or a step per category) is kept for the
+    files of fixed size; ``autosize`` ``fit-x`` with ``contains: padding`` makes the
+    container's width include the axis labels, so the whole drawing fits it.
+    Concatenated and faceted charts cannot take a container's width in Vega-Lite:
+    they keep their width, and give a narrow layout of their own (``Chart.narrow``).
+    """
+    if any(key in spec for key in ("facet", "hconcat", "vconcat", "concat", "repeat")):
+        return
+    width = spec.get("width")
+    if not isinstance(width, int | float | dict):
+        return
+    spec["width"] = "container"
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    spec.setdefault("usermeta", {})[EXPORT_WIDTH] = width
+
+
+def stacked(spec: dict[str, Any], **sizes: Any) -> dict[str, Any]:
+    """A narrow layout of a side-by-side chart: its panels one above the other, each
+    resized (``width``, ``height``), for ``Chart.narrow``. Text drawn in a panel (labels
+    on tiles) gets one size smaller with the panel."""
+    import copy
+
+    narrow = copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"})
+    narrow["vconcat"] = narrow.pop("hconcat")
+    for panel in narrow["vconcat"]:
+        panel.update(sizes)
+        for layer in panel.get("layer", []):
+            mark = layer.get("mark")
+            if isinstance(mark, dict) and mark.get("type") == "text":
+                mark["fontSize"] = min(mark.get("fontSize", 11), 9)
+    return narrow
+
+
+def static_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec for a file of fixed size (PNG, SVG): the chart at the width it was
+    designed at (``usermeta.exportWidth``), as it was drawn before it fitted containers."""
+    if spec.get("width") != "container":
+        return spec
+    fixed = {key: value for key, value in spec.items() if key != "autosize"}
+    fixed["width"] = spec.get("usermeta", {}).get(EXPORT_WIDTH, FULL_WIDTH)
+    return fixed
 
 
 def validate(spec: dict[str, Any]) -> None:

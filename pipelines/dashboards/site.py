@@ -91,6 +91,23 @@ class Chart:
     spec: dict[str, Any]
     caption_html: str
     table: Any  # polars.DataFrame: what the chart draws, written as CSV
+    # The chart's text alternative: one or two sentences stating its main figure,
+    # computed from ``table`` by the page. It becomes the spec's ``description`` (the
+    # drawn chart's accessible name, also in the SVG file's metadata).
+    alt: str = ""
+    # A layout for containers narrower than ``narrow_below`` pixels (e.g. side-by-side
+    # panels, which cannot take a container's width, stacked): a spec drawn with this
+    # chart's rows instead of its own (kept in ``usermeta.narrow``; files use ``spec``).
+    narrow: dict[str, Any] | None = None
+    narrow_below: int = 0
+
+    def __post_init__(self) -> None:
+        if self.alt:
+            self.spec["description"] = self.alt
+        if self.narrow is not None:
+            narrow = {k: v for k, v in self.narrow.items() if k != "datasets"}
+            self.spec.setdefault("usermeta", {})["narrow"] = {
+                "below": self.narrow_below, "spec": narrow}
 
     @property
     def element_id(self) -> str:
@@ -132,6 +149,17 @@ STYLE = """
  h1 { margin: 1.2rem 0 .4rem; } h2 { margin-top: 2.2rem; }
  figure { margin: 1.5rem 0 2.2rem; }
  .chart { max-width: 100%; overflow-x: auto; }
+ .chart.vega-embed { display: block; }
+ .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+   clip: rect(0 0 0 0); white-space: nowrap; }
+ .table-wrap { overflow-x: auto; max-width: 100%; }
+ .table-wrap:focus-visible { outline: 2px solid var(--accent); }
+ a:focus-visible, button:focus-visible, summary:focus-visible, select:focus-visible,
+ input:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+ @media (max-width: 600px) {
+   h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; }
+   .pages { grid-template-columns: 1fr; } .pages dd { margin-bottom: .5rem; }
+ }
  figcaption { font-size: .88rem; color: #333; max-width: 62rem; }
  figcaption p { margin: .35rem 0; }
  figcaption details summary { cursor: pointer; color: var(--muted); }
@@ -161,16 +189,86 @@ STYLE = """
 """
 
 EMBED = """<script>
+// Each chart is drawn as wide as its container (Vega-Lite's width "container"). On a
+// narrow screen a chart with its own narrow layout (usermeta.narrow: side-by-side
+// panels stacked) draws that, and every chart gets titles wrapped, legends in as many
+// columns as fit and axis labels that leave room for the data.
+// The drawing is one image for assistive technology, named by the chart's text
+// alternative (the spec's description); the caption and the CSV hold the rest.
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
-for (const [id, spec] of Object.entries(specs)) {
+const OPTIONS = {renderer: 'svg', actions: {export: true, source: false, compiled: false,
+                 editor: false}};
+const NARROW = 640;  // pixels of container below which a chart is fitted to a phone
+function wrap(text, chars) {
+  if (typeof text !== 'string' || text.length <= chars) return text;
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last && (last + ' ' + word).length > chars) lines.push(word);
+    else lines[lines.length - 1] = last ? last + ' ' + word : word;
+  }
+  return lines;
+}
+function fitted(spec, width) {
+  const out = {...spec};
+  const title = typeof spec.title === 'string' ? {text: spec.title} : spec.title;
+  if (title) {
+    out.title = {...title, text: wrap(title.text, Math.floor(width / 8.5))};
+    if (title.subtitle) out.title.subtitle = wrap(title.subtitle, Math.floor(width / 6.4));
+  }
+  // Legends start under the plot, right of the axis labels: one column is what fits.
+  const columns = Math.max(1, Math.floor(width / 300));
+  const walk = node => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const copy = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'datasets' || key === 'data') copy[key] = value;
+      else if (key === 'legend' && value && typeof value === 'object') {
+        copy[key] = {...value, columns: Math.min(value.columns || columns, columns),
+                     labelLimit: Math.floor(width / columns / 2)};
+      } else if (key === 'labelLimit' && value > width * 0.45) copy[key] = width * 0.45;
+      else copy[key] = walk(value);
+    }
+    return copy;
+  };
+  for (const key of ['layer', 'encoding', 'hconcat', 'vconcat', 'concat', 'spec', 'facet']) {
+    if (out[key]) out[key] = walk(out[key]);
+  }
+  out.config = walk({...(spec.config || {}), legend: {...((spec.config || {}).legend || {}),
+                                                      columns}});
+  return out;
+}
+function labelled(el, spec) {
+  const svg = el.querySelector('svg.marks');
+  if (svg && spec.description) {
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', spec.description);
+    svg.removeAttribute('aria-roledescription');
+  }
+  const menu = el.querySelector('details > summary');
+  if (menu) menu.setAttribute('aria-label', 'Save this chart as an image');
+}
+async function draw(id, spec) {
   const el = document.getElementById(id);
-  vegaEmbed(el, spec, {renderer: 'svg', actions: {export: true, source: false,
-                       compiled: false, editor: false}})
-    .then(() => { el.dataset.rendered = 'true'; })
-    .catch(err => {
-      el.textContent = 'Chart failed to draw: ' + err;
-      console.error('chart ' + id + ' failed to draw', err);
-    });
+  const width = el.clientWidth;
+  const narrow = spec.usermeta && spec.usermeta.narrow;
+  let shown = spec;
+  if (narrow && width < narrow.below) {
+    shown = {...narrow.spec, datasets: spec.datasets, description: spec.description};
+    el.dataset.layout = 'narrow';
+  }
+  if (width < NARROW) shown = fitted(shown, width - 40);
+  await vegaEmbed(el, shown, OPTIONS);
+  labelled(el, spec);
+  el.dataset.rendered = 'true';
+}
+for (const [id, spec] of Object.entries(specs)) {
+  draw(id, spec).catch(err => {
+    const el = document.getElementById(id);
+    el.textContent = 'Chart failed to draw: ' + err;
+    console.error('chart ' + id + ' failed to draw', err);
+  });
 }
 </script>"""
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
+from pipelines.dashboards.captions import (
+    EN_DASH,
+    caption,
+    coverage_by_source,
+    fmt_int,
+    fmt_share,
+)
 from pipelines.dashboards.charts import (
     END_METHOD_COLOURS,
     FATE_COLOURS,
@@ -17,6 +23,7 @@ from pipelines.dashboards.charts import (
     STOPPED_BY_COLOURS,
     category_colours,
     finish,
+    peak_shares,
     share_tooltips,
     source_colours,
     values,
@@ -68,7 +75,9 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
         stack="share", groupby=["row_label"], as_=["x0", "x1"],
         sort=[alt.SortField("category_order", order="ascending")],
     ).transform_calculate(mid="(datum.x0 + datum.x1) / 2").encode(
-        y=alt.Y("row_label:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260)))
+        y=alt.Y("row_label:N", title=None, sort=rows, axis=alt.Axis(
+            labelLimit=260, labelExpr="[split(datum.label, ' (')[0], "
+                                      "'(' + split(datum.label, ' (')[1]]")))
     bars = base.mark_bar(height={"band": 0.78}).encode(
         x=alt.X("x0:Q", title="Share of records that tell how the attack ended",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -84,7 +93,9 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
     chart = (bars + shares).properties(width=FULL_WIDTH - 300, height=alt.Step(30),
                                      title=alt.Title(title, subtitle=subtitle))
     text = caption(data, lead, coverage_by_source(frame), known, notes)
-    return Chart(name, finish(chart, frame), text, frame)
+    alt_text = (f"{title}, the largest category per source: "
+                f"{peak_shares(frame, 'category_label', what='records that tell')}.")
+    return Chart(name, finish(chart, frame), text, frame, alt=alt_text)
 
 
 def _fate_coverage(data: DashboardData) -> str:
@@ -145,6 +156,7 @@ def attacker_fate(data: DashboardData) -> Chart:
 def police_arrival_by_year(data: DashboardData) -> Chart:
     """Share over before police arrived per year, with its 95% interval as a band."""
     import altair as alt
+    import polars as pl
 
     frame = data.with_labels(data.query("police_arrival_by_year"))
     sources = frame["source"].unique(maintain_order=True).to_list()
@@ -179,7 +191,15 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
         "From <code>metric_police_arrival</code> (by year), for the sources that can tell "
         "whether an attack was over before police arrived. Descriptive, not causal.",
         coverage_by_source(frame, how="sum"), "saying whether police arrived before the end")
-    return Chart("police_arrival_by_year", finish(chart, frame), text, frame)
+    overall = frame.group_by("source_label", maintain_order=True).agg(
+        pl.col("ended_before_police").sum(), pl.col("n_known").sum(), pl.col("year").min()
+        .alias("first"), pl.col("year").max().alias("last"))
+    alt_text = "Share of attacks over before police arrived, all years together: " + "; ".join(
+        f"{r['source_label']} {fmt_share(r['ended_before_police'] / r['n_known'])} "
+        f"({fmt_int(r['ended_before_police'])} of {fmt_int(r['n_known'])} records, "
+        f"{r['first']}{EN_DASH}{r['last']})"
+        for r in overall.iter_rows(named=True) if r["n_known"]) + "."
+    return Chart("police_arrival_by_year", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def police_arrival_by_location(data: DashboardData) -> Chart:
@@ -220,7 +240,11 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
         "From <code>metric_police_arrival</code> (by location type). Places differ in who "
         "is there and how far police are, so differences are descriptive.",
         coverage_by_source(frame, how="sum"), "saying whether police arrived before the end")
-    return Chart("police_arrival_by_location", finish(chart, frame), text, frame)
+    alt_text = ("Share of attacks over before police arrived, the location type with the "
+                "largest share per source: "
+                + peak_shares(frame, "location", count="ended_before_police") + ".")
+    return Chart("police_arrival_by_location", finish(chart, frame), text, frame,
+                 alt=alt_text)
 
 
 def page(data: DashboardData) -> Page:

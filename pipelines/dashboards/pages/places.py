@@ -10,7 +10,7 @@ import html
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
-from pipelines.dashboards.charts import finish, values
+from pipelines.dashboards.charts import finish, peak_shares, stacked, values
 from pipelines.dashboards.site import PALETTE, Chart, Page
 from pipelines.dashboards.state_grid import STATE_GRID, STATE_NAMES
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # definition is the one this warehouse is named after.
 DEFAULT_MAP_SOURCE = "fbi"
 TILE = 34  # pixels per tile
+NARROW_TILE = 24  # on a phone: twelve columns in 288 pixels
 # Sequential ramps from a pale tint to an Okabe-Ito hue (blue for records,
 # vermillion for victims), so zero stays visible against the page.
 BLUES = ("#eef2f6", PALETTE[0])
@@ -90,8 +91,10 @@ def _tile_map(base, field: str, title: str, legend: str, colours: tuple[str, str
 
 
 def state_map(data: DashboardData) -> Chart:
-    """Two tile maps (records, victims killed + injured) sharing one source drop-down."""
+    """Two tile maps (records, victims killed + injured) sharing one source drop-down;
+    on a phone one above the other, with smaller tiles."""
     import altair as alt
+    import polars as pl
 
     frame = data.query("state_map")
     tiles, off_grid = state_tiles(frame)
@@ -126,7 +129,15 @@ def state_map(data: DashboardData) -> Chart:
         data, "Records per state for the chosen source, from <code>source_records</code> "
         "(<code>sql/dashboards/state_map.sql</code>). The PNG and SVG show the opening source.",
         coverage, "with a state on the map", notes)
-    return Chart("state_map", finish(chart, tiles), text, tiles)
+    shown = tiles.filter(pl.col("source_label") == default).sort("incidents", descending=True)
+    top = "; ".join(f"{r['state_name']} {fmt_int(r['incidents'])}"
+                    for r in shown.head(3).iter_rows(named=True))
+    alt_text = (f"Records per state, {default} (the source the map opens on): "
+                f"{fmt_int(shown['incidents'].sum())} records on the map, most in {top}. "
+                "Choose another source with the drop-down under the map.")
+    spec = finish(chart, tiles)
+    return Chart("state_map", spec, text, tiles, alt=alt_text, narrow_below=TILE * 24 + 80,
+                 narrow=stacked(spec, width=NARROW_TILE * 12, height=NARROW_TILE * 8))
 
 
 def _state_coverage(frame: pl.DataFrame) -> dict[str, tuple[int, int]]:
@@ -196,7 +207,12 @@ def location_types(data: DashboardData) -> Chart:
         "how many, not only in how attacks unfold: killed per incident is descriptive.",
         coverage_by_source(frame, "incidents", "killed_n_known", how="sum"),
         "with killed known (shares count every record)")
-    return Chart("location_types", finish(chart, frame), text, frame)
+    alt_text = ("Kinds of places attacked, the commonest location type per source: "
+                + peak_shares(frame, "location", share="share_of_source", count="incidents",
+                              n="source_records") + ".")
+    spec = finish(chart, frame)
+    return Chart("location_types", spec, text, frame, alt=alt_text, narrow_below=1000,
+                 narrow=stacked(spec, width={"step": 19}))
 
 
 def page(data: DashboardData) -> Page:

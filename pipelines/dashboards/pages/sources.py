@@ -11,7 +11,13 @@ import html
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards import changes
-from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
+from pipelines.dashboards.captions import (
+    EN_DASH,
+    caption,
+    coverage_by_source,
+    fmt_int,
+    fmt_share,
+)
 from pipelines.dashboards.charts import FULL_WIDTH, finish, values
 from pipelines.dashboards.site import PALETTE, Chart, Page
 
@@ -34,6 +40,7 @@ TOP_COMBINATIONS = 25
 def records_by_year(data: DashboardData) -> Chart:
     """Heatmap of records per source per year: the years each source covers."""
     import altair as alt
+    import polars as pl
 
     frame = data.with_labels(data.query("records_by_year"))
     rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
@@ -66,7 +73,13 @@ def records_by_year(data: DashboardData) -> Chart:
     text = caption(
         data, "From <code>metric_incidents_by_year</code>: one square per source and year "
         "with at least one record.", coverage, "with a date (undated records are not drawn)")
-    return Chart("records_by_year", finish(chart, frame), text, frame)
+    per = frame.group_by("source_label", maintain_order=True).agg(
+        pl.col("records").sum(), pl.col("year").min().alias("first"),
+        pl.col("year").max().alias("last"))
+    alt_text = "Records per source per year: " + "; ".join(
+        f"{r['source_label']} {fmt_int(r['records'])} dated records, {r['first']}"
+        f"{EN_DASH}{r['last']}" for r in per.iter_rows(named=True)) + "."
+    return Chart("records_by_year", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def source_table(data: DashboardData) -> str:
@@ -149,7 +162,11 @@ def _shared_chart(data: DashboardData) -> Chart:
              f"{frame.height} combinations; the CSV has them all."]
     text = caption(data, "From <code>incident_links</code>.", coverage,
                    "linked to an incident", notes)
-    return Chart("shared_incidents", finish(chart, drawn), text, frame)
+    largest = frame.sort("incidents", descending=True).row(0, named=True)
+    alt_text = (f"Incidents shared across sources: {fmt_int(shared)} of {fmt_int(total)} "
+                f"linked incidents are in two or more sources; the largest combination is "
+                f"{largest['sources_label']}, {fmt_int(largest['incidents'])} incidents.")
+    return Chart("shared_incidents", finish(chart, drawn), text, frame, alt=alt_text)
 
 
 def agreement(data: DashboardData) -> tuple[list[str | Chart], dict]:
@@ -236,7 +253,15 @@ def _agreement_chart(data: DashboardData) -> Chart:
         "The table below has every pair, field and the typical difference."]
     text = caption(data, "From <code>source_agreement</code>.", coverage,
                    "linked to a record of another source", notes)
-    return Chart("source_agreement", finish(chart, frame), text, frame)
+    ranked = frame.sort("share")
+    low, high = ranked.row(0, named=True), ranked.row(-1, named=True)
+    alt_text = (
+        f"How often two sources agree on the same attack, over {frame.height} pairs of "
+        f"sources and fields: from {fmt_share(low['share'])} ({low['pair']}, "
+        f"{low['field_label']}: {fmt_int(low['agreeing'])} of {fmt_int(low['compared'])}) to "
+        f"{fmt_share(high['share'])} ({high['pair']}, {high['field_label']}: "
+        f"{fmt_int(high['agreeing'])} of {fmt_int(high['compared'])}).")
+    return Chart("source_agreement", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def _agreement_table(data: DashboardData, table) -> str:
