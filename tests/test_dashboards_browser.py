@@ -11,6 +11,7 @@ missing the tests FAIL, never skip: CI installs it.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -63,18 +64,19 @@ def browser() -> Iterator[Any]:
 class Visit:
     """One page opened from disk, with every request and console problem recorded."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, viewport: dict[str, int] | None = None,
+                 query: str = "") -> None:
         if isinstance(browser, str):
             pytest.fail(browser)
         self.requests: list[str] = []
         self.problems: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1200, "height": 900})
+        self.page = browser.new_page(viewport=viewport or {"width": 1200, "height": 900})
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         # Anything not on disk is refused, so a stray request fails fast instead of hanging.
         self.page.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
-        self.page.goto(path.as_uri(), wait_until="load")
+        self.page.goto(path.as_uri() + query, wait_until="load")
         self.page.wait_for_function(ALL_DRAWN, timeout=DRAW_TIMEOUT_MS)
 
     def _console(self, message: Any) -> None:
@@ -413,3 +415,234 @@ def test_incident_page_shows_narratives_as_text(browser, narrated_site: Path) ->
         visit.assert_clean()
     finally:
         page.close()
+
+
+# --- accessibility (WCAG 2.1 AA) and phones -------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every page in the navigation, and the incident page showing a real incident.
+AUDITED = [*PAGES, "incident.html"]
+CHART_PAGES = [name for name in PAGES if name != "incidents.html"]
+
+
+@pytest.fixture(scope="module")
+def newtown_query(warehouse) -> str:
+    """``?id=`` of a real incident with records from seven sources (Newtown, 2012)."""
+    (incident_id,) = warehouse.execute(
+        "SELECT incident_id FROM incidents WHERE incident_date = DATE '2012-12-14' "
+        "AND state = 'CT'").fetchone()
+    return f"?id={incident_id}"
+
+
+def _visit(browser: Any, published: ProjectPaths, name: str, query: str,
+           viewport: dict[str, int]) -> Visit:
+    """Open a page at a viewport; the incident page with a real incident, fully drawn."""
+    visit = Visit(browser, published.dashboards / name, viewport=viewport,
+                  query=query if name == "incident.html" else "")
+    if name == "incident.html":
+        visit.page.wait_for_selector("#record-table tbody tr")
+    return visit
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("name", AUDITED)
+def test_page_passes_axe_wcag21_aa(browser, published: ProjectPaths, newtown_query: str,
+                                   name: str, viewport: dict[str, int]) -> None:
+    """axe-core (bundled with axe-playwright-python, so offline) finds no WCAG 2.0/2.1
+    A or AA violation, with folded details opened so their tables are audited too."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("axe-playwright-python is not installed: pip install the dev extra")
+    visit = _visit(browser, published, name, newtown_query, viewport)
+    try:
+        visit.page.eval_on_selector_all("main details", "ds => ds.forEach(d => d.open = true)")
+        results = Axe().run(visit.page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+        assert results.violations_count == 0, results.generate_report()
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+
+
+FIT = """() => {
+  const box = e => e.getBoundingClientRect();
+  return {
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+    charts: [...document.querySelectorAll('.chart')].map(el => {
+      const svg = el.querySelector('svg.marks');
+      const inner = el.querySelector('.chart-wrapper') || el;
+      const right = box(svg).right;
+      const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+      return {id: el.id, container: el.clientWidth, inner: inner.clientWidth,
+              svg: box(svg).width, layout: el.dataset.layout || 'wide',
+              clipped: texts.filter(t => box(t).right > right + 1
+                                         || box(t).left < box(svg).left - 1)
+                            .map(t => t.textContent)};
+    }),
+  };
+}"""
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("name", AUDITED)
+def test_page_fits_the_screen(browser, published: ProjectPaths, newtown_query: str,
+                              name: str, viewport: dict[str, int], tmp_path: Path) -> None:
+    """The page never scrolls sideways; every chart is drawn within its container, with
+    no label or legend text cut off at its edges; one-view charts fill their container
+    (Vega-Lite container sizing) at a desktop's width as at a phone's."""
+    visit = _visit(browser, published, name, newtown_query, viewport)
+    try:
+        specs = json.loads(visit.page.text_content("#chart-specs") or "{}") \
+            if visit.page.locator("#chart-specs").count() else {}
+        fit = visit.page.evaluate(FIT)
+        phone = viewport == PHONE
+        visit.screenshot(f"{'phone' if phone else 'desktop'}-{name}", tmp_path)
+        assert fit["scrollWidth"] <= fit["innerWidth"], fit
+        for chart in fit["charts"]:
+            assert chart["svg"] <= chart["container"], chart
+            assert chart["clipped"] == [], chart
+            if specs[chart["id"]].get("width") == "container":
+                assert chart["svg"] >= chart["inner"] - 2, chart  # fills its container
+            if phone and "narrow" in specs[chart["id"]].get("usermeta", {}):
+                assert chart["layout"] == "narrow", chart
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+
+
+def test_outcome_bars_show_the_whole_scale_on_a_phone(browser, published: ProjectPaths
+                                                      ) -> None:
+    """The bug this fixes: at 390 px the ALERRT outcome bar showed only 0-20%. Now the
+    x axis runs to 100% inside the container and each bar ends at its right edge."""
+    visit = Visit(browser, published.dashboards / "endings.html", viewport=PHONE)
+    try:
+        ends = visit.page.evaluate("""() => {
+          const el = document.getElementById('end-method');
+          const labels = [...el.querySelectorAll('.role-axis-label text')]
+            .map(t => t.textContent);
+          const right = el.getBoundingClientRect().right;
+          const bars = [...el.querySelectorAll('.mark-rect path')]
+            .map(p => p.getBoundingClientRect().right);
+          return {labels, right, bars};
+        }""")
+        assert "0%" in ends["labels"] and "80%" in ends["labels"], ends["labels"]
+        assert max(ends["bars"]) <= ends["right"]
+        # 100% stacks: every source's bar ends at the same place, the end of the axis.
+        assert max(ends["bars"]) - sorted(ends["bars"])[-8] < 1
+    finally:
+        visit.page.close()
+
+
+def test_incident_table_scrolls_inside_itself_on_a_phone(browser, published: ProjectPaths
+                                                        ) -> None:
+    visit = Visit(browser, published.dashboards / "incidents.html", viewport=PHONE)
+    page = visit.page
+    try:
+        wrap = page.evaluate("""() => {
+          const w = document.getElementById('incident-table-wrap');
+          const t = document.getElementById('incident-table');
+          return {overflow: getComputedStyle(w).overflowX, wrap: w.clientWidth,
+                  table: t.scrollWidth, tabindex: w.tabIndex, label: w.getAttribute('aria-label')};
+        }""")
+        assert wrap["overflow"] == "auto" and wrap["table"] > wrap["wrap"], wrap
+        assert wrap["tabindex"] == 0 and wrap["label"], wrap  # keyboard users can scroll it
+        page.focus("#incident-table-wrap")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "document.getElementById('incident-table-wrap').scrollLeft > 0")
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_every_chart_has_a_text_alternative(browser, published: ProjectPaths,
+                                            name: str) -> None:
+    """Each drawn chart is one image named by its spec's description: a sentence with
+    the chart's figures (a share or a count), which the page computed from its rows."""
+    visit = Visit(browser, published.dashboards / name)
+    try:
+        specs = json.loads(visit.page.text_content("#chart-specs"))
+        drawn = visit.page.eval_on_selector_all(
+            ".chart", "els => els.map(el => {const s = el.querySelector('svg.marks');"
+            " return [el.id, s.getAttribute('role'), s.getAttribute('aria-label')]})")
+        assert drawn
+        for element_id, role, label in drawn:
+            assert role == "img", element_id
+            assert label and label == specs[element_id]["description"], element_id
+            assert re.search(r"\d", label), (element_id, label)
+    finally:
+        visit.page.close()
+
+
+def _chart_alt(published: ProjectPaths, page: str, element_id: str) -> str:
+    """A chart's text alternative as published in its page."""
+    text = (published.dashboards / page).read_text(encoding="utf-8")
+    specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'
+                                 r"</script>", text, re.S).group(1))
+    return specs[element_id]["description"]
+
+
+def test_text_alternatives_state_the_figures_from_the_warehouse(
+        published: ProjectPaths, warehouse) -> None:
+    """The main figures in the alternatives are the warehouse's, not hand-written."""
+    category, count, n_known, share = warehouse.execute("""
+        SELECT category, count, n_known, share FROM metric_resolution
+        WHERE grouping = 'overall' AND field = 'end_method' AND source = 'alerrt'
+          AND category <> 'unknown' ORDER BY share DESC LIMIT 1""").fetchone()
+    alt_end = _chart_alt(published, "endings.html", "end-method")
+    assert (f"ALERRT: {category.replace('_', ' ')}, {share * 100:.0f}% ({count:,} of "
+            f"{n_known:,} records that tell)") in alt_end, alt_end
+    records, first, last = warehouse.execute("""
+        SELECT count(*), min(year(incident_date)), max(year(incident_date))
+        FROM source_records WHERE source = 'alerrt' AND incident_date IS NOT NULL""").fetchone()
+    alt_years = _chart_alt(published, "index.html", "incidents-by-year")
+    assert f"ALERRT {records:,} records {first}\u2013{last}" in alt_years, alt_years
+
+
+def test_static_figures_keep_a_fixed_width(published: ProjectPaths) -> None:
+    """PNG and SVG downloads have no container: they are drawn at the designed width."""
+    for name in ("end_method", "start_hour", "records_by_year", "incidents_by_year"):
+        svg = (published.dashboards / "figures" / f"{name}.svg").read_text(encoding="utf-8")
+        width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+        assert width >= 600, (name, width)
+        assert (published.dashboards / "figures" / f"{name}.png").stat().st_size > 10_000
+
+
+def _series_encodings(spec: Any, found: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Every (channel, definition) of colour, shape and text in a spec, however nested."""
+    if isinstance(spec, dict):
+        encoding = spec.get("encoding")
+        if isinstance(encoding, dict):
+            found += [(c, d) for c, d in encoding.items() if c in ("color", "shape", "text")]
+        mark = spec.get("mark")
+        if mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text"):
+            found.append(("text-mark", {}))
+        for key, value in spec.items():
+            if key not in ("datasets", "encoding", "usermeta"):
+                _series_encodings(value, found)
+    elif isinstance(spec, list):
+        for item in spec:
+            _series_encodings(item, found)
+    return found
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_colour_is_not_the_only_carrier_of_meaning(published: ProjectPaths, name: str) -> None:
+    """A series told apart by colour (sources, pairs) also differs in point shape, and
+    a chart of categories by colour writes its values on the marks; quantities drawn
+    as colour (maps, heatmaps) are written on the tiles or given in the tooltip."""
+    text = (published.dashboards / name).read_text(encoding="utf-8")
+    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', text, re.S).group(1))
+    for element_id, spec in specs.items():
+        found = _series_encodings(spec, [])
+        colours = {d["field"] for c, d in found if c == "color" and d.get("field")
+                   and d.get("type") == "nominal" and d.get("scale", {}) is not None}
+        shapes = {d.get("field") for c, d in found if c == "shape"}
+        labelled = any(c in ("text", "text-mark") for c, _ in found)
+        for field in colours:
+            assert field in shapes or labelled, (element_id, field)

@@ -87,6 +87,29 @@ def source_colours(data: DashboardData, sources: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=[s.label for s in chosen], range=[s.colour for s in chosen])
 
 
+# Point shapes that tell series apart without colour, in the order of a colour domain.
+SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down",
+          "triangle-right", "triangle-left", "wedge", "stroke")
+
+
+def shapes_like(colour: alt.Color) -> alt.Shape:
+    """A shape channel matching a colour channel (same field, title, legend and domain):
+    Vega-Lite draws one legend with both, and the points of each series differ in shape
+    as well as colour, so colour is not the only thing telling them apart."""
+    import altair as alt
+
+    scale = colour["scale"]
+    domain = scale["domain"] if isinstance(scale, alt.Scale) else alt.Undefined
+    if domain is alt.Undefined:
+        domain = colour["sort"]
+    shape_scale = alt.Undefined
+    if isinstance(domain, list):
+        shape_scale = alt.Scale(domain=domain,
+                                range=[SHAPES[i % len(SHAPES)] for i in range(len(domain))])
+    return alt.Shape(colour["shorthand"], title=colour["title"], legend=colour["legend"],
+                     sort=colour["sort"], scale=shape_scale)
+
+
 def category_colours(colours: dict[str, str], present: Sequence[str]) -> alt.Scale:
     """Colour scale for a fixed vocabulary, in its own order, limited to what is drawn."""
     import altair as alt
@@ -187,6 +210,29 @@ def _fit_container(spec: dict[str, Any]) -> None:
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec.setdefault("usermeta", {})[EXPORT_WIDTH] = width
+    _step_height_in_pixels(spec)
+
+
+def _step_height_in_pixels(spec: dict[str, Any]) -> None:
+    """A height of ``step`` pixels per row made the pixels themselves: Vega-Lite fits
+    the width only when the height is not discrete (else it warns and drops ``fit-y``).
+    Rows are the distinct values of the y (and y offset) fields in the chart's data."""
+    height = spec.get("height")
+    if not (isinstance(height, dict) and "step" in height):
+        return
+    layers = [spec, *spec.get("layer", [])]
+    encoding = next((part["encoding"] for part in layers
+                     if isinstance(part.get("encoding"), dict) and "y" in part["encoding"]), {})
+    rows = spec.get("datasets", {}).get(DATASET, [])
+    count = 1
+    for channel in ("y", "yOffset"):
+        field = encoding.get(channel, {}).get("field")
+        if field is None:
+            continue
+        if not rows or field not in rows[0]:
+            return  # a derived field: leave the step
+        count *= len({row[field] for row in rows})
+    spec["height"] = height["step"] * count
 
 
 def stacked(spec: dict[str, Any], **sizes: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pipelines.dashboards.charts import (
     category_colours,
     finish,
     peak_shares,
+    shapes_like,
     share_tooltips,
     source_colours,
     values,
@@ -174,7 +175,7 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
     )
     line = base.mark_line(point=True, strokeWidth=1.6).encode(
         y="share:Q",
-        color=colour,
+        color=colour, shape=shapes_like(colour),
         tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
                  *share_tooltips()[:4],
                  alt.Tooltip("ended_before_police:Q", title="Over before police", format=","),
@@ -212,11 +213,12 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
     sources = frame["source"].unique(maintain_order=True).to_list()
     places = (frame.group_by("location").agg(pl.col("n_known").sum())
               .sort("n_known", descending=True)["location"].to_list())
+    colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
+                       legend=alt.Legend(orient="top"))
     base = alt.Chart(values()).encode(
         y=alt.Y("location:N", title=None, sort=places),
         yOffset=alt.YOffset("source_label:N"),
-        color=alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
-                        legend=alt.Legend(orient="top")),
+        color=colour,
     )
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Over before police arrived (95% interval)",
@@ -224,7 +226,7 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
         x2="ci_high:Q",
     )
     point = base.mark_point(filled=True, size=55, opacity=1).encode(
-        x="share:Q",
+        x="share:Q", shape=shapes_like(colour),
         tooltip=[alt.Tooltip("location:N", title="Location type"),
                  *share_tooltips()[:4],
                  alt.Tooltip("ended_before_police:Q", title="Over before police", format=","),

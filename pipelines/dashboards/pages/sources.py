@@ -18,7 +18,7 @@ from pipelines.dashboards.captions import (
     fmt_int,
     fmt_share,
 )
-from pipelines.dashboards.charts import FULL_WIDTH, finish, values
+from pipelines.dashboards.charts import FULL_WIDTH, finish, shapes_like, values
 from pipelines.dashboards.site import PALETTE, Chart, Page
 
 if TYPE_CHECKING:
@@ -210,12 +210,13 @@ def _agreement_chart(data: DashboardData) -> Chart:
     fields = sorted(frame["field"].unique().to_list(),
                     key=lambda f: order.index(f) if f in order else len(order))
     pairs = frame["pair"].unique(maintain_order=True).to_list()
+    colour = alt.Color("pair:N", title="Pair of sources", sort=pairs,
+                       scale=alt.Scale(domain=pairs, range=list(PALETTE[:len(pairs)])),
+                       legend=alt.Legend(orient="top", columns=3))
     base = alt.Chart(values()).encode(
         y=alt.Y("field_label:N", title=None, sort=[f.replace("_", " ") for f in fields]),
         yOffset=alt.YOffset("pair:N", sort=pairs),
-        color=alt.Color("pair:N", title="Pair of sources", sort=pairs,
-                        scale=alt.Scale(domain=pairs, range=list(PALETTE[:len(pairs)])),
-                        legend=alt.Legend(orient="top", columns=3)),
+        color=colour,
     )
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Linked record pairs that agree (95% interval)",
@@ -223,7 +224,7 @@ def _agreement_chart(data: DashboardData) -> Chart:
         x2="ci_high:Q",
     )
     point = base.mark_point(filled=True, size=50, opacity=1).encode(
-        x="share:Q",
+        x="share:Q", shape=shapes_like(colour),
         tooltip=[alt.Tooltip("pair:N", title="Sources"),
                  alt.Tooltip("field_label:N", title="Field"),
                  alt.Tooltip("share:Q", title="Agree", format=".1%"),

@@ -15,6 +15,7 @@ from pipelines.dashboards.charts import (
     FULL_WIDTH,
     finish,
     peak_shares,
+    shapes_like,
     share_tooltips,
     source_colours,
     values,
@@ -91,13 +92,14 @@ def start_hour(data: DashboardData) -> Chart:
 
     frame = data.with_labels(data.query("start_hour"))
     sources = frame["source"].unique(maintain_order=True).to_list()
+    colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
+                       legend=alt.Legend(orient="top"))
     chart = alt.Chart(values()).mark_line(point=True, strokeWidth=1.5).encode(
         x=alt.X("hour:Q", title="Hour the attack started (local time)",
                 scale=alt.Scale(domain=[0, 23]),
                 axis=alt.Axis(values=list(range(0, 24, 2)), labelExpr="datum.value + ':00'")),
         y=alt.Y("share:Q", title="Share of records with a time", axis=alt.Axis(format="%")),
-        color=alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
-                        legend=alt.Legend(orient="top")),
+        color=colour, shape=shapes_like(colour),
         tooltip=[alt.Tooltip("hour:Q", title="Hour"), *share_tooltips()],
     ).properties(width=FULL_WIDTH, height=280,
                  title=alt.Title("Hour the attack started",
@@ -121,12 +123,13 @@ def weekday(data: DashboardData) -> Chart:
     frame = data.with_labels(data.query("weekday"))
     sources = frame["source"].unique(maintain_order=True).to_list()
     days = frame.sort("weekday_no")["weekday"].unique(maintain_order=True).to_list()
+    colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
+                       legend=alt.Legend(orient="top", columns=5))
     chart = alt.Chart(values()).mark_line(point=True, strokeWidth=1.5).encode(
         x=alt.X("weekday:N", title="Weekday", sort=days,
                 axis=alt.Axis(labelAngle=0, labelExpr="slice(datum.label, 0, 3)")),
         y=alt.Y("share:Q", title="Share of dated records", axis=alt.Axis(format="%")),
-        color=alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
-                        legend=alt.Legend(orient="top", columns=5)),
+        color=colour, shape=shapes_like(colour),
         tooltip=[alt.Tooltip("weekday:N", title="Weekday"), *share_tooltips()],
     ).properties(width=FULL_WIDTH, height=280,
                  title=alt.Title("Weekday of the attack",
