@@ -644,5 +644,24 @@ def test_colour_is_not_the_only_carrier_of_meaning(published: ProjectPaths, name
                    and d.get("type") == "nominal" and d.get("scale", {}) is not None}
         shapes = {d.get("field") for c, d in found if c == "shape"}
         labelled = any(c in ("text", "text-mark") for c, _ in found)
+        headed = _positional_fields(spec, set())  # named by an axis or a panel header
         for field in colours:
-            assert field in shapes or labelled, (element_id, field)
+            assert field in shapes or field in headed or labelled, (element_id, field)
+
+
+def _positional_fields(spec: Any, found: set[str]) -> set[str]:
+    """Fields on a labelled position (x, y, facet rows and columns) anywhere in a spec."""
+    if isinstance(spec, dict):
+        for key in ("encoding", "facet"):
+            channels = spec.get(key)
+            if isinstance(channels, dict):
+                found |= {d["field"] for c, d in channels.items()
+                          if c in ("x", "y", "row", "column") and isinstance(d, dict)
+                          and "field" in d}
+        for key, value in spec.items():
+            if key not in ("datasets", "usermeta"):
+                _positional_fields(value, found)
+    elif isinstance(spec, list):
+        for item in spec:
+            _positional_fields(item, found)
+    return found

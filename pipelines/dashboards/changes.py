@@ -66,7 +66,8 @@ def _changes_table(data: DashboardData, changes: pl.DataFrame) -> str:
     if changes.height > SHOWN_CHANGES:
         more = (f"<p>The first {SHOWN_CHANGES} of {fmt_int(changes.height)} rows; "
                 '<a href="data/revision_changes.csv">the CSV</a> has them all.</p>')
-    return (f'<div class="table-wrap"><table id="revision-changes"><thead>{head}</thead>'
+    return ('<div class="table-wrap" tabindex="0" role="region" aria-label="Changes">'
+            f'<table id="revision-changes"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
 
 

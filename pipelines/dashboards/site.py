@@ -228,6 +228,9 @@ function fitted(spec, width) {
         copy[key] = {...value, columns: Math.min(value.columns || columns, columns),
                      labelLimit: Math.floor(width / columns / 2)};
       } else if (key === 'labelLimit' && value > width * 0.45) copy[key] = width * 0.45;
+      else if (key === 'title' && typeof value === 'string') {
+        copy[key] = wrap(value, Math.floor(width / 7.5));  // axis, legend, panel titles
+      }
       else copy[key] = walk(value);
     }
     return copy;

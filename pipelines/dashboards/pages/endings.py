@@ -83,7 +83,9 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
         x=alt.X("x0:Q", title="Share of records that tell how the attack ended",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         x2="x1:Q",
-        color=alt.Color("category_label:N", title=legend, scale=scale,
+        # The legend lists the categories in the order the bars stack them, and says so:
+        # the order, not only the colour, tells which segment is which.
+        color=alt.Color("category_label:N", title=f"{legend} (left to right)", scale=scale,
                         legend=alt.Legend(orient="bottom", columns=4)),
         tooltip=share_tooltips(legend, "category_label"),
     )

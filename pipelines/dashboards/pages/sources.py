@@ -108,7 +108,8 @@ def source_table(data: DashboardData) -> str:
             + "".join(f'<td class="num">{c}</td>' for c in nums)
             + f'<td class="rights">{rights}</td></tr>'
         )
-    return (f'<div class="table-wrap"><table id="source-table"><thead><tr>{head}</tr></thead>'
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="Sources">'
+            f'<table id="source-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
@@ -289,7 +290,8 @@ def _agreement_table(data: DashboardData, table) -> str:
         "<p>Typical difference: for killed and injured the median gap, for dates the "
         "median days apart, for categories the commonest disagreeing pair of values "
         "(first source's value vs second's), among the pairs that disagree.</p>"
-        f'<div class="table-wrap"><table id="agreement-table"><caption>Agreement between '
+        '<div class="table-wrap" tabindex="0" role="region" aria-label="Agreement table">'
+        f'<table id="agreement-table"><caption>Agreement between '
         f"linked records of two sources, from <code>source_agreement</code></caption>"
         f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
         '<p class="downloads">Data: <a href="data/source_agreement_table.csv">CSV</a></p>'
