@@ -229,7 +229,7 @@ function fitted(spec, width) {
                      labelLimit: Math.floor(width / columns / 2)};
       } else if (key === 'labelLimit' && value > width * 0.45) copy[key] = width * 0.45;
       else if (key === 'title' && typeof value === 'string') {
-        copy[key] = wrap(value, Math.floor(width / 7.5));  // axis, legend, panel titles
+        copy[key] = wrap(value, Math.floor(width / 10));  // axis, legend, panel titles
       }
       else copy[key] = walk(value);
     }
