@@ -89,10 +89,18 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
                         legend=alt.Legend(orient="bottom", columns=4)),
         tooltip=share_tooltips(legend, "category_label"),
     )
+    # Each segment wide enough for it carries its category's name beside its share (the
+    # plot's width, the signal "width", decides: a phone fits fewer), so the bars are
+    # read from their labels, not only their colours.
     shares = base.mark_text(fontSize=10, fontWeight="bold").encode(
-        x="mid:Q", text=alt.Text("share:Q", format=".0%"), color=alt.Color("ink:N", scale=None),
+        x="mid:Q", text="segment_label:N", color=alt.Color("ink:N", scale=None),
         tooltip=share_tooltips(legend, "category_label"),
-    ).transform_filter("datum.share >= 0.06")
+    ).transform_calculate(
+        pct="format(datum.share, '.0%')",
+    ).transform_calculate(
+        segment_label="datum.share * width >= 8 + 6 * length(datum.category_label + datum.pct)"
+                      " ? datum.category_label + ' ' + datum.pct : datum.pct",
+    ).transform_filter("datum.share * width >= 6.5 * length(datum.pct) + 4")
     chart = (bars + shares).properties(width=FULL_WIDTH - 300, height=alt.Step(30),
                                      title=alt.Title(title, subtitle=subtitle))
     text = caption(data, lead, coverage_by_source(frame), known, notes)
