@@ -665,3 +665,42 @@ def _positional_fields(spec: Any, found: set[str]) -> set[str]:
         for item in spec:
             _positional_fields(item, found)
     return found
+
+
+def _tab_to(page: Any, script: str, limit: int = 40) -> list[str]:
+    """Press Tab until ``script`` (about document.activeElement) is true; what was focused."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("(document.activeElement.innerText || "
+                                  "document.activeElement.id || '').trim()"))
+        if page.evaluate(script):
+            return seen
+    pytest.fail(f"never reached by Tab: {script}; focused {seen}")
+
+
+def test_navigation_and_sorting_work_from_the_keyboard(browser, published: ProjectPaths
+                                                       ) -> None:
+    """From the top of a page Tab reaches the site name, then every navigation link in
+    order, each with a visible focus outline; on the incidents page it goes on to the
+    table's sort buttons, which Enter operates (the rows open with Enter: see above)."""
+    visit = Visit(browser, published.dashboards / "incidents.html", viewport=PHONE)
+    page = visit.page
+    try:
+        seen = [*_tab_to(page, "document.activeElement.classList.contains('name')")]
+        for _ in NAV:
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate("document.activeElement.closest('nav') && "
+                                      "document.activeElement.textContent"))
+            assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle"
+                                 ) != "none", seen[-1]
+        assert seen[-len(NAV):] == [label for _, label in NAV], seen
+        _tab_to(page, "document.activeElement.id === 'incident-table-wrap'")
+        _tab_to(page, "document.activeElement.dataset.col === '3'")  # Killed
+        page.keyboard.press("Enter")
+        assert page.get_attribute("#incident-table th:nth-child(4)", "aria-sort") == "descending"
+        page.keyboard.press("Enter")
+        assert page.get_attribute("#incident-table th:nth-child(4)", "aria-sort") == "ascending"
+        visit.assert_clean()
+    finally:
+        page.close()

@@ -140,12 +140,13 @@ def _shared_chart(data: DashboardData) -> Chart:
             return_dtype=pl.String).alias("sources_label"))
     drawn = frame.head(TOP_COMBINATIONS)
     order = drawn["sources_label"].to_list()
+    tooltip = [alt.Tooltip("sources_label:N", title="Listed by"),
+               alt.Tooltip("source_count:Q", title="Sources"),
+               alt.Tooltip("incidents:Q", title="Incidents", format=",")]
     base = alt.Chart(values()).encode(
         y=alt.Y("sources_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=420)),
         x=alt.X("incidents:Q", title="Incidents"),
-        tooltip=[alt.Tooltip("sources_label:N", title="Listed by"),
-                 alt.Tooltip("source_count:Q", title="Sources"),
-                 alt.Tooltip("incidents:Q", title="Incidents", format=",")],
+        tooltip=tooltip,
     )
     bars = base.mark_bar(color=PALETTE[0])
     counts = base.mark_text(align="left", dx=3, fontSize=10).encode(
@@ -167,7 +168,26 @@ def _shared_chart(data: DashboardData) -> Chart:
     alt_text = (f"Incidents shared across sources: {fmt_int(shared)} of {fmt_int(total)} "
                 f"linked incidents are in two or more sources; the largest combination is "
                 f"{largest['sources_label']}, {fmt_int(largest['incidents'])} incidents.")
-    return Chart("shared_incidents", finish(chart, drawn), text, frame, alt=alt_text)
+    return Chart("shared_incidents", finish(chart, drawn), text, frame, alt=alt_text,
+                 narrow=_shared_narrow(chart, order, tooltip, drawn), narrow_below=640)
+
+
+def _shared_narrow(chart, order: list[str], tooltip: list, drawn) -> dict:
+    """The shared-incidents bars for a phone: each combination's names written in full
+    above its bar (as axis labels they would be cut to a few words)."""
+    import altair as alt
+
+    y = alt.Y("sources_label:N", title=None, sort=order, axis=None)
+    bars = alt.Chart(values()).mark_bar(color=PALETTE[0], height={"band": 0.42},
+                                        yOffset=6).encode(
+        y=y, x=alt.X("incidents:Q", title="Incidents"), tooltip=tooltip)
+    counts = bars.mark_text(align="left", dx=3, yOffset=6, fontSize=10).encode(
+        text=alt.Text("incidents:Q", format=","))
+    names = alt.Chart(values()).mark_text(align="left", baseline="middle", yOffset=-7,
+                                          fontSize=9.5, limit=alt.ExprRef("width")).encode(
+        y=y, x=alt.datum(0), text="sources_label:N")
+    return finish((bars + counts + names).properties(
+        width=FULL_WIDTH - 420, height=alt.Step(32), title=chart.title), drawn)
 
 
 def agreement(data: DashboardData) -> tuple[list[str | Chart], dict]:
