@@ -137,6 +137,12 @@ def test_every_published_spec_is_valid_vega_lite(published: ProjectPaths) -> Non
     specs = {f"{name}#{key}": spec for name in PAGES
              for key, spec in chart_specs(published.dashboards / name).items()}
     assert len(specs) >= 10, sorted(specs)
+    # Narrow layouts (drawn on phones with the chart's rows) are Vega-Lite too.
+    narrow = {f"{where} (narrow)": {**spec["usermeta"]["narrow"]["spec"],
+                                    "datasets": spec["datasets"]}
+              for where, spec in specs.items() if "narrow" in spec.get("usermeta", {})}
+    assert len(narrow) >= 4, sorted(narrow)
+    specs |= narrow
     for where, spec in specs.items():
         try:
             validate(spec)
