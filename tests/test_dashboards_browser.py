@@ -704,3 +704,21 @@ def test_navigation_and_sorting_work_from_the_keyboard(browser, published: Proje
         visit.assert_clean()
     finally:
         page.close()
+
+
+def test_labels_on_coloured_marks_have_aa_contrast(published: ProjectPaths) -> None:
+    """Share labels on the outcome bars reach 4.5:1 against their segment (WCAG 1.4.3;
+    axe does not check text inside SVG): white on #CC79A7 was 3.1:1."""
+    from pipelines.dashboards.charts import contrast
+
+    text = (published.dashboards / "endings.html").read_text(encoding="utf-8")
+    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', text, re.S).group(1))
+    for element_id in ("end-method", "stopped-by", "attacker-fate"):
+        spec = specs[element_id]
+        scale = spec["layer"][0]["encoding"]["color"]["scale"]
+        fill = dict(zip(scale["domain"], scale["range"], strict=True))
+        rows = spec["datasets"]["rows"]
+        assert rows
+        for row in rows:
+            ratio = contrast(fill[row["category_label"]], row["ink"])
+            assert ratio >= 4.5, (element_id, row["category_label"], row["ink"], ratio)

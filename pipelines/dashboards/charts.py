@@ -57,6 +57,39 @@ FATE_COLOURS = {
 MEASURE_COLOURS = {"incidents": PALETTE[0], "killed": PALETTE[3], "injured": PALETTE[1]}
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def ink_on(fill: str) -> str:
+    """Text colour for a label drawn on ``fill``: white or black, whichever contrasts more
+    (WCAG 2.1 AA asks 4.5:1 for small text; Okabe-Ito fills reach it with one of them)."""
+    return "#ffffff" if contrast(fill, "#ffffff") >= contrast(fill, "#000000") else "#000000"
+
+
+def white_from(ramp: tuple[str, str]) -> float:
+    """Where along a two-colour ramp (0 to 1) white text first reaches 4.5:1 on it; above
+    1 when it never does (black is used below). Mixed in sRGB, close to Vega's ramps."""
+    low = [int(ramp[0][i:i + 2], 16) for i in (1, 3, 5)]
+    high = [int(ramp[1][i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(101):
+        t = step / 100
+        mixed = "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(low, high,
+                                                                            strict=True))
+        if contrast(mixed, "#ffffff") >= 4.5 and contrast(mixed, "#000000") < 4.5:
+            return min(1.0, t + 0.03)  # a margin for Vega's own interpolation
+    return 2.0
+
+
 def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """A frame as JSON-ready rows (dates are already strings in the SQL; decimals, which
     DuckDB sums of integers give, become floats)."""

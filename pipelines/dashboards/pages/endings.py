@@ -23,6 +23,7 @@ from pipelines.dashboards.charts import (
     STOPPED_BY_COLOURS,
     category_colours,
     finish,
+    ink_on,
     peak_shares,
     shapes_like,
     share_tooltips,
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 
     from pipelines.dashboards.data import DashboardData
 
-# Fills light enough to need dark text on them: orange, sky blue, yellow, grey.
-LIGHT = (PALETTE[1], PALETTE[5], PALETTE[6], PALETTE[8])
 
 
 def _with_row_labels(data: DashboardData, frame: pl.DataFrame) -> pl.DataFrame:
@@ -65,8 +64,8 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
     frame = frame.with_columns(
         pl.col("category").replace_strict(order, default=len(order)).alias("category_order"),
         pl.col("category").str.replace_all("_", " ").alias("category_label"),
-        pl.col("category").replace_strict(colours, default=PALETTE[-1]).is_in(LIGHT)
-        .replace_strict({True: "#222222", False: "#ffffff"}).alias("ink"))
+        pl.col("category").replace_strict(colours, default=PALETTE[-1])
+        .replace_strict({c: ink_on(c) for c in PALETTE}).alias("ink"))
     present = frame["category"].unique().to_list()
     scale = category_colours(colours, present)
     labels = {c: c.replace("_", " ") for c in scale.domain}
