@@ -49,8 +49,9 @@ def _summary_table(data: DashboardData, summary: pl.DataFrame) -> str:
             f"<tr><td>{html.escape(data.label(r['source']))}</td>"
             f"<td>{r['revised_at']:%Y-%m-%d %H:%M} UTC</td><td>{shas}</td>"
             + "".join(f'<td class="num">{fmt_int(n)}</td>' for n in nums) + "</tr>")
-    return (f'<table id="revision-summary"><thead>{head}</thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return ('<div class="table-wrap" tabindex="0" role="region" aria-label="Revisions">'
+            f'<table id="revision-summary"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _changes_table(data: DashboardData, changes: pl.DataFrame) -> str:

@@ -137,6 +137,7 @@ class Page:
 STYLE = """
  :root { --ink: #222; --muted: #555; --rule: #ddd; --accent: #0072B2; }
  body { font-family: system-ui, sans-serif; margin: 0; color: var(--ink); line-height: 1.45; }
+ main { overflow-wrap: break-word; }
  header.site { background: #f4f6f8; border-bottom: 1px solid var(--rule); }
  header.site div, main { max-width: 1100px; margin: 0 auto; padding: 0 1rem; }
  header.site .name { font-weight: 600; padding-top: .6rem; display: block; color: var(--ink);
