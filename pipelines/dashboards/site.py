@@ -157,10 +157,6 @@ STYLE = """
  .table-wrap:focus-visible { outline: 2px solid var(--accent); }
  a:focus-visible, button:focus-visible, summary:focus-visible, select:focus-visible,
  input:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
- @media (max-width: 600px) {
-   h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; }
-   .pages { grid-template-columns: 1fr; } .pages dd { margin-bottom: .5rem; }
- }
  figcaption { font-size: .88rem; color: #333; max-width: 62rem; }
  figcaption p { margin: .35rem 0; }
  figcaption details summary { cursor: pointer; color: var(--muted); }
@@ -187,6 +183,10 @@ STYLE = """
  .pages { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
  .pages dt { font-weight: 600; } .pages dd { margin: 0; color: #333; }
  footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 2rem; }
+ @media (max-width: 600px) {
+   h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; }
+   .pages { grid-template-columns: 1fr; } .pages dd { margin-bottom: .5rem; }
+ }
 """
 
 EMBED = """<script>
