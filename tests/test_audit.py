@@ -36,6 +36,10 @@ record is expected as the warehouse should fill it (the note names the record).
 
 ``attacker_outcome`` (the old lossy column being retired) is not audited: a
 fixture row for it is ignored, and its absence is not a coverage gap.
+
+The attackers, weapons and victims rows are audited the same way, one fixture per
+source and table (``<slug>_attackers.csv`` and so on; see ``test_audited_detail_rows``
+and tests/fixtures/audit/README.md).
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.normalize.contract import SOURCE_RECORDS
+from pipelines.normalize.contract import DETAIL_TABLES, SOURCE_RECORDS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audit"
 FIXTURE_COLUMNS = ["source_record_id", "field", "expected", "raw_field", "raw_text", "note"]
@@ -57,23 +61,29 @@ RETIRED = {"attacker_outcome"}
 """Contract columns being removed on another branch: not audited."""
 MIN_RECORDS = 12
 AUDITED = [c for c in SOURCE_RECORDS.columns if c.name not in RETIRED]
+DETAIL_KEYS = {"attackers": "attacker_no", "weapons": "weapon_raw", "victims": "victim_no"}
+"""The detail tables audited by hand, each with the column naming an item of a record
+(weapons have no number: a weapon row is named by the source's words for it)."""
 
 
-def load_fixture(path: Path) -> list[dict[str, str]]:
+def load_fixture(path: Path, columns: list[str] = FIXTURE_COLUMNS) -> list[dict[str, str]]:
     """The fixture's rows as dicts, leading ``#`` comment lines skipped."""
     with path.open(encoding="utf-8", newline="") as fh:  # keep line breaks inside cells
         text = fh.read()
     while text.startswith("#"):
         text = text.split("\n", 1)[1] if "\n" in text else ""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    assert reader.fieldnames == FIXTURE_COLUMNS, (
-        f"{path.name}: header {reader.fieldnames}, expected {FIXTURE_COLUMNS}"
+    assert reader.fieldnames == columns, (
+        f"{path.name}: header {reader.fieldnames}, expected {columns}"
     )
     return list(reader)
 
 
 def fixture_sources() -> list[str]:
-    return sorted(p.stem for p in FIXTURES.glob("*.csv"))
+    """Sources with a ``source_records`` fixture (the per-table detail fixtures,
+    ``<slug>_attackers.csv`` and the like, are not sources)."""
+    return sorted(p.stem for p in FIXTURES.glob("*.csv")
+                  if not p.stem.endswith(tuple(f"_{t}" for t in DETAIL_KEYS)))
 
 
 def test_fixtures_exist() -> None:
@@ -214,3 +224,132 @@ def test_audited_records(slug: str, request: pytest.FixtureRequest) -> None:
         f"{slug}: {mismatches} mismatched values in {len(ids)} audited records\n  "
         + "\n  ".join(problems)
     )
+
+
+# --- The detail tables: attackers, weapons, victims -----------------------------------
+#
+# One fixture per source and table, ``tests/fixtures/audit/<slug>_<table>.csv``, long
+# format with the columns ``source_record_id, <key>, field, expected, raw_field,
+# raw_text, note`` where ``<key>`` is ``attacker_no``, ``victim_no`` or, for weapons,
+# ``weapon_raw`` (the source's words for the weapon row; weapons carry no number). One
+# row per (record, item, column the source publishes); ``expected`` as above. Where a
+# record holds several weapon rows with the same words (the K-12 SSDB lists each gun),
+# the fixture lists each in turn (a column met again starts the next row) and the
+# warehouse must hold as many.
+
+MIN_DETAIL_RECORDS = 5
+DETAIL_COMPLETE = ("attackers", "weapons")
+"""Tables whose fixture lists every item of an audited record (a record that gains or
+loses an attacker or a weapon row fails); victims are audited on a sample of a record's
+victims, since a record may list dozens."""
+
+
+def detail_columns(table: str) -> list[str]:
+    """The header of a detail table's fixture (its item key second)."""
+    return ["source_record_id", DETAIL_KEYS[table], "field", "expected", "raw_field",
+            "raw_text", "note"]
+
+
+def detail_fixtures(table: str) -> dict[str, Path]:
+    """``{slug: fixture path}`` of the hand audit of one detail table."""
+    return {p.stem.removesuffix(f"_{table}"): p
+            for p in sorted(FIXTURES.glob(f"*_{table}.csv"))}
+
+
+def published_fields(warehouse, table: str, slug: str) -> list[str]:
+    """The columns of a detail table that hold at least one value for the source."""
+    spec = next(t for t in DETAIL_TABLES if t.name == table)
+    skip = {"source", "source_record_id", DETAIL_KEYS[table]}
+    names = [c.name for c in spec.columns if c.name not in skip]
+    counts_sql = ", ".join(f'count("{n}")' for n in names)
+    counts = warehouse.execute(
+        f"SELECT {counts_sql} FROM {table} WHERE source = ?", [slug]).fetchone()
+    return [n for n, k in zip(names, counts, strict=True) if k]
+
+
+@pytest.mark.parametrize("table", sorted(DETAIL_KEYS))
+def test_audited_detail_rows(table: str, warehouse) -> None:
+    """Every audited attacker, weapon or victim row matches the value worked out by hand
+    from the raw file, column by column, and every source that publishes a column of the
+    table has at least one audited non-NULL value of it (a new field without an audit,
+    or a source starting to publish one, fails here)."""
+    spec = next(t for t in DETAIL_TABLES if t.name == table)
+    key = DETAIL_KEYS[table]
+    fixtures = detail_fixtures(table)
+    sources = [r[0] for r in warehouse.execute(
+        f"SELECT DISTINCT source FROM {table} ORDER BY source").fetchall()]
+    problems: list[str] = []
+    missing = sorted(set(sources) - set(fixtures))
+    if missing:
+        problems.append(f"sources with {table} rows but no audit fixture: {missing}")
+    mismatches = 0
+    for slug, path in fixtures.items():
+        fields = published_fields(warehouse, table, slug)
+        rows = load_fixture(path, detail_columns(table))
+        # {(record, key): [item, ...]}: a key names several items where a record holds
+        # weapon rows with the same words (a field met again starts the next item)
+        expected: dict[tuple[str, str], list[dict[str, dict[str, str]]]] = {}
+        for r in rows:
+            if r["field"] not in {c.name for c in spec.columns} or r["field"] == key:
+                problems.append(f"{slug}: field {r['field']!r} is not an audited column")
+                continue
+            col = spec.column(r["field"])
+            if col.vocabulary and r["expected"] not in (*col.vocabulary, NULL):
+                problems.append(f"{slug}: {r['expected']!r} not in {col.name} vocabulary")
+            items = expected.setdefault((r["source_record_id"], r[key]), [{}])
+            if r["field"] in items[-1]:
+                items.append({})
+            items[-1][r["field"]] = r
+        records = sorted({rid for rid, _ in expected})
+        if len(records) < MIN_DETAIL_RECORDS:
+            problems.append(f"{slug}: only {len(records)} records audited, "
+                            f"at least {MIN_DETAIL_RECORDS} needed")
+        for field in fields:
+            if not any(i.get(field, {}).get("expected", NULL) != NULL
+                       for items in expected.values() for i in items):
+                problems.append(f"{slug}: publishes {table}.{field} but no audited row "
+                                "expects a value for it")
+        for (rid, k), items in expected.items():
+            for item in items:
+                uncovered = [f for f in fields if f not in item]
+                if uncovered:
+                    problems.append(f"{slug}: {rid!r} {key} {k}: fixture does not cover "
+                                    f"{uncovered}")
+        names = [c.name for c in spec.columns if c.name not in ("source", key)]
+        select = ", ".join(f'CAST("{n}" AS VARCHAR)' for n in names)
+        got: dict[tuple[str, str], list[dict[str, str]]] = {}
+        for row in warehouse.execute(
+            f'SELECT CAST("{key}" AS VARCHAR), {select} FROM {table} '
+            "WHERE source = ? AND list_contains(?, source_record_id)", [slug, records],
+        ).fetchall():
+            values = {n: NULL if v is None else v for n, v in zip(names, row[1:], strict=True)}
+            got.setdefault((values["source_record_id"], NULL if row[0] is None else row[0]),
+                           []).append(values)
+        if table in DETAIL_COMPLETE:
+            extra = sorted(set(got) - set(expected))
+            if extra:
+                problems.append(f"{slug}: warehouse rows not in the audit: {extra}")
+        for (rid, k), items in sorted(expected.items()):
+            rows_got = list(got.get((rid, k), []))
+            if len(rows_got) != len(items):
+                problems.append(f"{slug}: {rid!r} {key} {k!r}: {len(items)} audited, "
+                                f"{len(rows_got)} in the warehouse")
+                if not rows_got:
+                    continue
+            for item in items:
+                # the warehouse row of this key that agrees on the most fields
+                best = max(rows_got, key=lambda v: sum(v[f] == w["expected"]
+                                                       for f, w in item.items()))
+                if len(rows_got) > 1:
+                    rows_got.remove(best)
+                for field, want in item.items():
+                    if best[field] != want["expected"]:
+                        mismatches += 1
+                        raw = want["raw_text"].replace("\n", " ")
+                        raw = raw if len(raw) <= 160 else raw[:157] + "..."
+                        problems.append(
+                            f"{slug}: {rid!r} {key} {k!r}.{field}: expected "
+                            f"{want['expected']!r}, warehouse {best[field]!r} "
+                            f"(raw {want['raw_field']}: {raw!r})")
+    assert not problems, (f"{table}: {mismatches} mismatched values\n  "
+                          + "\n  ".join(problems))

@@ -7,7 +7,13 @@ import math
 import duckdb
 import pytest
 
-from pipelines.normalize.contract import SOURCE_RECORDS, SOURCES, create_table_sql
+from pipelines.normalize.contract import (
+    ATTACKERS,
+    SOURCE_RECORDS,
+    SOURCES,
+    WEAPONS,
+    create_table_sql,
+)
 from pipelines.warehouse.metrics import build_metrics
 
 
@@ -144,6 +150,8 @@ def tiny():
     con = duckdb.connect()
     con.execute(create_table_sql(SOURCES))
     con.execute(create_table_sql(SOURCE_RECORDS))
+    for table in (ATTACKERS, WEAPONS):  # the prevention metrics read them (empty here)
+        con.execute(create_table_sql(table))
     con.execute("INSERT INTO sources (source, definition, last_date) VALUES "
                 "('a', 'made up A', DATE '2006-04-04'), ('b', 'made up B', DATE '2011-05-05')")
     con.executemany(

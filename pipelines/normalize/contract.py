@@ -47,6 +47,9 @@ WEAPON_SOURCES = (
 TARGETING = ("targeted", "indiscriminate", "both", "neither", "accidental", "suicide",
              "unknown")
 YES_NO = ("yes", "no", "unknown")
+SCHOOL_LEVELS = ("elementary", "middle", "high", "k_8", "k_12", "secondary", "college",
+                 "other", "unknown")
+LOCALES = ("city", "suburb", "town", "rural")
 SITUATIONS = (
     "dispute", "domestic", "workplace_grievance", "school_grievance", "bullying", "crime",
     "gang", "hate", "ideology", "mental_illness", "personal_crisis", "suicide",
@@ -56,7 +59,7 @@ SITUATIONS = (
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "race": RACES, "relationship": RELATIONSHIPS, "weapon_source": WEAPON_SOURCES,
     "targeting": TARGETING, "yes_no": YES_NO, "situation": SITUATIONS,
-    "criminal_history": YES_NO,
+    "criminal_history": YES_NO, "school_level": SCHOOL_LEVELS, "locale": LOCALES,
 }
 """Vocabularies of the descriptive fields, each fed by ``normalize/vocab/<name>.csv``."""
 
@@ -234,6 +237,50 @@ SOURCE_RECORDS = Table(
         Column("gang_related", "BOOLEAN", "TRUE when the source states the shooting was "
                "gang-related (K-12 SSDB `Gang_Related`).", optional=True),
         Column("gang_related_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("school_level", "VARCHAR", "The level of the school where it happened (school "
+               "records only), mapped by vocab/school_level.csv: elementary, middle (incl. "
+               "junior high), high, k_8, k_12, secondary (grades 6-12), college (university or "
+               "community college), other, unknown.", SCHOOL_LEVELS, optional=True),
+        Column("school_level_raw", "VARCHAR", "The source's own value (K-12 SSDB "
+               "`School_Level`, ALERRT `school_level`).", optional=True),
+        Column("school_type", "VARCHAR", "public or private, as the Washington Post's "
+               "`school_type` states it.", ("public", "private"), optional=True),
+        Column("school_nces_id", "VARCHAR", "The school's National Center for Education "
+               "Statistics id, as published (WaPo `nces_school_id`), to join NCES school "
+               "data.", optional=True),
+        Column("school_enrollment", "INTEGER", "Students enrolled at the school at the time "
+               "of the shooting (WaPo `enrollment`).", optional=True),
+        Column("school_free_lunch", "INTEGER", "Students at the school eligible for a free "
+               "or reduced-price lunch (WaPo `lunch`), a measure of poverty; divide by "
+               "`school_enrollment` for the share.", optional=True),
+        Column("school_locale", "VARCHAR", "city, suburb, town or rural: the NCES "
+               "urban-centric locale of the school, from its locale code by "
+               "vocab/locale.csv.", LOCALES, optional=True),
+        Column("school_locale_raw", "VARCHAR", "The NCES locale code as published (WaPo "
+               "`ulocale`, e.g. 11 = City, Large; the codes are defined in the source's "
+               "record_layout.csv).", optional=True),
+        Column("census_tract", "VARCHAR", "The 11-digit census tract GEOID of the place, "
+               "as published (AP `census_tract_geoid`).", optional=True),
+        Column("source_reliability", "INTEGER", "The source's own rating of how reliable "
+               "its sources for this record are, as published (K-12 SSDB `Reliability`, "
+               "1-5; its release defines no scale, see www.chds.us/ssdb).", optional=True),
+        Column("fbi_active_shooter", "BOOLEAN", "TRUE when the source marks the incident as "
+               "an active shooting under the FBI's definition (K-12 SSDB "
+               "`Active_Shooter_FBI`); FALSE when it marks it as not one.", optional=True),
+        Column("fbi_active_shooter_raw", "VARCHAR", "The source's own value.",
+               optional=True),
+        Column("officer_involved", "BOOLEAN", "TRUE when the source marks a law-enforcement "
+               "officer as involved in the shooting (K-12 SSDB `Officer_Involved`).",
+               optional=True),
+        Column("officer_involved_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("guards_killed", "INTEGER", "Security guards killed (ALERRT "
+               "`kill_guard_tot`); counted in `killed`.", optional=True),
+        Column("guards_injured", "INTEGER", "Security guards wounded (ALERRT "
+               "`wound_guard_tot`); counted in `injured`.", optional=True),
+        Column("source_links", "VARCHAR[]", "The web addresses the source gives to verify the "
+               "record (FBI tabulation: `News Article to Verify Ambiguity` and the unnamed "
+               "columns after it), as published; empty where it gives none.", optional=True,
+               default="[]::VARCHAR[]"),
         Column("source_file", "VARCHAR", "Name of the raw file the record came from."),
         Column("source_row", "INTEGER", "Data row number in that file (1 = first row after "
                "the header)."),
@@ -365,6 +412,18 @@ ATTACKERS = Table(
                "beforehand (K-12 SSDB `Preplanned`, per incident: every shooter carries it).",
                optional=True),
         Column("planned_raw", "VARCHAR", "The source's own value.", optional=True),
+        Column("charges_raw", "VARCHAR", "The charges filed against this attacker, in the "
+               "source's words (K-12 SSDB `chargesfiled`), verbatim.", optional=True),
+        Column("verdict_raw", "VARCHAR", "The verdict, in the source's words (K-12 SSDB "
+               "`verdict`), verbatim.", optional=True),
+        Column("justice_process_raw", "VARCHAR", "How the criminal case ended or stands, in "
+               "the source's words (AP `criminal_justice_process`: Trial, Plea, Arrested/"
+               "Pending trial, Not applicable ...).", optional=True),
+        Column("sentence_raw", "VARCHAR", "The sentence, in the source's words (AP "
+               "`sentence_type`).", optional=True),
+        Column("sentence_detail", "VARCHAR", "The source's detail on the sentence, verbatim "
+               "(AP `sentence_details`, e.g. \"90 consecutive life sentences\").",
+               optional=True),
     ),
     key=("source", "source_record_id", "attacker_no"),
 )
@@ -418,6 +477,10 @@ VICTIMS = Table(
                "the site, mapped by vocab/relationship.csv (same list as attackers).",
                RELATIONSHIPS, optional=True),
         Column("relationship_raw", "VARCHAR", "The source's own words for the relationship.",
+               optional=True),
+        Column("race", "VARCHAR", "The victim's race or ethnicity as the source publishes it, "
+               "mapped by vocab/race.csv (same list as attackers).", RACES, optional=True),
+        Column("race_raw", "VARCHAR", "The source's own race or ethnicity value.",
                optional=True),
     ),
 )

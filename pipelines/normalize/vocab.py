@@ -35,6 +35,10 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("source_records", "bullied_raw", "yes_no"),
     ("source_records", "domestic_violence_raw", "yes_no"),
     ("source_records", "gang_related_raw", "yes_no"),
+    ("source_records", "school_level_raw", "school_level"),
+    ("source_records", "school_locale_raw", "locale"),
+    ("source_records", "fbi_active_shooter_raw", "yes_no"),
+    ("source_records", "officer_involved_raw", "yes_no"),
     ("attackers", "race_raw", "race"),
     ("attackers", "relationship_raw", "relationship"),
     ("attackers", "mental_illness_raw", "yes_no"),
@@ -44,6 +48,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("weapons", "assault_weapon_raw", "yes_no"),
     ("weapons", "obtained_raw", "weapon_source"),
     ("victims", "relationship_raw", "relationship"),
+    ("victims", "race_raw", "race"),
 )
 """(table, raw column, vocabulary): every harmonized field fed by a vocabulary table, so
 ``unmapped`` can list the raw values of a source that no row of its table maps."""

@@ -55,7 +55,8 @@ COLUMNS = (
     "case_code", "date", "hour", "city", "state", "location_primary", "school_level",
     "offender_count", "weapon_primary", "weapon_pistol_tot", "weapon_shotgun_tot",
     "weapon_rifle_tot", "kill_tot", "wound_tot", "kill_le_tot", "wound_le_tot",
-    "resolution", "resolved_pre_le", "age_1", "age_2", "age_3", "sex_1", "sex_2", "sex_3",
+    "kill_guard_tot", "wound_guard_tot", "resolution", "resolved_pre_le", "age_1", "age_2",
+    "age_3", "sex_1", "sex_2", "sex_3",
 )
 
 
@@ -86,6 +87,7 @@ def parse(files: dict[str, Path]) -> Parsed:
         state_code("state").alias("state_code"),
         *(to_int(c).alias(f"{c}_n") for c in ("offender_count", "kill_tot", "wound_tot",
                                                "kill_le_tot", "wound_le_tot",
+                                               "kill_guard_tot", "wound_guard_tot",
                                                "weapon_pistol_tot", "weapon_shotgun_tot",
                                                "weapon_rifle_tot", "age_1", "age_2",
                                                "age_3")),
@@ -103,6 +105,9 @@ def parse(files: dict[str, Path]) -> Parsed:
             "state": ("state", "state_code", "not a US state or territory"),
             "kill_tot": ("kill_tot", "kill_tot_n", "not a whole number"),
             "wound_tot": ("wound_tot", "wound_tot_n", "not a whole number"),
+            "kill_guard_tot": ("kill_guard_tot", "kill_guard_tot_n", "not a whole number"),
+            "wound_guard_tot": ("wound_guard_tot", "wound_guard_tot_n",
+                                "not a whole number"),
             "offender_count": ("offender_count", "offender_count_n", "not a whole number"),
         },
     )

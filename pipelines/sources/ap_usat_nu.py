@@ -74,9 +74,12 @@ COLUMNS = {
     "victims": ("incident_id", "victim_id", "age", "sex"),
     "weapons": ("incident_id", "weapon_id", "weapon_type", "gun_class", "gun_type"),
 }
-DESCRIPTIVE = {"incidents": ("situation_type", "if_assault_rifle_used"),
-               "offenders": ("race",), "victims": ("race", "vorelationship")}
-"""Descriptive columns (situation, assault rifle, race, the victim's relationship to the
+DESCRIPTIVE = {"incidents": ("situation_type", "if_assault_rifle_used", "census_tract_geoid"),
+               "offenders": ("race", "criminal_justice_process", "sentence_type",
+                             "sentence_details"),
+               "victims": ("race", "vorelationship")}
+"""Descriptive columns (situation, assault rifle, census tract, race, the offender's case and
+sentence, the victim's relationship to the
 offender) the SQL maps when present; a file without them still loads, those fields
 then NULL."""
 NO_SUCH_INCIDENT = "no such incident"

@@ -75,8 +75,11 @@ FIELDS = {
     "Shotgun": "shotgun_raw", "Handgun": "handgun_raw", "Deaths": "deaths_raw",
     "Wounded": "wounded_raw", "Terminating Event": "terminating_event",
     "Shooter's Fate": "shooter_fate", "Surrendered (during the incident)": "surrendered_raw",
+    "News Article to Verify Ambiguity": "verify_raw",
 }
 MAX_ATTACKERS = 3
+LINKS_FROM = "News Article to Verify Ambiguity"
+"""First of the columns that hold the tabulator's verification links."""
 
 
 def _read(key: str, path: Path):
@@ -88,11 +91,20 @@ def _read(key: str, path: Path):
     missing = [c for c in FIELDS if c not in table.columns]
     if missing:
         raise ValueError(f"fbi: {path.name}: missing columns {missing}")
+    # The verification column and the unnamed ones after it hold web addresses (several
+    # to a cell at times) and a few quoted excerpts; the addresses are kept, the
+    # excerpts stay in the raw file.
+    after = table.columns[table.columns.index(LINKS_FROM):]
+    links = pl.concat_list(
+        pl.col(c).cast(pl.String).str.extract_all(r"https?://\S+")
+        .fill_null(pl.lit([], pl.List(pl.String))) for c in after
+    )
     return table.select(
         pl.lit(path.name).alias("source_file"),
         pl.lit(key).alias("file_key"),
         pl.col("_row").cast(pl.Int32).alias("source_row"),
         *(pl.col(src).cast(pl.String).alias(dst) for src, dst in FIELDS.items()),
+        links.alias("source_links"),
     )
 
 

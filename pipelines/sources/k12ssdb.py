@@ -118,7 +118,13 @@ def incidents(raw: pl.DataFrame, file_name: str) -> tuple[pl.DataFrame, pl.DataF
     """The INCIDENT sheet (text columns, as read) -> staged incidents and their rejects."""
     import polars as pl
 
-    from pipelines.normalize.parsing import clean_text, rejects_for, state_code, to_float
+    from pipelines.normalize.parsing import (
+        clean_text,
+        rejects_for,
+        state_code,
+        to_float,
+        to_int,
+    )
 
     missing = [c for c in COLUMNS["INCIDENT"] if c not in raw.columns]
     if missing:
@@ -149,12 +155,16 @@ def incidents(raw: pl.DataFrame, file_name: str) -> tuple[pl.DataFrame, pl.DataF
         pl.when(to_float("duration_raw") >= 0).then(to_float("duration_raw"))
         .alias("duration_min"),
         clean_text("Officer_Involved").alias("officer_involved"),  # " No" -> "No"
+        (to_int("Reliability") if "Reliability" in raw.columns
+         else pl.lit(None, pl.Int32)).alias("reliability"),
     )
     checks = {
         "INCIDENT.Date": ("Date", "incident_date", "not an ISO date"),
         "INCIDENT.First_Shot": ("First_Shot", "start_time", "not a time of day"),
         "INCIDENT.State": ("State", "state", "not a US state or territory"),
     }
+    if "Reliability" in raw.columns:
+        checks["INCIDENT.Reliability"] = ("Reliability", "reliability", "not a whole number")
     if has_duration:
         checks["INCIDENT.Duration_min"] = ("duration_raw", "duration_min", "not a number")
     return staged, rejects_for(staged, "k12ssdb", checks)

@@ -64,6 +64,7 @@ COLUMNS = (
     "uid", "school_name", "date", "time", "city", "state", "county", "lat", "long",
     "killed", "injured", "weapon",
     "shooting_type", "resource_officer", "weapon_source",  # descriptive fields
+    "school_type", "nces_school_id", "enrollment", "lunch", "ulocale",  # the school
     *(f"{c}{n}" for n in (1, 2) for c in (
         "age_shooter", "gender_shooter", "race_ethnicity_shooter", "shooter_relationship",
         "shooter_deceased", "deceased_notes",
@@ -226,6 +227,8 @@ def parse(files: dict[str, Path]) -> Parsed:
         longitude.alias("longitude"),
         to_int("killed").alias("killed_n"),
         to_int("injured").alias("injured_n"),
+        to_int("enrollment").alias("enrollment_n"),
+        to_int("lunch").alias("lunch_n"),
         pl.when(present[2]).then(2).when(present[1]).then(1).cast(pl.Int32).alias("attackers"),
         *(present[n].alias(f"present{n}") for n in (1, 2)),
         *(clean_text(f"{c}{n}").str.to_lowercase().alias(f"{c}{n}_clean")
@@ -257,6 +260,8 @@ def parse(files: dict[str, Path]) -> Parsed:
         "long": ("long", "longitude", "not a longitude"),
         "killed": ("killed", "killed_n", "not a whole number"),
         "injured": ("injured", "injured_n", "not a whole number"),
+        "enrollment": ("enrollment", "enrollment_n", "not a whole number"),
+        "lunch": ("lunch", "lunch_n", "not a whole number"),
     }
     for n in (1, 2):
         checks[f"age_shooter{n}"] = (f"age_shooter{n}", f"age{n}", "not a whole number")

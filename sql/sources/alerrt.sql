@@ -53,6 +53,8 @@ SELECT
     wound_tot AS injured_raw,
     kill_le_tot_n AS officers_killed,
     wound_le_tot_n AS officers_injured,
+    kill_guard_tot_n AS guards_killed,
+    wound_guard_tot_n AS guards_injured,
     offender_count_n AS attackers,
     coalesce(m.end_method, 'unknown') AS end_method,
     resolution AS attacker_outcome_raw,
@@ -76,6 +78,8 @@ SELECT
     -- mobile: the attacker moved between sites (Yes/No)
     published(mobile) AS mobile_raw,
     vocab_flag('yes_no', 'alerrt', mobile_raw) AS mobile,
+    published(school_level) AS school_level_raw,
+    vocab('school_level', 'alerrt', school_level_raw) AS school_level,
     source_file,
     source_row
 FROM alerrt
@@ -114,8 +118,11 @@ FROM (
     FROM alerrt WHERE weapon_shotgun_tot_n > 0
     UNION ALL
     SELECT source_record_id,
+           -- the primary weapon where no per-type count is given (4 records name a
+           -- Pistol or Rifle there with every count 0: the type is still stated)
            CASE weapon_primary WHEN 'Knife' THEN 'knife' WHEN 'Vehicle' THEN 'vehicle'
-                ELSE 'unknown' END,
+                WHEN 'Pistol' THEN 'handgun' WHEN 'Rifle' THEN 'rifle'
+                WHEN 'Shotgun' THEN 'shotgun' ELSE 'unknown' END,
            NULL, coalesce(weapon_primary, 'weapon_primary blank')
     FROM alerrt
     WHERE coalesce(weapon_pistol_tot_n, 0) + coalesce(weapon_rifle_tot_n, 0)

@@ -236,6 +236,7 @@ SELECT
     CASE WHEN published(i.narrative) IS NOT NULL THEN 'narrative' END AS narrative_field,
     published(i.situation_type) AS situation_raw,
     vocab('situation', 'ap_usat_nu', published(i.situation_type)) AS situation,
+    published(i.census_tract_geoid) AS census_tract,
     i.source_file,
     i.source_row
 FROM ap_incidents AS i
@@ -262,7 +263,10 @@ SELECT
     CASE lower(trim(sex)) WHEN 'male' THEN 'male' WHEN 'female' THEN 'female' END AS sex,
     nullif(trim(outcome), '') AS outcome_raw,
     published(race) AS race_raw,
-    vocab('race', 'ap_usat_nu', race_raw) AS race
+    vocab('race', 'ap_usat_nu', race_raw) AS race,
+    published(criminal_justice_process) AS justice_process_raw,
+    published(sentence_type) AS sentence_raw,
+    published(sentence_details) AS sentence_detail
 FROM ap_offenders;
 
 CREATE OR REPLACE TEMP VIEW victims AS
@@ -275,7 +279,9 @@ SELECT
     'killed' AS injury,
     -- vorelationship: the victim's relationship to the offender
     published(vorelationship) AS relationship_raw,
-    vocab('relationship', 'ap_usat_nu', relationship_raw) AS relationship
+    vocab('relationship', 'ap_usat_nu', relationship_raw) AS relationship,
+    published(race) AS race_raw,
+    vocab('race', 'ap_usat_nu', race_raw) AS race
 FROM ap_victims;
 
 CREATE OR REPLACE TEMP VIEW weapons AS

@@ -240,6 +240,7 @@ SELECT
                  CASE WHEN name_county IS NOT NULL THEN 'county: from the incident name' END,
                  fate_derivation],
                 lambda d: d IS NOT NULL) AS derivations,
+    source_links,  -- the tabulator's verification links (web addresses only)
     source_file,
     source_row
 FROM fbi_mapped;

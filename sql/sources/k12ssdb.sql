@@ -322,6 +322,13 @@ SELECT
     vocab_flag('yes_no', 'k12ssdb', domestic_violence_raw) AS domestic_violence,
     published("Gang_Related") AS gang_related_raw,
     vocab_flag('yes_no', 'k12ssdb', gang_related_raw) AS gang_related,
+    published("School_Level") AS school_level_raw,
+    vocab('school_level', 'k12ssdb', school_level_raw) AS school_level,
+    reliability AS source_reliability,
+    published("Active_Shooter_FBI") AS fbi_active_shooter_raw,
+    vocab_flag('yes_no', 'k12ssdb', fbi_active_shooter_raw) AS fbi_active_shooter,
+    published("Officer_Involved") AS officer_involved_raw,
+    vocab_flag('yes_no', 'k12ssdb', officer_involved_raw) AS officer_involved,
     source_file,
     source_row
 FROM k12ssdb_mapped;
@@ -345,7 +352,9 @@ SELECT
     vocab_flag('criminal_history', 'k12ssdb', criminal_history_raw) AS criminal_history,
     -- Preplanned is per incident: every shooter of it carries it
     published(i."Preplanned") AS planned_raw,
-    vocab_flag('yes_no', 'k12ssdb', planned_raw) AS planned
+    vocab_flag('yes_no', 'k12ssdb', planned_raw) AS planned,
+    published(chargesfiled) AS charges_raw,  -- free text, verbatim
+    published(verdict) AS verdict_raw
 FROM k12ssdb_shooters
 LEFT JOIN (SELECT source_record_id, "Preplanned" FROM k12ssdb) AS i USING (source_record_id);
 
@@ -359,7 +368,9 @@ SELECT
     injury,  -- NULL for 'None' (present but unhurt)
     -- schoolaffiliation: the victim's relationship to the school
     published(schoolaffiliation) AS relationship_raw,
-    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship
+    vocab('relationship', 'k12ssdb', relationship_raw) AS relationship,
+    published(race) AS race_raw,
+    vocab('race', 'k12ssdb', race_raw) AS race
 FROM k12ssdb_victims_mapped
 WHERE NOT is_attacker;
 

@@ -87,6 +87,13 @@ SELECT
     vocab('targeting', 'wapo', targeting_raw) AS targeting,
     published(resource_officer) AS armed_security_present_raw,
     vocab_flag('yes_no', 'wapo', armed_security_present_raw) AS armed_security_present,
+    -- public / private as written (a new value fails the contract's vocabulary check)
+    lower(published(trim(school_type))) AS school_type,
+    published(nces_school_id) AS school_nces_id,
+    enrollment_n AS school_enrollment,
+    lunch_n AS school_free_lunch,
+    published(ulocale) AS school_locale_raw,
+    vocab('locale', 'wapo', school_locale_raw) AS school_locale,
     source_file,
     source_row
 FROM wapo_mapped;
