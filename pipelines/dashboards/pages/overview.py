@@ -198,7 +198,10 @@ def _narrow_facets(spec: dict) -> dict:
     narrow["facet"]["row"]["header"].update(labelAngle=270, labelAlign="center",
                                             labelPadding=4, labelFontSize=11)
     narrow["spec"].update(width=60, height=96)
-    narrow["spec"]["encoding"]["x"]["axis"].update(tickCount=2, labelFontSize=10)
+    for part in [narrow["spec"], *narrow["spec"].get("layer", [])]:
+        axis = part.get("encoding", {}).get("x", {}).get("axis")
+        if isinstance(axis, dict):
+            axis.update(tickCount=2, labelFontSize=10)
     narrow["spacing"] = {"row": 8, "column": 10}
     return narrow
 
