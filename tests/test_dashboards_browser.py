@@ -11,6 +11,7 @@ missing the tests FAIL, never skip: CI installs it.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -595,8 +596,12 @@ def test_text_alternatives_state_the_figures_from_the_warehouse(
         WHERE grouping = 'overall' AND field = 'end_method' AND source = 'alerrt'
           AND category <> 'unknown' ORDER BY share DESC LIMIT 1""").fetchone()
     alt_end = _chart_alt(published, "endings.html", "end-method")
-    assert (f"ALERRT: {category.replace('_', ' ')}, {share * 100:.0f}% ({count:,} of "
-            f"{n_known:,} records that tell)") in alt_end, alt_end
+    # The category in the words the chart's legend uses (category_label in its CSV).
+    with (published.dashboards / "data" / "end_method.csv").open(encoding="utf-8") as f:
+        (label,) = {r["category_label"] for r in csv.DictReader(f)
+                    if r["source"] == "alerrt" and r["category"] == category}
+    assert (f"ALERRT: {label}, {share * 100:.0f}% ({count:,} of {n_known:,} records that "
+            "tell)") in alt_end, alt_end
     records, first, last = warehouse.execute("""
         SELECT count(*), min(year(incident_date)), max(year(incident_date))
         FROM source_records WHERE source = 'alerrt' AND incident_date IS NOT NULL""").fetchone()
