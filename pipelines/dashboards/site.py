@@ -249,6 +249,8 @@ function labelled(el, spec) {
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', spec.description);
     svg.removeAttribute('aria-roledescription');
+    // Vega's own roles on each mark (unnamed when a layer is empty) stay out of the way.
+    for (const part of svg.children) part.setAttribute('aria-hidden', 'true');
   }
   const menu = el.querySelector('details > summary');
   if (menu) menu.setAttribute('aria-label', 'Save this chart as an image');
