@@ -442,3 +442,21 @@ def test_agreement_section_without_the_table(warehouse_copy) -> None:
     warehouse_copy.execute("DROP TABLE source_agreement")
     parts, files = agreement(DashboardData(warehouse_copy))
     assert files == {} and 'id="agreement-status"' in parts[0]
+
+
+def test_tables_scroll_in_their_own_box() -> None:
+    """Every table of a page goes in a focusable, named box that scrolls sideways (so a
+    wide table never widens the page on a phone), once; text in scripts is not touched."""
+    from pipelines.dashboards.site import scrolling_tables
+
+    page = ('<p>Intro</p><table id="definitions-table"><tr><td>1</td></tr></table>'
+            '<table><caption>Who <i>stopped</i> it &amp; how</caption></table>'
+            '<div class="table-wrap" tabindex="0">\n<table id="kept"></table></div>'
+            '<script>const s = "<table>";</script>')
+    out = scrolling_tables(page)
+    assert out.count('class="table-wrap"') == 3
+    assert ('<div class="table-wrap" tabindex="0" role="region" aria-label="Definitions '
+            'table"><table id="definitions-table">') in out
+    assert 'aria-label="Who stopped it &amp; how"><table><caption>' in out
+    assert '<script>const s = "<table>";</script>' in out
+    assert scrolling_tables(out) == out  # already wrapped: left alone

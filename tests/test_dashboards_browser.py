@@ -426,7 +426,13 @@ VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Every page in the navigation, and the incident page showing a real incident.
 AUDITED = [*PAGES, "incident.html"]
-CHART_PAGES = [name for name in PAGES if name != "incidents.html"]
+
+
+def _page_specs(path: Path) -> dict[str, Any]:
+    """The chart specs a published page embeds (none for a page without charts)."""
+    found = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>',
+                      path.read_text(encoding="utf-8"), re.S)
+    return json.loads(found.group(1)) if found else {}
 
 
 @pytest.fixture(scope="module")
@@ -496,8 +502,7 @@ def test_page_fits_the_screen(browser, published: ProjectPaths, newtown_query: s
     (Vega-Lite container sizing) at a desktop's width as at a phone's."""
     visit = _visit(browser, published, name, newtown_query, viewport)
     try:
-        specs = json.loads(visit.page.text_content("#chart-specs") or "{}") \
-            if visit.page.locator("#chart-specs").count() else {}
+        specs = _page_specs(published.dashboards / name)
         fit = visit.page.evaluate(FIT)
         phone = viewport == PHONE
         visit.screenshot(f"{'phone' if phone else 'desktop'}-{name}", tmp_path)
@@ -560,18 +565,18 @@ def test_incident_table_scrolls_inside_itself_on_a_phone(browser, published: Pro
         page.close()
 
 
-@pytest.mark.parametrize("name", CHART_PAGES)
+@pytest.mark.parametrize("name", PAGES)
 def test_every_chart_has_a_text_alternative(browser, published: ProjectPaths,
                                             name: str) -> None:
     """Each drawn chart is one image named by its spec's description: a sentence with
     the chart's figures (a share or a count), which the page computed from its rows."""
+    specs = _page_specs(published.dashboards / name)
     visit = Visit(browser, published.dashboards / name)
     try:
-        specs = json.loads(visit.page.text_content("#chart-specs"))
         drawn = visit.page.eval_on_selector_all(
             ".chart", "els => els.map(el => {const s = el.querySelector('svg.marks');"
             " return [el.id, s.getAttribute('role'), s.getAttribute('aria-label')]})")
-        assert drawn
+        assert sorted(d[0] for d in drawn) == sorted(specs)
         for element_id, role, label in drawn:
             assert role == "img", element_id
             assert label and label == specs[element_id]["description"], element_id
@@ -582,10 +587,7 @@ def test_every_chart_has_a_text_alternative(browser, published: ProjectPaths,
 
 def _chart_alt(published: ProjectPaths, page: str, element_id: str) -> str:
     """A chart's text alternative as published in its page."""
-    text = (published.dashboards / page).read_text(encoding="utf-8")
-    specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'
-                                 r"</script>", text, re.S).group(1))
-    return specs[element_id]["description"]
+    return _page_specs(published.dashboards / page)[element_id]["description"]
 
 
 def test_text_alternatives_state_the_figures_from_the_warehouse(
@@ -636,14 +638,12 @@ def _series_encodings(spec: Any, found: list[tuple[str, dict]]) -> list[tuple[st
     return found
 
 
-@pytest.mark.parametrize("name", CHART_PAGES)
+@pytest.mark.parametrize("name", PAGES)
 def test_colour_is_not_the_only_carrier_of_meaning(published: ProjectPaths, name: str) -> None:
     """A series told apart by colour (sources, pairs) also differs in point shape, and
     a chart of categories by colour writes its values on the marks; quantities drawn
     as colour (maps, heatmaps) are written on the tiles or given in the tooltip."""
-    text = (published.dashboards / name).read_text(encoding="utf-8")
-    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', text, re.S).group(1))
-    for element_id, spec in specs.items():
+    for element_id, spec in _page_specs(published.dashboards / name).items():
         found = _series_encodings(spec, [])
         colours = {d["field"] for c, d in found if c == "color" and d.get("field")
                    and d.get("type") == "nominal" and d.get("scale", {}) is not None}
@@ -716,8 +716,7 @@ def test_labels_on_coloured_marks_have_aa_contrast(published: ProjectPaths) -> N
     axe does not check text inside SVG): white on #CC79A7 was 3.1:1."""
     from pipelines.dashboards.charts import contrast
 
-    text = (published.dashboards / "endings.html").read_text(encoding="utf-8")
-    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', text, re.S).group(1))
+    specs = _page_specs(published.dashboards / "endings.html")
     for element_id in ("end-method", "stopped-by", "attacker-fate"):
         spec = specs[element_id]
         scale = spec["layer"][0]["encoding"]["color"]["scale"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,7 @@ STYLE = """
  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
    clip: rect(0 0 0 0); white-space: nowrap; }
  .table-wrap { overflow-x: auto; max-width: 100%; }
+ select { max-width: 100%; }
  .table-wrap:focus-visible { outline: 2px solid var(--accent); }
  a:focus-visible, button:focus-visible, summary:focus-visible, select:focus-visible,
  input:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
@@ -259,13 +261,20 @@ async function draw(id, spec) {
   const el = document.getElementById(id);
   const width = el.clientWidth;
   const narrow = spec.usermeta && spec.usermeta.narrow;
-  let shown = spec;
-  if (narrow && width < narrow.below) {
-    shown = {...narrow.spec, datasets: spec.datasets, description: spec.description};
+  const narrowed = () => {
     el.dataset.layout = 'narrow';
+    const shown = {...narrow.spec, datasets: spec.datasets, description: spec.description};
+    return width < NARROW ? fitted(shown, width - 40) : shown;
+  };
+  let shown = width < NARROW ? fitted(spec, width - 40) : spec;
+  if (narrow && width < narrow.below) shown = narrowed();
+  let result = await vegaEmbed(el, shown, OPTIONS);
+  const svg = el.querySelector('svg.marks');
+  if (narrow && el.dataset.layout !== 'narrow' && svg
+      && svg.getBoundingClientRect().width > width) {  // longer labels than planned for
+    result.finalize();
+    result = await vegaEmbed(el, narrowed(), OPTIONS);
   }
-  if (width < NARROW) shown = fitted(shown, width - 40);
-  await vegaEmbed(el, shown, OPTIONS);
   labelled(el, spec);
   el.dataset.rendered = 'true';
 }
@@ -296,6 +305,42 @@ def figure_html(chart: Chart) -> str:
         f'<figure><div id="{chart.element_id}" class="chart" data-chart="{name}"></div>'
         f"<figcaption>{chart.caption_html}{links}</figcaption></figure>"
     )
+
+
+SCRIPT_ELEMENT = re.compile(r"(<script\b.*?</script>)", re.S)
+TABLE_ELEMENT = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+SCROLL_BOX_OPENED = re.compile(r'<div class="(?:table-wrap|record-scroll)"[^>]*>\s*$')
+
+
+def scrolling_tables(markup: str) -> str:
+    """Every table in a box that scrolls sideways by itself (``.table-wrap``), so a wide
+    table never makes the page scroll sideways on a phone. The box can take keyboard
+    focus (to scroll it with arrow keys) and is a named region, as WCAG 2.1 asks of a
+    scrolling area; tables already in such a box are left alone, script text is not read.
+    """
+    pieces = SCRIPT_ELEMENT.split(markup)
+    for i in range(0, len(pieces), 2):  # the even pieces are outside <script> elements
+        text, out, last = pieces[i], [], 0
+        for match in TABLE_ELEMENT.finditer(text):
+            table = match.group(0)
+            out.append(text[last:match.start()])
+            if SCROLL_BOX_OPENED.search(text[max(0, match.start() - 300):match.start()]):
+                out.append(table)
+            else:
+                out.append(f'<div class="table-wrap" tabindex="0" role="region" '
+                           f'aria-label="{html.escape(_table_name(table))}">{table}</div>')
+            last = match.end()
+        pieces[i] = "".join(out) + text[last:]
+    return "".join(pieces)
+
+
+def _table_name(table: str) -> str:
+    """A table's caption as plain text, else its id in words."""
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, re.S)
+    if caption:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", caption.group(1))).split())
+    ident = re.search(r'\bid="([^"]+)"', table[:300])
+    return ident.group(1).replace("-", " ").capitalize() if ident else "Table"
 
 
 def nav_html(current: str) -> str:
@@ -335,8 +380,8 @@ def render_page(page: Page, bundle: str, footer_html: str = "") -> str:
 {nav_html(page.filename)}</div></header>
 <main>
 <h1>{html.escape(page.title)}</h1>
-{page.intro_html}
-{"".join(parts)}
+{scrolling_tables(page.intro_html)}
+{scrolling_tables("".join(parts))}
 <footer>{footer_html}</footer>
 </main>
 {scripts}
