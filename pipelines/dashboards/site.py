@@ -155,7 +155,7 @@ STYLE = """
  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
    clip: rect(0 0 0 0); white-space: nowrap; }
  .table-wrap { overflow-x: auto; max-width: 100%; }
- select { max-width: 100%; }
+ select, label { max-width: 100%; }
  .table-wrap:focus-visible { outline: 2px solid var(--accent); }
  a:focus-visible, button:focus-visible, summary:focus-visible, select:focus-visible,
  input:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
