@@ -241,8 +241,10 @@ function fitted(spec, width) {
   for (const key of ['layer', 'encoding', 'hconcat', 'vconcat', 'concat', 'spec', 'facet']) {
     if (out[key]) out[key] = walk(out[key]);
   }
-  out.config = walk({...(spec.config || {}), legend: {...((spec.config || {}).legend || {}),
-                                                      columns}});
+  const config = spec.config || {};
+  // Labels that would overlap on a narrow axis are thinned (e.g. every fifth year).
+  out.config = walk({...config, legend: {...(config.legend || {}), columns},
+                     axis: {...(config.axis || {}), labelOverlap: 'greedy'}});
   return out;
 }
 function labelled(el, spec) {

@@ -197,6 +197,9 @@ def _narrow_facets(spec: dict) -> dict:
     narrow = copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"})
     narrow["facet"]["row"]["header"].update(labelAngle=270, labelAlign="center",
                                             labelPadding=4, labelFontSize=11)
+    narrow["facet"]["column"]["header"]["labelExpr"] = (
+        "datum.value == 'incidents' ? 'Records' : datum.value == 'killed' ? 'Killed' "
+        ": 'Injured'")  # a header wider than its panel would widen the column
     narrow["spec"].update(width=54, height=96)
     for part in [narrow["spec"], *narrow["spec"].get("layer", [])]:
         axis = part.get("encoding", {}).get("x", {}).get("axis")
