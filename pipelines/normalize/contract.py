@@ -638,13 +638,21 @@ def conform(frame: pl.DataFrame, table: Table, source: str) -> pl.DataFrame:
     if missing:
         raise ContractError(f"{source}: {table.name}: missing columns {missing}")
     frame = frame.select([c.name for c in table.columns])
+    # NULLs and out-of-vocabulary values of every column counted in one pass; the
+    # columns are then checked in order, so the first failing one is reported.
+    nulls = frame.null_count().row(0, named=True) if frame.width else {}
+    outside = frame.select([
+        (pl.col(c.name).is_not_null() & ~pl.col(c.name).is_in(c.vocabulary)).sum()
+        for c in table.columns if c.vocabulary
+    ]).row(0, named=True) if any(c.vocabulary for c in table.columns) else {}
     for col in table.columns:
-        series = frame[col.name]
-        if col.required and series.null_count():
+        if col.required and nulls[col.name]:
+            series = frame[col.name]
             raise ContractError(
                 f"{source}: {table.name}.{col.name}: {series.null_count()} NULL values"
             )
-        if col.vocabulary:
+        if col.vocabulary and outside[col.name]:
+            series = frame[col.name]
             bad = series.drop_nulls().filter(~series.drop_nulls().is_in(col.vocabulary))
             if bad.len():
                 raise ContractError(

@@ -106,20 +106,28 @@ SELECT
 FROM parts, range(1, greatest(len(events), len(fates), 1) + 1) AS r(shooter_no);
 
 -- Each step of each shooter's chain with the phrase it matches (the first by priority).
-CREATE OR REPLACE TEMP VIEW fbi_steps AS
+-- A pattern that is a column is compiled for every pair it is tried on, so each
+-- distinct step text is matched once and the steps join their text's phrase; a table,
+-- because fbi_shooter_outcomes reads it twice.
+CREATE OR REPLACE TEMP TABLE fbi_steps AS
 WITH steps AS (
     SELECT source_record_id, shooter_no,
            unnest(string_split(event, ';')) AS step_raw,
            generate_subscripts(string_split(event, ';'), 1) AS step_no,
            len(string_split(event, ';')) AS n_steps
     FROM fbi_shooter_events
+),
+phrases AS (
+    SELECT t.step, p.role, p.stopped_by, p.end_method, p.attacker_fate,
+           p.ended_before_police
+    FROM (SELECT DISTINCT lower(trim(step_raw)) AS step FROM steps) AS t
+    JOIN fbi_event_phrases AS p ON regexp_matches(t.step, p.pattern)
+    QUALIFY row_number() OVER (PARTITION BY t.step ORDER BY p.priority) = 1
 )
 SELECT s.*, lower(trim(s.step_raw)) AS step, p.role, p.stopped_by, p.end_method,
        p.attacker_fate, p.ended_before_police
 FROM steps AS s
-LEFT JOIN fbi_event_phrases AS p ON regexp_matches(lower(trim(s.step_raw)), p.pattern)
-QUALIFY row_number() OVER (PARTITION BY s.source_record_id, s.shooter_no, s.step_no
-                           ORDER BY p.priority NULLS LAST) = 1;
+LEFT JOIN phrases AS p ON p.step = lower(trim(s.step_raw));
 
 CREATE OR REPLACE TEMP VIEW fbi_shooter_outcomes AS
 WITH deciding AS (

@@ -45,11 +45,9 @@ SELECT
     county,
     latitude,
     longitude,
-    coalesce(location_keyword(business_location_name).location_type, 'unknown')
-        AS location_type,
+    coalesce(place_keyword.location_type, 'unknown') AS location_type,
     business_location_name AS location_type_raw,
-    CASE WHEN location_keyword(business_location_name) IS NOT NULL THEN 'derived' END
-        AS location_type_basis,
+    CASE WHEN place_keyword IS NOT NULL THEN 'derived' END AS location_type_basis,
     victims_killed AS killed,
     killed_raw,
     victims_injured AS injured,
@@ -66,11 +64,14 @@ SELECT
         CASE WHEN TRY_CAST(trim(killed_raw) AS INTEGER) <> victims_killed
              THEN 'attacker_removed_from_killed' END
     ], lambda f: f IS NOT NULL) AS quality_flags,
-    list_filter([location_derivation('business_location_name', business_location_name),
+    list_filter([keyword_derivation('business_location_name', business_location_name,
+                                    place_keyword),
                  CASE WHEN county IS NOT NULL AND regexp_matches(city_raw, '(?i)\(county\)')
                       THEN format('county: from the city field "{}", in the Name (county) '
                                   || 'form', trim(city_raw)) END],
                 lambda d: d IS NOT NULL) AS derivations,
     source_file,
     source_row
-FROM gva_trace;
+-- the keyword of the place name, once per row (location_keywords.sql)
+FROM (SELECT *, location_keyword(business_location_name) AS place_keyword
+      FROM gva_trace) AS gva_trace;

@@ -76,7 +76,7 @@ SELECT
         ELSE 'unknown'
     END AS stated_location_type,
     CASE WHEN lower(venue_clean) IN ('workplace', 'other')
-         THEN location_keyword(incident_name) END AS name_keyword,
+         THEN case_keyword END AS name_keyword,
     coalesce(struct_extract(name_keyword, 'location_type'), stated_location_type)
         AS location_type,
     venue AS location_type_raw,
@@ -105,7 +105,7 @@ SELECT
             format('killed: attacker excluded (fatalities {} include the shooter; {})',
                    fatalities, killed_evidence) END,
         CASE WHEN location_type_basis = 'derived' THEN
-            location_derivation('case', incident_name) END,
+            keyword_derivation('case', incident_name, case_keyword) END,
         CASE WHEN f.outcome_kind IS NOT NULL THEN
             format('end_method: fled, from the summary phrase "{}"', flee_phrase)
              WHEN o.outcome_kind IS NOT NULL THEN
@@ -129,7 +129,9 @@ SELECT
     vocab_flag('yes_no', 'mother_jones', mobile_raw) AS mobile,
     source_file,
     source_row
-FROM mother_jones
+-- the keyword of the case name, once per row (location_keywords.sql)
+FROM (SELECT *, location_keyword(incident_name) AS case_keyword
+      FROM mother_jones) AS mother_jones
 LEFT JOIN mother_jones_outcomes AS o USING (outcome_kind)
 LEFT JOIN mother_jones_outcomes AS f
     ON f.outcome_kind = 'fled' AND mother_jones.flee_phrase IS NOT NULL

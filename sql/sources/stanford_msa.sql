@@ -166,8 +166,7 @@ SELECT
         WHEN 'retail/wholesale/services facility and primary school' THEN 'other'
         ELSE 'unknown'
     END AS stated_location_type,
-    CASE WHEN stated_location_type = 'unknown' THEN location_keyword(incident_name) END
-        AS name_keyword,
+    CASE WHEN stated_location_type = 'unknown' THEN title_keyword END AS name_keyword,
     coalesce(struct_extract(name_keyword, 'location_type'), stated_location_type)
         AS location_type,
     place_raw AS location_type_raw,
@@ -207,7 +206,7 @@ SELECT
     ) AS quality_flags,
     list_concat(list_filter([
         CASE WHEN location_type_basis = 'derived' THEN
-            location_derivation('Title', incident_name) END,
+            keyword_derivation('Title', incident_name, title_keyword) END,
         CASE WHEN end_method = 'fled' AND fate_scene <> 'escaped' THEN 'end_method: fled, '
              || 'from the description (the shooter left the scene and was killed later)' END,
         CASE WHEN end_method = 'fled' AND fate_scene <> 'escaped' THEN 'stopped_by: none, '
@@ -234,7 +233,9 @@ SELECT
     vocab('targeting', 'stanford_msa', targeting_raw) AS targeting,
     source_file,
     source_row
-FROM stanford_mapped;
+-- the keyword of the Title, once per row (location_keywords.sql)
+FROM (SELECT *, location_keyword(incident_name) AS title_keyword
+      FROM stanford_mapped) AS stanford_mapped;
 
 -- A fate or cause naming several outcomes ("Custody/Escaped", "Killed/Suicide")
 -- cannot be given to one shooter, so those shooters get no outcome_raw.
