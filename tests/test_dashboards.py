@@ -167,8 +167,8 @@ def test_charts_embed_aggregates_not_records(published: ProjectPaths, warehouse)
 
 def test_no_durations_says_so_instead_of_an_empty_chart(published: ProjectPaths) -> None:
     text = (published.dashboards / "time.html").read_text(encoding="utf-8")
-    assert ("No source with durations is loaded: supply the Violence Project file "
-            "(see README).") in text
+    assert "no public list loaded here records how long attacks lasted" in text
+    assert "README" not in text
     assert 'data-empty-chart="duration"' in text and 'data-chart="duration"' not in text
     assert re.search(r"Durations are known for 0 of [\d,]+ records", text)
     assert (published.dashboards / "data" / "duration.csv").is_file()
@@ -227,7 +227,10 @@ def test_incident_table_ships_every_record_compactly(published: ProjectPaths, wa
     data = json.loads(blob.replace("<\\/", "</"))
     records = warehouse.execute("SELECT count(*) FROM incidents").fetchall()[0][0]
     assert len(data["rows"]) == records
-    assert all(len(r) == 8 and r[7].startswith("inc_") for r in data["rows"][:100])
+    assert all(len(r) == 9 and r[7].startswith("inc_") for r in data["rows"][:100])
+    active = warehouse.execute("SELECT count(*) FROM incidents "
+                               "WHERE fbi_active_shooter OR alerrt_active_attack").fetchone()[0]
+    assert sum(r[8] for r in data["rows"]) == active
     assert (published.dashboards / "data" / "incidents.csv").is_file()
 
 
@@ -375,7 +378,8 @@ def test_incidents_table_prefers_linked_incidents(warehouse_copy) -> None:
         CREATE OR REPLACE TABLE incidents AS
             SELECT 1 AS incident_id, DATE '2022-05-24' AS incident_date,
             'Robb Elementary School' AS incident_name, 'Uvalde' AS city, 'TX' AS state,
-            21 AS killed, 17 AS injured, 'shot' AS end_method, 'died' AS attacker_fate;
+            21 AS killed, 17 AS injured, 'shot' AS end_method, 'died' AS attacker_fate,
+            TRUE AS fbi_active_shooter, FALSE AS alerrt_active_attack;
         CREATE OR REPLACE TABLE incident_links AS
             SELECT * FROM (VALUES (1, 'fbi', 'x'), (1, 'gva', 'y'))
             AS t(incident_id, source, source_record_id);
@@ -383,7 +387,8 @@ def test_incidents_table_prefers_linked_incidents(warehouse_copy) -> None:
     frame, origin = table_rows(DashboardData(warehouse_copy))
     assert frame.to_dicts() == [{"date": "2022-05-24", "place": "Uvalde", "state": "TX",
                                  "killed": 21, "injured": 17, "outcome": "shot; attacker died",
-                                 "source": "fbi + gva", "incident_id": 1, "search_names": None,
+                                 "source": "fbi + gva", "incident_id": 1,
+                                 "active_shooter": True, "search_names": None,
                                  "search_places": None, "search_words": None}]
     assert "linked" in origin
 
@@ -460,3 +465,187 @@ def test_tables_scroll_in_their_own_box() -> None:
     assert 'aria-label="Who stopped it &amp; how"><table><caption>' in out
     assert '<script>const s = "<table>";</script>' in out
     assert scrolling_tables(out) == out  # already wrapped: left alone
+
+
+# --- for policy readers: what each number counts, in plain words ------------------------
+
+class Text(HTMLParser):
+    """The words a reader sees on a page: no scripts or styles, no download links."""
+
+    SKIP = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"br", "meta", "link", "img", "input", "hr"}:
+            return
+        hidden = tag in self.SKIP or ("class", "downloads") in attrs
+        self.stack.append((tag, hidden or any(h for _, h in self.stack)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1][1]):
+            self.words.append(data)
+
+
+def visible_text(page: Path) -> str:
+    reader = Text()
+    reader.feed(page.read_text(encoding="utf-8"))
+    return " ".join(reader.words)
+
+
+# Warehouse words a policy reader should never meet outside "How to read these figures".
+FORBIDDEN = ("metric_", ".sql", "Wilson", "source_records", "data/curated", "incident_links",
+             "source_agreement", "source_revisions", "README", "data/raw")
+
+
+def _spec_texts(spec: object) -> list[str]:
+    """Every title, subtitle and axis or legend title in a chart spec (what it draws as text)."""
+    found: list[str] = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key in ("title", "subtitle", "text") and isinstance(value, str):
+                found.append(value)
+            elif key != "datasets":
+                found += _spec_texts(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _spec_texts(value)
+    return found
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p != "methods.html"] + ["incident.html"])
+def test_page_speaks_plain_words(published: ProjectPaths, name: str) -> None:
+    text = visible_text(published.dashboards / name)
+    assert "<code>" not in (published.dashboards / name).read_text(encoding="utf-8")
+    for word in FORBIDDEN:
+        assert word not in text, f"{name} says {word!r}"
+    for chart, spec in chart_specs(published.dashboards / name).items():
+        for said in _spec_texts(spec):
+            assert not any(w in said for w in FORBIDDEN), (name, chart, said)
+
+
+def test_methods_page_explains_and_is_reached_from_every_page(published: ProjectPaths) -> None:
+    for name in PAGES:
+        footer = re.search(r"<footer>(.*?)</footer>",
+                           (published.dashboards / name).read_text(encoding="utf-8"), re.S)
+        assert 'href="methods.html"' in footer.group(1), name
+    text = visible_text(published.dashboards / "methods.html")
+    for words in ("95% range", "known", "Linked incidents", "describe, they do not explain",
+                  "metric_summary", "data/curated/incidents.duckdb"):
+        assert words in text, words
+    assert text.count("Active shooter incident (FBI)") == 1
+
+
+def _tiles(published: ProjectPaths) -> list[dict]:
+    """Each headline tile: its source, group, definition and coverage lines, in page order."""
+    text = (published.dashboards / "index.html").read_text(encoding="utf-8")
+    tiles = re.findall(r'<section class="tile" data-source="([^"]+)" data-group="([^"]+)">'
+                       r'(.*?)</section>', text, re.S)
+    return [{"source": s, "group": g,
+             "definition": re.search(r'<p class="def" data-definition>(.*?)</p>', body).group(1),
+             "coverage": re.search(r'<p class="coverage">(.*?)</p>', body).group(1),
+             "figures": re.findall(r'data-figure="([^"]+)" data-source="([^"]+)"', body)}
+            for s, g, body in tiles]
+
+
+def test_headline_tiles_lead_with_active_shooter_lists(published: ProjectPaths,
+                                                       warehouse) -> None:
+    """The first tiles are the FBI's and ALERRT's lists and the linked incidents on either;
+    every tile states its own definition and coverage; no tile mixes definitions."""
+    import html as html_lib
+
+    tiles = _tiles(published)
+    definitions = dict(warehouse.execute("SELECT source, definition FROM sources").fetchall())
+    assert [t["source"] for t in tiles[:3]] == ["fbi", "alerrt", "linked_active"]
+    assert {t["group"] for t in tiles[:3]} == {"active"}
+    assert all(t["group"] == "related" for t in tiles[3:])
+    assert "linked" not in {t["source"] for t in tiles}  # all lists together: mixed definitions
+    for tile in tiles:
+        assert tile["definition"].strip(), tile["source"]
+        if tile["source"] in definitions:
+            assert html_lib.unescape(tile["definition"]) == definitions[tile["source"]]
+        assert tile["coverage"].startswith("Coverage: rests on "), tile
+        # Every number in a tile is that tile's list's own.
+        assert {s for _, s in tile["figures"]} == {tile["source"]}, tile
+    active = warehouse.execute(
+        "SELECT count(*), count(*) FILTER (WHERE fbi_active_shooter AND alerrt_active_attack) "
+        "FROM incidents WHERE fbi_active_shooter OR alerrt_active_attack").fetchone()
+    text = (published.dashboards / "index.html").read_text(encoding="utf-8")
+    assert f'data-figure="incidents" data-source="linked_active" data-value="{float(active[0])!r}"'\
+        in text
+    assert f'data-figure="on_both_lists" data-source="linked_active" ' \
+        f'data-value="{float(active[1])!r}"' in text
+    assert "FBI lists as an active shooter incident or ALERRT lists as an active attack" in \
+        tiles[2]["definition"]
+    linked = warehouse.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    assert f"holds {linked:,} distinct incidents. That total mixes definitions" in text
+
+
+def test_category_labels_cover_the_contract_vocabulary() -> None:
+    from pipelines.dashboards.captions import category_labels, plain_label
+    from pipelines.normalize.contract import (
+        ATTACKER_FATES,
+        END_METHODS,
+        LOCATION_TYPES,
+        STOPPED_BY,
+    )
+
+    labels = category_labels()
+    for field, vocabulary in (("stopped_by", STOPPED_BY), ("end_method", END_METHODS),
+                              ("attacker_fate", ATTACKER_FATES),
+                              ("location_type", LOCATION_TYPES)):
+        assert {c for f, c in labels if f == field} == set(vocabulary), field
+    assert plain_label("stopped_by", "none") == "nobody \u2014 the attacker fled"
+    assert plain_label("stopped_by", "off_duty_police") == "an off-duty officer"
+
+
+def test_endings_read_plain_labels_along_the_chain(published: ProjectPaths, warehouse) -> None:
+    page = published.dashboards / "endings.html"
+    spec = chart_specs(page)["stopped-by"]
+    labels = {r["category"]: r["category_label"] for r in spec["datasets"]["rows"]}
+    assert labels["none"] == "nobody \u2014 the attacker fled"
+    assert "none" not in labels.values()
+    text = page.read_text(encoding="utf-8")
+    steps = [text.index(f'id="chain-step-{i}"') for i in (1, 2, 3)]
+    assert steps == sorted(steps)
+    # Officers killed and injured: exactly the lists that count them apart from victims.
+    step3 = re.search(r'<table id="chain-step-3".*?</table>', text, re.S).group(0)
+    counted = warehouse.execute(
+        "SELECT source, sum(officers_killed), sum(n_known), sum(n) "
+        "FROM metric_law_enforcement_casualties GROUP BY source ORDER BY source").fetchall()
+    assert counted and set(re.findall(r'data-figure="officers_killed" data-source="(\w+)"',
+                                      step3)) == {s for s, *_ in counted}
+    for source, killed, known, n in counted:
+        assert re.search(rf'data-figure="officers_killed" data-source="{source}" '
+                         rf'data-n-known="{known}" data-n="{n}">.*?<td class="num">'
+                         rf"{int(killed):,}</td>", step3), source
+    step1 = re.search(r'<table id="chain-step-1".*?</table>', text, re.S).group(0)
+    assert 'data-figure="stopped_by_civilians" data-source="fbi"' in step1
+    assert 'data-figure="ended_before_police" data-source="fbi"' in step1
+
+
+def test_where_caption_names_the_one_source_on_the_map(published: ProjectPaths,
+                                                       warehouse) -> None:
+    text = (published.dashboards / "where.html").read_text(encoding="utf-8")
+    caption = re.search(r'data-chart="state_map".*?<figcaption>(.*?)</figcaption>',
+                        text, re.S).group(1)
+    fbi = warehouse.execute("SELECT records FROM sources WHERE source = 'fbi'").fetchone()[0]
+    every = warehouse.execute("SELECT count(*) FROM source_records").fetchone()[0]
+    assert f"It opens on FBI: {fbi:,} records" in caption
+    assert f"{every:,}" not in caption  # no total across lists above a one-list map
+
+
+def test_a_list_with_no_records_says_what_is_missing_and_why(published: ProjectPaths) -> None:
+    """The user-supplied Violence Project file is not shipped: one sentence says so."""
+    text = visible_text(published.dashboards / "index.html")
+    assert "Registered but not loaded" not in text
+    assert ("Not in any figure: Mass Shooter Database (user-supplied), which holds no records "
+            "here (not redistributable: obtained by request from The Violence Project") in text

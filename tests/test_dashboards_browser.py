@@ -2,8 +2,9 @@
 
 Every page must load with no console error and no request other than file://,
 draw every chart (an SVG or canvas inside each chart container), and show the
-headline figures of metric_summary. A screenshot of each page is saved to the
-test's tmp dir and, when DASHBOARD_SCREENSHOTS names a folder, there too.
+headline figures of metric_summary, each tile with its definition and coverage. A
+screenshot of each page is saved to the test's tmp dir and, when DASHBOARD_SCREENSHOTS
+names a folder, there too.
 
 Uses Debian's /usr/bin/chromium (never ``playwright install``). If it is
 missing the tests FAIL, never skip: CI installs it.
@@ -109,7 +110,7 @@ def test_page_draws_offline_without_errors(browser, published: ProjectPaths, nam
         charts = visit.page.locator(".chart").count()
         drawn = visit.page.locator(".chart[data-rendered=true]").count()
         assert drawn == charts, f"{drawn} of {charts} charts finished drawing"
-        if name != "incidents.html":
+        if name not in ("incidents.html", "methods.html"):
             assert charts >= 1
         visit.assert_clean()
         assert shot.stat().st_size > 10_000
@@ -123,21 +124,53 @@ def _shown_number(text: str) -> float:
 
 
 def test_headline_tiles_show_metric_summary(browser, published: ProjectPaths, warehouse) -> None:
+    """Every figure of metric_summary is shown (but the count of linked incidents across every
+    list, which mixes definitions: a sentence says so instead), with the linked incidents
+    the FBI or ALERRT lists; every tile shows its definition in words and its coverage, and
+    the first tiles are the active-shooter and active-attack lists."""
     visit = Visit(browser, published.dashboards / "index.html")
     try:
         shown = visit.page.eval_on_selector_all(
             "#headline-tiles [data-figure]",
             "els => els.map(e => ({...e.dataset, text: e.textContent, "
             "visible: e.offsetParent !== null}))")
+        tiles = visit.page.eval_on_selector_all(
+            "#headline-tiles .tile",
+            "els => els.map(e => ({source: e.dataset.source, group: e.dataset.group, "
+            "title: e.querySelector('h3').innerText, "
+            "definition: e.querySelector('.def') && e.querySelector('.def').innerText, "
+            "coverage: e.querySelector('.coverage') && e.querySelector('.coverage').innerText,"
+            " visible: e.querySelector('.def').offsetParent !== null}))")
+        total_note = visit.page.inner_text("#all-lists-total")
         visit.assert_clean()
     finally:
         visit.page.close()
+    definitions = dict(warehouse.execute("SELECT source, definition FROM sources").fetchall())
+    assert [t["source"] for t in tiles[:3]] == ["fbi", "alerrt", "linked_active"]
+    assert [t["title"] for t in tiles[:3]] == ["FBI", "ALERRT",
+                                               "On the FBI or ALERRT list, counted once"]
+    for tile in tiles:
+        assert tile["visible"] and tile["definition"] and tile["coverage"], tile
+        assert tile["coverage"].startswith("Coverage: rests on "), tile
+        assert tile["definition"] == definitions.get(tile["source"], tile["definition"]), tile
+    assert tiles[0]["definition"].startswith("Active shooter incident (FBI)")
+    assert tiles[1]["definition"].startswith("Active attack (ALERRT)")
+    assert "counted once" in tiles[2]["definition"]
+    assert all(t["group"] == "related" for t in tiles[3:])
+    assert "mixes definitions" in total_note
     expected = {
         (figure, source): (value, n_known, n, unit)
         for figure, source, value, n_known, n, unit in warehouse.execute(
-            "SELECT figure, source, value, n_known, n, unit FROM metric_summary").fetchall()
+            "SELECT figure, source, value, n_known, n, unit FROM metric_summary "
+            "WHERE source <> 'linked'").fetchall()
     }
-    found = {(t["figure"], t["source"]): t for t in shown}
+    active = warehouse.execute(
+        "SELECT count(*), sum(killed), count(killed), sum(injured), count(injured) "
+        "FROM incidents WHERE fbi_active_shooter OR alerrt_active_attack").fetchone()
+    expected[("incidents", "linked_active")] = (active[0], active[0], active[0], "incidents")
+    expected[("killed", "linked_active")] = (active[1], active[2], active[0], "victims")
+    expected[("injured", "linked_active")] = (active[3], active[4], active[0], "victims")
+    found = {(t["figure"], t["source"]): t for t in shown if t["figure"] != "on_both_lists"}
     assert set(found) == set(expected)
     for key, (value, n_known, n, unit) in expected.items():
         tile = found[key]
@@ -158,6 +191,7 @@ def test_incident_table_searches_and_sorts(browser, published: ProjectPaths) -> 
     page = visit.page
     try:
         total = int(page.get_attribute("#incident-count", "data-matching"))
+        page.select_option("#incident-scope", "all")
         page.fill("#incident-search", "uvalde tx")
         page.wait_for_function(
             f"document.getElementById('incident-count').dataset.matching < {total}")
@@ -185,6 +219,64 @@ def test_incident_table_searches_and_sorts(browser, published: ProjectPaths) -> 
         page.close()
 
 
+def test_incident_table_opens_on_active_shooter_incidents(browser, published: ProjectPaths,
+                                                          warehouse) -> None:
+    """No page of mass-shooting rows with an unknown outcome first: the table opens on the
+    incidents the FBI or ALERRT lists, and one control shows every list."""
+    active, every = warehouse.execute(
+        "SELECT count(*) FILTER (WHERE fbi_active_shooter OR alerrt_active_attack), count(*) "
+        "FROM incidents").fetchone()
+    visit = Visit(browser, published.dashboards / "incidents.html")
+    page = visit.page
+    try:
+        assert page.input_value("#incident-scope") == "active"
+        assert int(page.get_attribute("#incident-count", "data-matching")) == active
+        assert "active-shooter or active-attack incidents" in page.inner_text("#incident-count")
+        sources = page.eval_on_selector_all(
+            "#incident-table tbody tr td:nth-child(7)", "tds => tds.map(td => td.textContent)")
+        assert len(sources) == 100
+        assert all({"FBI", "ALERRT"} & set(s.split(" + ")) for s in sources), sources
+        # Columbine (1999) predates both lists: the search says where it is, one click away.
+        page.fill("#incident-search", "Columbine")
+        page.wait_for_function("!document.getElementById('incident-widen').hidden")
+        assert "more match in the other lists" in page.inner_text("#incident-count")
+        page.click("#incident-widen")
+        page.wait_for_function("document.getElementById('incident-count').dataset.scope"
+                               " === 'all'")
+        first = page.eval_on_selector_all(
+            "#incident-table tbody tr:first-child td", "tds => tds.map(td => td.innerText)")
+        assert (first[0], first[2]) == ("1999-04-20", "CO"), first
+        page.fill("#incident-search", "")
+        page.wait_for_function(
+            f"+document.getElementById('incident-count').dataset.matching === {every}")
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p != "methods.html"])
+def test_page_shows_no_warehouse_words(browser, published: ProjectPaths, name: str) -> None:
+    """What a reader sees, charts' drawn text included (not download links, nor the rows of
+    the incident table, which are the sources' own words), names no table, file, query or
+    interval method: those are on "How to read these figures"."""
+    visit = Visit(browser, published.dashboards / name)
+    try:
+        text = visit.page.evaluate(
+            """() => { const main = document.querySelector('main').cloneNode(true);
+                 main.querySelectorAll('.downloads, #incident-table tbody, script, style')
+                   .forEach(e => e.remove());
+                 return main.innerText + ' ' + [...document.querySelectorAll('svg text')]
+                   .map(t => t.textContent).join(' '); }""")
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+    for word in ("metric_", ".sql", "Wilson", "source_records", "data/curated", "README"):
+        assert word not in text, f"{name} shows {word!r}"
+    if name == "endings.html":
+        assert "nobody \u2014 the attacker fled" in text
+        assert not re.search(r"(^|\s)none(\s|$)", text), "a raw 'none' category is shown"
+
+
 def test_state_map_switches_source(browser, published: ProjectPaths) -> None:
     visit = Visit(browser, published.dashboards / "where.html")
     page = visit.page
@@ -204,7 +296,8 @@ def test_missing_durations_note_is_visible(browser, published: ProjectPaths) -> 
     try:
         note = visit.page.locator("[data-empty-chart=duration]")
         assert note.is_visible()
-        assert "supply the Violence Project file (see README)" in note.inner_text()
+        assert "no public list loaded here records how long attacks lasted" in \
+            note.inner_text()
         visit.assert_clean()
     finally:
         visit.page.close()
@@ -260,6 +353,7 @@ def test_search_finds_incidents_by_their_names(browser, published: ProjectPaths)
     visit = Visit(browser, published.dashboards / "incidents.html")
     page = visit.page
     try:
+        page.select_option("#incident-scope", "all")  # Sandy Hook, MS is a GVA incident
         found = {query: _first_rows(page, query) for query, _, _ in SEARCHES}
         for query, date, state in SEARCHES:
             rows = found[query]
@@ -324,6 +418,7 @@ def test_incident_table_rows_open_from_the_keyboard(browser, published: ProjectP
     visit = Visit(browser, published.dashboards / "incidents.html")
     page = visit.page
     try:
+        page.select_option("#incident-scope", "all")  # Columbine (1999) predates FBI, ALERRT
         _first_rows(page, "Columbine")
         page.focus("#incident-search")
         for _ in range(12):  # the source filter, the sort buttons, then the first row's link
@@ -392,6 +487,7 @@ def test_search_finds_narrative_words_after_names(browser, narrated_site: Path) 
     visit = Visit(browser, narrated_site / "incidents.html")
     page = visit.page
     try:
+        page.select_option("#incident-scope", "all")
         rows = _first_rows(page, "quillwort")  # only in the narrative
         assert [(r[0], r[2]) for r in rows] == [("2012-12-14", "CT")]
         # Columbine: the school named Columbine first, then the narrative that mentions

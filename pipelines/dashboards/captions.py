@@ -8,8 +8,11 @@ their records carry the field drawn (n_known of n), and how recent each is.
 
 from __future__ import annotations
 
+import csv
 import html
 from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,6 +24,27 @@ EN_DASH = "\u2013"  # for ranges and missing values
 
 # At most this many sources: definitions shown open; more: folded under a summary.
 OPEN_DEFINITIONS = 3
+
+# Plain words for the warehouse's category values (field,category,label): data, not code.
+CATEGORY_LABELS_CSV = Path(__file__).with_name("category_labels.csv")
+
+# The page that explains n, "known", 95% ranges, linked incidents and definitions.
+METHODS_PAGE = "methods.html"
+
+
+@cache
+def category_labels() -> dict[tuple[str, str], str]:
+    """(field, raw category) -> the words a reader sees, from ``category_labels.csv``."""
+    with CATEGORY_LABELS_CSV.open(encoding="utf-8", newline="") as handle:
+        return {(r["field"], r["category"]): r["label"] for r in csv.DictReader(handle)}
+
+
+def plain_label(field: str, category: str | None) -> str:
+    """The plain label of a category ("none" -> "nobody — the attacker fled"); a value
+    the CSV does not list yet shows with spaces for underscores rather than not at all."""
+    if category is None:
+        return EN_DASH
+    return category_labels().get((field, category), category.replace("_", " "))
 
 
 def fmt_int(value: float | int | None) -> str:
@@ -49,10 +73,12 @@ def coverage_by_source(frame: pl.DataFrame, n: str = "n", n_known: str = "n_know
 
 
 def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, int]],
-            known: str, notes: Iterable[str] = ()) -> str:
+            known: str, notes: Iterable[str] = (), *, one_at_a_time: bool = False) -> str:
     """Caption HTML: what is drawn, then sources, coverage, as-of dates and definitions.
 
     ``lead`` and ``notes`` are HTML; ``known`` completes "N of M records ...".
+    ``one_at_a_time``: the chart shows one source at a time (a drop-down), so no
+    total across sources is given, only each source's own coverage.
     """
     infos = [data.sources[s] for s in coverage if s in data.sources]
     total_k = sum(k for k, _ in coverage.values())
@@ -73,10 +99,14 @@ def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, in
     )
     is_open = " open" if len(infos) <= OPEN_DEFINITIONS else ""
     extra = "".join(f"<p>{n}</p>" for n in notes)
+    provenance = (f"Sources: {names}. Coverage: {fmt_int(total_k)} of {fmt_int(total_n)} "
+                  f"records {html.escape(known)}.")
+    if one_at_a_time:
+        provenance = (f"Sources: {names}, one at a time. Coverage: each list's own, "
+                      "below.")
     return (
         f"<p>{lead}</p>{extra}"
-        f'<p class="provenance">Sources: {names}. Coverage: {fmt_int(total_k)} of '
-        f"{fmt_int(total_n)} records {html.escape(known)}. Data as of {as_of}.</p>"
+        f'<p class="provenance">{provenance} Data as of {as_of}.</p>'
         f"<details{is_open}><summary>What each source counts, its coverage and as-of date"
         f"</summary><ul>{items}</ul></details>"
     )

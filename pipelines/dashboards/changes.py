@@ -82,14 +82,13 @@ def section(data: DashboardData) -> tuple[list[str], dict[str, pl.DataFrame]]:
         parts.append('<p id="revision-summary" data-revisions="0">No source has changed since '
                      "its first snapshot: every record is as first loaded. When a refresh in "
                      "latest mode brings a source's new snapshot, what it added, removed and "
-                     "changed is listed here (table <code>source_revisions</code>).</p>")
+                     "changed is listed here.</p>")
         return parts, {}
     changes = data.query("revision_changes")
     parts += [
-        "<p>The latest new snapshot of each source that has changed, from "
-        "<code>source_revisions</code>: records added and removed, and for records in both "
-        "snapshots each field whose value changed. Both snapshots stay in "
-        "<code>data/raw/</code>.</p>",
+        "<p>The latest new snapshot of each source that has changed: records added and "
+        "removed, and for records in both snapshots each field whose value changed. Both "
+        "snapshots are kept.</p>",
         _summary_table(data, summary),
         _changes_table(data, changes),
         '<p class="downloads">Data: <a href="data/revision_changes.csv">CSV</a></p>',

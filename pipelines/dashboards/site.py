@@ -30,6 +30,7 @@ NAV = (
     ("where.html", "Where"),
     ("sources.html", "Sources"),
     ("incidents.html", "Incidents"),
+    ("methods.html", "How to read these figures"),
 )
 
 
@@ -182,6 +183,7 @@ STYLE = """
  .tile .fig .value { font-weight: 600; }
  .tile .note-line { display: block; font-size: .75rem; color: var(--muted); }
  .tile .asof { font-size: .75rem; color: var(--muted); margin-top: .4rem; }
+ .tile .coverage, .tile .kind { font-size: .75rem; color: var(--muted); margin: .3rem 0 0; }
  .pages { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
  .pages dt { font-weight: 600; } .pages dd { margin: 0; color: #333; }
  footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 2rem; }

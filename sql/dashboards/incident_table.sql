@@ -5,6 +5,8 @@
 -- the page's search, not the CSV: the record's incident name, its county, and the distinct
 -- words (3+ letters, common words left out) of its narrative, lower-cased with
 -- punctuation turned into spaces. Records are not linked: no incident_id.
+-- active_shooter: the record is an FBI active shooter incident or an ALERRT active attack
+-- (record_definitions; the table opens on these).
 WITH stop_words(word) AS (
     VALUES ('the'), ('and'), ('was'), ('were'), ('with'), ('for'), ('from'), ('that'),
            ('his'), ('her'), ('had'), ('has'), ('have'), ('who'), ('after'), ('into'),
@@ -38,9 +40,11 @@ SELECT
     ) AS outcome,
     source,
     NULL::VARCHAR AS incident_id,
+    coalesce(d.fbi_active_shooter OR d.alerrt_active_attack, FALSE) AS active_shooter,
     trim(regexp_replace(incident_name, '\s+', ' ', 'g')) AS search_names,
     county AS search_places,
     w.search_words
 FROM source_records
 LEFT JOIN words AS w USING (source, source_record_id)
+LEFT JOIN record_definitions AS d USING (source, source_record_id)
 ORDER BY incident_date DESC NULLS LAST, source, state, source_record_id

@@ -1,6 +1,8 @@
 -- The incidents page when the warehouse links records into incidents: one row
 -- per incident from `incidents` (contract column names), with the sources that
 -- list it from incident_links. Place is the city, else the incident's name.
+-- active_shooter: the FBI lists it as an active shooter incident or ALERRT as an active
+-- attack (the table opens on these).
 -- search_names, search_places and search_words feed the page's search, not the
 -- CSV: every linked record's incident name, its city and county (one a line),
 -- and the distinct words (3+ letters, common words left out) of every linked
@@ -54,6 +56,7 @@ SELECT
         AS outcome,
     l.source,
     i.incident_id,
+    coalesce(i.fbi_active_shooter OR i.alerrt_active_attack, FALSE) AS active_shooter,
     n.search_names,
     n.search_places,
     w.search_words

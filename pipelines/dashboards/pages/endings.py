@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 from pipelines.dashboards.captions import (
     EN_DASH,
+    METHODS_PAGE,
     caption,
     coverage_by_source,
     fmt_int,
     fmt_share,
+    plain_label,
 )
 from pipelines.dashboards.charts import (
     END_METHOD_COLOURS,
@@ -53,9 +55,11 @@ def _with_row_labels(data: DashboardData, frame: pl.DataFrame) -> pl.DataFrame:
 
 def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], title: str,
                     subtitle: str, legend: str, lead: str, known: str,
-                    notes: tuple[str, ...] = ()) -> Chart:
+                    notes: tuple[str, ...] = (), field: str = "") -> Chart:
     """A 100% bar per source: the share of each category among the records that tell how
-    the attack ended (the same denominator for how, who and fate)."""
+    the attack ended (the same denominator for how, who and fate). Categories show in
+    plain words (``category_labels.csv``, by ``field``: "none" reads "nobody — the
+    attacker fled")."""
     import altair as alt
     import polars as pl
 
@@ -63,12 +67,13 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
     order = {c: i for i, c in enumerate(colours)}
     frame = frame.with_columns(
         pl.col("category").replace_strict(order, default=len(order)).alias("category_order"),
-        pl.col("category").str.replace_all("_", " ").alias("category_label"),
+        pl.col("category").map_elements(lambda c: plain_label(field, c),
+                                        return_dtype=pl.String).alias("category_label"),
         pl.col("category").replace_strict(colours, default=PALETTE[-1])
         .replace_strict({c: ink_on(c) for c in PALETTE}).alias("ink"))
     present = frame["category"].unique().to_list()
     scale = category_colours(colours, present)
-    labels = {c: c.replace("_", " ") for c in scale.domain}
+    labels = {c: plain_label(field, c) for c in scale.domain}
     scale = alt.Scale(domain=[labels[c] for c in scale.domain], range=scale.range)
     rows = frame.select("source", "row_label").unique(maintain_order=True)["row_label"].to_list()
     base = alt.Chart(values()).transform_stack(
@@ -130,37 +135,36 @@ def end_method(data: DashboardData) -> Chart:
         "Share of each source's records that tell how the attack ended; hover for counts "
         "and 95% intervals. Who did it and whether the attacker died are the next charts.",
         "How it ended",
-        "From <code>metric_resolution</code> (overall, field end_method). Sources that never "
-        "say how an attack ended (GVA) are not drawn; the label of each bar says how many of "
-        "its records tell.",
-        "telling how the attack ended")
+        "How each list's attacks ended, as a share of its records that say how. Lists that "
+        "never say how an attack ended (GVA) are not drawn; the label of each bar says how "
+        "many of its records tell.",
+        "telling how the attack ended", field="end_method")
 
 
 def stopped_by(data: DashboardData) -> Chart:
     return _stacked_shares(
         data, "stopped_by", STOPPED_BY_COLOURS,
         "Who stopped the attack",
-        "Same records as above; off-duty police are officers on the scene, not police "
-        "arriving; self is suicide or the attacker stopping; none means the attacker fled; "
-        "unknown: the source says how but not who.",
+        "Records that say how the attack ended; an off-duty officer was already on the scene, "
+        "not police arriving; \u201cnot said who\u201d: the list says how but not who.",
         "Stopped by",
-        "From <code>metric_resolution</code> (overall, field stopped_by). Descriptive, not "
-        "causal: attacks stopped by different people differ in many other ways.",
-        "telling how the attack ended")
+        "Who stopped each list's attacks, as a share of its records that say how the attack "
+        "ended. Descriptive, not causal: attacks stopped by different people differ in many "
+        "other ways.",
+        "telling how the attack ended", field="stopped_by")
 
 
 def attacker_fate(data: DashboardData) -> Chart:
     return _stacked_shares(
         data, "attacker_fate", FATE_COLOURS,
         "Whether the attacker died",
-        "Same records as above; mixed: of several attackers, some died; unknown: the "
-        "source does not say (e.g. ALERRT's \"Shot by police\") and no linked record agrees "
-        "on it.",
+        "Records that say how the attack ended; \u201cnot said\u201d: the list does not say "
+        "(e.g. ALERRT's \"Shot by police\") and no linked record of another list does.",
         "Attacker",
-        "From <code>metric_resolution</code> (overall, field attacker_fate): stated by the "
-        "source, derived from its other fields, or inferred from linked records of other "
-        "sources (column <code>inferred</code> in the chart's data).",
-        "telling how the attack ended", (_fate_coverage(data),))
+        "Whether the attacker died, as a share of each list's records that say how the attack "
+        "ended: stated by the list, worked out from its other fields, or taken from another "
+        "list's record of the same incident (counted as inferred in the chart's data).",
+        "telling how the attack ended", (_fate_coverage(data),), field="attacker_fate")
 
 
 def police_arrival_by_year(data: DashboardData) -> Chart:
@@ -194,12 +198,12 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
     chart = (band + line).properties(
         width=FULL_WIDTH, height=300,
         title=alt.Title("Share of attacks over before police arrived, by year",
-                        subtitle="Line: share; band: 95% Wilson interval (wide where a year "
-                                 "has few records)."))
+                        subtitle="Line: share; band: 95% range (wide where a year has few "
+                                 "records)."))
     text = caption(
         data,
-        "From <code>metric_police_arrival</code> (by year), for the sources that can tell "
-        "whether an attack was over before police arrived. Descriptive, not causal.",
+        "Share of each list's attacks that were over before police arrived, per year, for "
+        "the lists that can tell. Descriptive, not causal.",
         coverage_by_source(frame, how="sum"), "saying whether police arrived before the end")
     overall = frame.group_by("source_label", maintain_order=True).agg(
         pl.col("ended_before_police").sum(), pl.col("n_known").sum(), pl.col("year").min()
@@ -218,7 +222,8 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
     import polars as pl
 
     frame = data.with_labels(data.query("police_arrival_by_location")).with_columns(
-        pl.col("location_type").str.replace_all("_", " ").alias("location"))
+        pl.col("location_type").map_elements(lambda c: plain_label("location_type", c),
+                                             return_dtype=pl.String).alias("location"))
     sources = frame["source"].unique(maintain_order=True).to_list()
     places = (frame.group_by("location").agg(pl.col("n_known").sum())
               .sort("n_known", descending=True)["location"].to_list())
@@ -244,12 +249,13 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
     chart = (interval + point).properties(
         width=FULL_WIDTH - 200, height=alt.Step(14),
         title=alt.Title("Share of attacks over before police arrived, by location type",
-                        subtitle="Dot: share; bar: 95% Wilson interval. Types are ordered by "
-                                 "how many records they hold."))
+                        subtitle="Dot: share; bar: 95% range. Types are ordered by how many "
+                                 "records they hold."))
     text = caption(
         data,
-        "From <code>metric_police_arrival</code> (by location type). Places differ in who "
-        "is there and how far police are, so differences are descriptive.",
+        "Share of each list's attacks that were over before police arrived, per kind of "
+        "place. Places differ in who is there and how far police are, so differences are "
+        "descriptive.",
         coverage_by_source(frame, how="sum"), "saying whether police arrived before the end")
     alt_text = ("Share of attacks over before police arrived, the location type with the "
                 "largest share per source: "
@@ -258,22 +264,79 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
                  alt=alt_text)
 
 
+# The chain of survival: (step, heading, what it asks) in the order the field uses.
+CHAIN_STEPS = (
+    (1, "Step 1: what people at the scene did",
+     "Before police arrive, the people there are the first responders: attacks stopped by "
+     "civilians (including security guards and off-duty officers already on the scene), and "
+     "attacks already over when police arrived."),
+    (2, "Step 2: police arrival and contact",
+     "Once police arrive: attacks stopped by police, and attackers shot (by police or "
+     "anyone else), with whether the attacker died."),
+    (3, "Step 3: officers killed and injured",
+     "The cost to the responders: officers killed and injured, counted apart from other "
+     "victims only by the lists named below."),
+)
+CHAIN_FIGURES = {
+    "stopped_by_civilians": "Stopped by civilians",
+    "ended_before_police": "Over before police arrived",
+    "stopped_by_police": "Stopped by police",
+    "attacker_shot": "Attacker shot",
+    "officers_killed": "Officers killed",
+    "officers_injured": "Officers injured",
+}
+
+
+def chain_table(data: DashboardData, frame: pl.DataFrame, step: int) -> str:
+    """The step's figures, one row per list that can tell it: count, share with its 95%
+    range, and coverage (records that tell, of all the list's records)."""
+    rows = []
+    for r in frame.filter(frame["step"] == step).iter_rows(named=True):
+        share = EN_DASH
+        if r["share"] is not None:
+            share = (f'{fmt_share(r["share"])} <span class="range">(95% range '
+                     f'{fmt_share(r["ci_low"])}{EN_DASH}{fmt_share(r["ci_high"])})</span>')
+        rows.append(
+            f'<tr data-figure="{r["figure"]}" data-source="{html.escape(r["source"])}" '
+            f'data-n-known="{r["n_known"]}" data-n="{r["n"]}">'
+            f'<td>{html.escape(CHAIN_FIGURES.get(r["figure"], r["figure"]))}</td>'
+            f'<td>{html.escape(data.label(r["source"]))}</td>'
+            f'<td class="num">{fmt_int(r["value"])}</td><td class="num">{share}</td>'
+            f'<td class="num">{fmt_int(r["n_known"])} of {fmt_int(r["n"])} records</td></tr>')
+    if not rows:
+        return f'<p id="chain-step-{step}">No loaded list can tell this step.</p>'
+    named = sorted({data.label(s) for s in frame.filter(frame["step"] == step)["source"]})
+    return (
+        f'<table id="chain-step-{step}" class="chain"><caption>Lists that can tell this step '
+        f"({html.escape(', '.join(named))}) and their coverage</caption><thead><tr>"
+        '<th>Figure</th><th>List</th><th class="num">Attacks</th>'
+        '<th class="num">Share of records that tell</th><th class="num">Coverage</th></tr>'
+        f'</thead><tbody>{"".join(rows)}</tbody></table>')
+
+
 def page(data: DashboardData) -> Page:
-    """The "How attacks end" page."""
+    """The "How attacks end" page, laid out along the chain of survival."""
     intro = (
-        "<p>How attacks ended, who stopped them, whether the attacker died, and how often "
-        "they were already over when police arrived. How, who and fate share one "
-        "denominator: the records where the source tells how the attack ended. Sources that "
-        "cannot tell are left out of a chart, not counted as zero. None of this says what "
-        "caused an outcome.</p>"
+        "<p>How attacks ended, step by step along the response chain: what the people at "
+        "the scene did, what happened when police arrived, and what it cost the officers. "
+        "Each step names the lists that can tell it and how many of their records do; lists "
+        "that cannot tell are left out, not counted as zero. Lists count different things "
+        "(active attacks, mass shootings, school shootings), so compare a list with itself, "
+        "not with another. None of this says what caused an outcome "
+        f'(<a href="{METHODS_PAGE}">how to read these figures</a>).</p>'
     )
+    chain = data.query("chain_of_survival")
+    heads = {step: (f"<h2>{html.escape(title)}</h2><p>{html.escape(text)}</p>"
+                    + chain_table(data, chain, step))
+             for step, title, text in CHAIN_STEPS}
     body: list = [
-        "<h2>How it ended, who stopped it, and the attacker's fate</h2>",
-        end_method(data),
+        heads[1],
         stopped_by(data),
-        attacker_fate(data),
-        "<h2>Over before police arrived</h2>",
         police_arrival_by_year(data),
         police_arrival_by_location(data),
+        heads[2],
+        end_method(data),
+        attacker_fate(data),
+        heads[3],
     ]
     return Page("endings.html", "How attacks end", intro, body)

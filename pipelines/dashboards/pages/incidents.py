@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 # Columns the linked `incidents` table must have for the page to use it.
 INCIDENT_COLUMNS = {"incident_id", "incident_date", "incident_name", "city", "state", "killed",
-                    "injured", "end_method", "attacker_fate"}
+                    "injured", "end_method", "attacker_fate", "fbi_active_shooter",
+                    "alerrt_active_attack"}
 SHOWN = 100  # rows rendered at once; the count says how many match
 
 SCRIPT = """<script>
@@ -36,6 +37,8 @@ SCRIPT = """<script>
     ? window.INCIDENT_INDEX : {names: [], places: [], words: []};
   const q = document.getElementById('incident-search');
   const pick = document.getElementById('incident-source');
+  const scope = document.getElementById('incident-scope');
+  const widen = document.getElementById('incident-widen');
   const body = document.querySelector('#incident-table tbody');
   const count = document.getElementById('incident-count');
   const more = document.getElementById('incident-more');
@@ -73,10 +76,13 @@ SCRIPT = """<script>
     const terms = q.value.toLowerCase().split(/\\s+/).filter(Boolean);
     const phrase = norm(q.value);
     const hits = [];
+    let elsewhere = 0;  // matches in the other lists, while the table shows active attacks
     for (const x of rows) {
       if (pick.value !== '' && !(D.members[x.r[6]] || []).includes(+pick.value)) continue;
       const m = match(x, terms, phrase);
-      if (m) hits.push({...x, m});
+      if (!m) continue;
+      if (scope.value === 'active' && !x.r[8]) elsewhere++;
+      else hits.push({...x, m});
     }
     if (col === -1) {  // best match first; then more killed, then the latest
       hits.sort((a, b) => (b.m.score - a.m.score) || ((b.r[3] ?? -1) - (a.r[3] ?? -1))
@@ -122,9 +128,15 @@ SCRIPT = """<script>
     body.replaceChildren(out);
     const shown = Math.min(limit, hits.length);
     count.textContent = `Showing ${shown.toLocaleString('en-US')} of `
-      + `${hits.length.toLocaleString('en-US')} matching records `
-      + `(${rows.length.toLocaleString('en-US')} in all)`
+      + `${hits.length.toLocaleString('en-US')} matching `
+      + (scope.value === 'active'
+        ? `active-shooter or active-attack incidents (on the FBI or ALERRT list); `
+          + `${elsewhere.toLocaleString('en-US')} more match in the other lists`
+        : `incidents from every list (${rows.length.toLocaleString('en-US')} in all)`)
       + (col === -1 ? ', best match first.' : '.');
+    count.dataset.scope = scope.value;
+    widen.hidden = !(scope.value === 'active' && elsewhere > 0);
+    widen.textContent = `Show all lists (${elsewhere.toLocaleString('en-US')} more)`;
     count.dataset.matching = hits.length;
     more.hidden = shown >= hits.length;
     document.querySelectorAll('#incident-table th').forEach((th, c) => th.setAttribute(
@@ -137,6 +149,8 @@ SCRIPT = """<script>
     render();
   });
   pick.addEventListener('change', () => { limit = %(shown)d; render(); });
+  scope.addEventListener('change', () => { limit = %(shown)d; render(); });
+  widen.addEventListener('click', () => { scope.value = 'all'; limit = %(shown)d; render(); });
   more.addEventListener('click', () => { limit = Infinity; render(); });
   // A click anywhere on a row opens its incident, as its link does from the keyboard.
   body.addEventListener('click', e => {
@@ -160,6 +174,7 @@ STYLE = """<style>
    margin: 1rem 0 .5rem; }
  #incident-search { font: inherit; padding: .3rem .5rem; min-width: 20rem; }
  #incident-source { font: inherit; padding: .25rem; max-width: 20rem; }
+ #incident-scope { font: inherit; padding: .25rem; max-width: 100%; }
  #incident-table { width: 100%; }
  #incident-table th button { font: inherit; font-weight: 600; background: none; border: 0;
    padding: 0; cursor: pointer; color: inherit; }
@@ -168,6 +183,7 @@ STYLE = """<style>
  #incident-table tbody tr:nth-child(even) { background: #f7f8fa; }
  #incident-table td:first-child { white-space: nowrap; }
  #incident-more { font: inherit; margin: .8rem 0; }
+ #incident-widen { font: inherit; margin: 0 0 .5rem; }
  #incident-table tr.opens { cursor: pointer; }
  #incident-table tr.opens:hover { background: #eef4fa; }
  #incident-table .matched-name { color: var(--muted); }
@@ -186,25 +202,25 @@ def table_rows(data: DashboardData) -> tuple[pl.DataFrame, str]:
         missing = INCIDENT_COLUMNS - data.columns("incidents")
         if not missing and data.has_table("incident_links"):
             return (data.query("incident_table_linked"),
-                    "One row per incident from the linked <code>incidents</code> table; "
-                    "Source lists every source that records it. Place is the city, else the "
-                    "incident's name.")
-        why = (f"it lacks {', '.join(sorted(missing))}" if missing
-               else "there is no incident_links table")
-        note = (f"The warehouse has an <code>incidents</code> table, but {html.escape(why)}, "
-                "so this table shows source records instead. ")
+                    "One row per incident: the records several lists hold of the same attack "
+                    "are linked and counted once; Source names every list that records it. "
+                    "Place is the city, else the incident's name.")
+        why = ("the linked incidents lack some of the fields this table shows" if missing
+               else "the links between lists are missing")
+        note = f"Incidents could not be shown linked ({why}), so this table shows each list's " \
+               "records instead. "
     else:
         note = ""
     return (data.query("incident_table"),
-            note + "One row per record per source (<code>source_records</code>): records "
-            "are not linked across sources yet, so an attack in several lists appears once "
-            "per list. Place is the city, else the county, else the source's name for the "
-            "incident.")
+            note + "One row per record per list: records are not linked across lists yet, "
+            "so an attack in several lists appears once per list. Place is the city, else the "
+            "county, else the source's name for the incident.")
 
 
 def compact(data: DashboardData, frame: pl.DataFrame) -> dict:
-    """Rows as short arrays: outcome and source as indexes into lists shipped once; the
-    last item is the incident's id (its page), NULL for unlinked source records.
+    """Rows as short arrays: outcome and source as indexes into lists shipped once; then
+    the incident's id (its page), NULL for unlinked source records, and 1 when the FBI or
+    ALERRT lists it (the rows the table opens on), else 0.
 
     ``source`` may name several sources ("fbi + gva", for linked incidents):
     ``members`` lists, for each such value, the single sources the filter offers.
@@ -216,9 +232,9 @@ def compact(data: DashboardData, frame: pl.DataFrame) -> dict:
     s_index = {s: i for i, s in enumerate(sources)}
     members = [[singles.index(p) for p in s.split(" + ")] for s in sources]
     rows = [
-        [r[0], r[1], r[2], r[3], r[4], o_index.get(r[5]), s_index.get(r[6]), r[7]]
+        [r[0], r[1], r[2], r[3], r[4], o_index.get(r[5]), s_index.get(r[6]), r[7], int(r[8])]
         for r in frame.select("date", "place", "state", "killed", "injured", "outcome",
-                              "source", "incident_id").iter_rows()
+                              "source", "incident_id", "active_shooter").iter_rows()
     ]
     labels = [" + ".join(data.label(p) for p in s.split(" + ")) for s in sources]
     return {"outcomes": [o.replace("_", " ") for o in outcomes], "sources": labels,
@@ -257,6 +273,11 @@ def page(data: DashboardData) -> Page:
     as_of = "; ".join(f"{html.escape(s.label)} {s.last_date}" for s in data.loaded)
     blob = json.dumps(packed, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
     intro = (
+        "<p>The table opens on active-shooter and active-attack incidents: those the FBI "
+        "lists as an active shooter incident or ALERRT as an active attack. Choose "
+        "&ldquo;All lists&rdquo; under Show to add the mass-shooting and school-shooting "
+        "lists, whose incidents are mostly not active attacks (a mass shooting is 4+ people "
+        "shot, whatever the circumstances).</p>"
         f"<p>{origin} Killed and injured are victims (attackers not counted); &ndash; means the "
         "source does not say.</p>"
         "<p>The search also reads every source's name for the incident (&ldquo;Columbine High "
@@ -264,18 +285,26 @@ def page(data: DashboardData) -> Page:
         "narratives; the best matches come first: the words as a phrase in a name, then in a "
         "place, then anywhere. A place opens the incident's page: every source's record side "
         "by side.</p>"
-        f'<p class="provenance">{fmt_int(frame.height)} rows. Data as of: {as_of}. '
+        f'<p class="provenance">{fmt_int(frame.height)} rows from every list, '
+        f'{fmt_int(frame["active_shooter"].sum())} of them on the FBI or ALERRT list. '
+        f"Data as of: {as_of}. "
         'All rows as <a href="data/incidents.csv">CSV</a>; definitions on the '
         '<a href="sources.html">Sources</a> page.</p>'
     )
     body: list = [
         '<div id="incident-controls">'
+        '<label>Show <select id="incident-scope">'
+        '<option value="active" selected>Active-shooter and active-attack incidents '
+        "(FBI or ALERRT list)</option>"
+        '<option value="all">All lists (also mass shootings, school shootings)</option>'
+        "</select></label>"
         '<label>Search <input id="incident-search" type="search" '
         'placeholder="name, place, state, date, outcome or source" autocomplete="off">'
         "</label>"
         f'<label>Source <select id="incident-source"><option value="">All sources</option>'
         f"{options}</select></label></div>",
         '<p id="incident-count" aria-live="polite"></p>',
+        '<button type="button" id="incident-widen" hidden></button>',
         # Scrolls inside itself on a phone (the page never scrolls sideways); focusable,
         # so a keyboard can scroll it too.
         '<div class="table-wrap" id="incident-table-wrap" tabindex="0" role="region" '

@@ -15,7 +15,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from pipelines.dashboards.captions import EN_DASH, caption, fmt_int, fmt_share
+from pipelines.dashboards.captions import (
+    EN_DASH,
+    METHODS_PAGE,
+    caption,
+    category_labels,
+    fmt_int,
+    fmt_share,
+)
 from pipelines.dashboards.charts import MEASURE_COLOURS, category_colours, finish, values
 from pipelines.dashboards.site import NAV, Chart, Page
 
@@ -34,6 +41,8 @@ PAGE_BLURBS = {
                     "records are shared across sources, and what the last refresh changed.",
     "incidents.html": "Every incident, searchable by name, place or narrative, each "
                       "opening every source's record side by side.",
+    METHODS_PAGE: "What each number counts, what \u201cknown\u201d and the 95% ranges mean, "
+                  "and how the lists are linked.",
 }
 
 FIGURE_LABELS = {
@@ -42,6 +51,7 @@ FIGURE_LABELS = {
     "share_ended_before_police": "Over before police arrived",
     "share_stopped_by_civilians": "Stopped by civilians",
     "median_duration_min": "Median duration",
+    "on_both_lists": "On both lists",
 }
 
 
@@ -53,7 +63,8 @@ def _figure_span(row: dict) -> tuple[str, str]:
     if row["unit"] == "share":
         shown = fmt_share(value, 0)
         if row["ci_low"] is not None:
-            notes.append(f'95% CI {fmt_share(row["ci_low"])}{EN_DASH}{fmt_share(row["ci_high"])}')
+            notes.append(f'95% range {fmt_share(row["ci_low"])}{EN_DASH}'
+                         f'{fmt_share(row["ci_high"])}')
     elif row["unit"] == "minutes":
         shown = EN_DASH if value is None else f"{value:.1f} min"
     else:
@@ -67,47 +78,144 @@ def _figure_span(row: dict) -> tuple[str, str]:
     return f'<span class="value" {attrs}>{shown}</span>', " · ".join(notes)
 
 
+# Sources whose tags put them in the lead group: the lists this site is named after.
+ACTIVE_TAGS = ("active_shooter", "active_attack")
+# The related lists, in this order of kind; each tile names its kind in words.
+RELATED_ORDER = ("mass_shooting", "mass_killing", "school")
+# Linked incidents across every list: mixed definitions, so never a headline tile.
+ALL_LINKED = "linked"
+# Linked incidents the FBI or ALERRT lists (sql/dashboards/headline_active.sql).
+ACTIVE_LINKED = "linked_active"
+ACTIVE_LINKED_TITLE = "On the FBI or ALERRT list, counted once"
+UNIT_WORDS = {"records": "incidents on this list", "incidents": "incidents"}
+
+
+def _tags(data: DashboardData) -> dict[str, list[str]]:
+    """Each source's tags (its kind of list), from the sources table."""
+    return {r["source"]: [t for t in (r["tags"] or "").split(", ") if t]
+            for r in data.coverage.iter_rows(named=True)}
+
+
+def _active_rows(data: DashboardData) -> list[dict]:
+    """The linked active-shooter figures, when the warehouse links incidents."""
+    if not data.has_table("incidents") or not {"fbi_active_shooter", "alerrt_active_attack"} <= (
+            data.columns("incidents")):
+        return []
+    return data.query("headline_active").to_dicts()
+
+
+def _tile(data: DashboardData, source: str, figures: dict[str, dict], group: str,
+          kind: str = "") -> str:
+    """One tile: what the list counts (its definition in words), its numbers, its coverage."""
+    figures = dict(figures)
+    info = data.sources.get(source)
+    first = next(iter(figures.values()))
+    definition = (info.definition if info else "") or first["definition"] or ""
+    as_of = info.last_date if info else first["as_of"]
+    parts = []
+    counted = None
+    if "incidents" in figures:
+        big = figures.pop("incidents")
+        counted = big
+        number, _ = _figure_span(big)
+        unit = UNIT_WORDS.get(big["unit"], big["unit"])
+        parts.append(f'<div class="big">{number} <small>{html.escape(unit)}</small></div>')
+    ordered = [f for f in FIGURE_LABELS if f in figures] + sorted(
+        f for f in figures if f not in FIGURE_LABELS)
+    for name in ordered:
+        number, note = _figure_span(figures[name])
+        label = html.escape(FIGURE_LABELS.get(name, name.replace("_", " ")))
+        note_html = f'<span class="note-line">{note}</span>' if note else ""
+        parts.append(f'<div class="fig"><span class="label">{label}</span> {number}'
+                     f"{note_html}</div>")
+    rest = (counted or first)["n"]
+    known = {f: r["n_known"] for f, r in figures.items() if r["unit"] == "victims"}
+    victims = (f"; victims known for {fmt_int(min(known.values()))} of them"
+               if known else "")
+    coverage = (f'<p class="coverage">Coverage: rests on {fmt_int(rest)} '
+                f'{"incidents" if source == ACTIVE_LINKED else "records"}{victims}. '
+                "Victims exclude attackers.</p>")
+    title = ACTIVE_LINKED_TITLE if source == ACTIVE_LINKED else data.label(source)
+    kind_html = f'<p class="kind">{html.escape(kind)}</p>' if kind else ""
+    return (
+        f'<section class="tile" data-source="{html.escape(source)}" data-group="{group}">'
+        f"<h3>{html.escape(title)}</h3>{kind_html}"
+        f'<p class="def" data-definition>{html.escape(definition)}</p>{"".join(parts)}'
+        f'{coverage}<p class="asof">Data as of {as_of or "n/a"}</p></section>'
+    )
+
+
+def _lower_first(text: str) -> str:
+    """A sentence's first letter in lower case, to read inside another sentence."""
+    return text[:1].lower() + text[1:]
+
+
 def headline_tiles(data: DashboardData) -> str:
-    """One tile per source with every figure metric_summary holds for it; rows that are
-    not a source's (e.g. ``linked``: incidents linked across sources) get a tile too."""
-    rows = data.query("headline_figures").to_dicts()
-    order = [s.source for s in data.loaded]
-    order += sorted({r["source"] for r in rows} - set(order))
-    tiles = []
-    for source in order:
-        figures = {r["figure"]: r for r in rows if r["source"] == source}
-        if not figures:
-            continue
-        info = data.sources.get(source)
-        first = next(iter(figures.values()))
-        subtitle = info.title if info else first["definition"] or ""
-        as_of = info.last_date if info else first["as_of"]
-        parts = []
-        if "incidents" in figures:
-            big = figures.pop("incidents")
-            number, _ = _figure_span(big)
-            parts.append(f'<div class="big">{number} <small>{html.escape(big["unit"])}</small>'
-                         "</div>")
-        ordered = [f for f in FIGURE_LABELS if f in figures] + sorted(
-            f for f in figures if f not in FIGURE_LABELS)
-        for name in ordered:
-            number, note = _figure_span(figures[name])
-            label = html.escape(FIGURE_LABELS.get(name, name.replace("_", " ")))
-            note_html = f'<span class="note-line">{note}</span>' if note else ""
-            parts.append(f'<div class="fig"><span class="label">{label}</span> {number}'
-                         f"{note_html}</div>")
-        tiles.append(
-            f'<section class="tile" data-source="{html.escape(source)}">'
-            f"<h3>{html.escape(data.label(source))}</h3>"
-            f'<p class="def">{html.escape(subtitle)}</p>{"".join(parts)}'
-            f'<p class="asof">Data as of {as_of or "n/a"}</p></section>'
-        )
-    missing = [s for s in data.sources.values() if not s.records]
-    note = ""
-    if missing:
-        names = ", ".join(html.escape(s.title) for s in missing)
-        note = f"<p>Registered but not loaded (no records): {names}.</p>"
-    return f'<div class="tiles" id="headline-tiles">{"".join(tiles)}</div>{note}'
+    """The headline figures in two groups, never added up across definitions.
+
+    First the active-shooter and active-attack lists (FBI, ALERRT) and the linked
+    incidents on either; then the related lists (mass shootings, mass killings,
+    school shootings), each under its own definition. Every tile states its
+    definition in words and its coverage. The count of linked incidents across every
+    list mixes definitions, so it is a sentence that says so, not a tile.
+    """
+    rows = data.query("headline_figures").to_dicts() + _active_rows(data)
+    by_source: dict[str, dict[str, dict]] = {}
+    for r in rows:
+        by_source.setdefault(r["source"], {})[r["figure"]] = r
+    tags = _tags(data)
+    labels = category_labels()
+    loaded = [s.source for s in data.loaded if s.source in by_source]
+    active = sorted((s for s in loaded if set(tags.get(s, ())) & set(ACTIVE_TAGS)),
+                    key=lambda s: min(ACTIVE_TAGS.index(t) for t in tags[s] if t in ACTIVE_TAGS))
+    if ACTIVE_LINKED in by_source:
+        active.append(ACTIVE_LINKED)
+
+    def kind_rank(source: str) -> tuple[int, str]:
+        found = [RELATED_ORDER.index(t) for t in tags.get(source, ()) if t in RELATED_ORDER]
+        return (min(found) if found else len(RELATED_ORDER), source)
+
+    related = sorted((s for s in loaded if s not in active), key=kind_rank)
+
+    def kind(source: str) -> str:
+        words = [labels[("list_kind", t)] for t in tags.get(source, ())
+                 if ("list_kind", t) in labels]
+        return ", ".join(words)
+
+    active_html = "".join(_tile(data, s, by_source[s], "active", kind(s)) for s in active)
+    related_html = "".join(_tile(data, s, by_source[s], "related", kind(s)) for s in related)
+    all_linked = ""
+    if ALL_LINKED in by_source and "incidents" in by_source[ALL_LINKED]:
+        total = by_source[ALL_LINKED]["incidents"]["value"]
+        all_linked = (
+            f'<p id="all-lists-total">Linked across every list, the warehouse holds '
+            f"{fmt_int(total)} distinct incidents. That total mixes definitions (most are GVA "
+            "mass shootings, 4+ people shot, not active attacks), so it is not a count of any "
+            'one kind of attack; the <a href="sources.html">Sources</a> page shows how the '
+            "lists overlap.</p>")
+    note = "".join(
+        f'<p class="not-loaded" data-source="{html.escape(r["source"])}">Not in any figure: '
+        f'{html.escape(r["title"] or r["source"])}, which holds no records here '
+        + (f'(its last refresh failed: {html.escape(r["stale_reason"])}).' if r["stale_reason"]
+           else f'({html.escape(_lower_first((r["licence"] or "no file loaded").rstrip(".")))}).')
+        + "</p>"
+        for r in data.query("not_loaded").iter_rows(named=True))
+    return (
+        '<div id="headline-tiles">'
+        "<h2>Active-shooter and active-attack incidents</h2>"
+        "<p>The two lists that record active attacks as such: the FBI's active shooter "
+        "incidents (firearms only) and ALERRT's active attacks (any weapon), then the "
+        "incidents on either list, each counted once. Each tile says in words what it "
+        "counts.</p>"
+        f'<div class="tiles" data-group="active">{active_html}</div>'
+        "<h2>Related lists, each under its own definition</h2>"
+        "<p>Mass-shooting, mass-killing and school-shooting lists. Most of their incidents "
+        "are not active attacks (a mass shooting is 4+ people shot, whatever the "
+        "circumstances), so their numbers are not active-shooter counts and are never "
+        "added to the figures above or to each other.</p>"
+        f'<div class="tiles" data-group="related">{related_html}</div>'
+        f"{all_linked}{note}</div>"
+    )
 
 
 MEASURE_HEADERS = ("datum.value == 'incidents' ? 'Incidents (records)' : "
@@ -217,16 +325,13 @@ def page(data: DashboardData) -> Page:
     )
     intro = (
         "<p>Public lists of US shootings and attacks, each under its own definition of an "
-        "incident, loaded into one warehouse (<code>data/curated/incidents.duckdb</code>). "
-        "The lists overlap and count different things, so every figure here is per source; "
-        "numbers from different sources are not added up.</p>"
+        "incident. The lists overlap and count different things, so every figure here says "
+        "which list it comes from and what that list counts; numbers made under different "
+        "definitions are never added up. Shares come with a 95% range and the number of "
+        f'records they rest on (<a href="{METHODS_PAGE}">how to read these figures</a>).</p>'
     )
     body: list = [
         f'<dl class="pages">{contents}</dl>',
-        "<h2>Headline figures per source</h2>",
-        "<p>From <code>metric_summary</code>: records, victims killed and injured, and the "
-        "shares a source can tell, with 95% Wilson intervals and how many records each rests "
-        "on.</p>",
         headline_tiles(data),
         "<h2>Incidents per year</h2>",
         incidents_by_year(data),

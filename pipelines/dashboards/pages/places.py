@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int
+from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int, plain_label
 from pipelines.dashboards.charts import finish, peak_shares, stacked, values, white_from
 from pipelines.dashboards.site import PALETTE, Chart, Page
 from pipelines.dashboards.state_grid import STATE_GRID, STATE_NAMES
@@ -117,19 +117,28 @@ def state_map(data: DashboardData) -> Chart:
                         subtitle=f"Choose the source under the map (it opens on {default}). "
                                  "Counts, not rates: populous states have more of everything."))
     coverage = _state_coverage(frame)
-    casualties_known = int(frame["casualties_n_known"].sum())
+    opening = next(s for s in tiles["source"].unique(maintain_order=True).to_list()
+                   if data.label(s) == default)
+    casualties_known = int(frame.filter(frame["source"] == opening)["casualties_n_known"].sum())
     notes = [
-        f"Victims are counted over the {fmt_int(casualties_known)} records with both killed "
-        "and injured known. Each tile is one state (DC and the territories the sources use "
-        "included), placed roughly where it lies."
+        "Victims are counted over each list's records with both killed and injured known "
+        f"({fmt_int(casualties_known)} for {html.escape(default)}). Each tile is one state "
+        "(DC and the territories the sources use included), placed roughly where it lies."
     ]
     if off_grid.height:
-        notes.append(f"{fmt_int(off_grid['incidents'].sum())} records have no state or one "
-                     "off the grid and are not drawn.")
-    text = caption(
-        data, "Records per state for the chosen source, from <code>source_records</code> "
-        "(<code>sql/dashboards/state_map.sql</code>). The PNG and SVG show the opening source.",
-        coverage, "with a state on the map", notes)
+        notes.append(f"{fmt_int(off_grid['incidents'].sum())} records of all the lists have no "
+                     "state or one off the grid and are not drawn.")
+    known, total = coverage.get(opening, (0, 0))
+    info = data.sources.get(opening)
+    definition = (f" ({html.escape(info.definition.rstrip('.'))})"
+                  if info and info.definition else "")
+    lead = (
+        f'<span class="map-opening" data-source="{html.escape(opening)}" data-records="{total}">'
+        f"The map shows one list at a time. It opens on {html.escape(default)}: "
+        f"{fmt_int(total)} records, {fmt_int(known)} of them with a state on the map"
+        f"{definition}.</span> Choose another list under the map; the PNG and SVG show "
+        f"{html.escape(default)}.")
+    text = caption(data, lead, coverage, "with a state on the map", notes, one_at_a_time=True)
     shown = tiles.filter(pl.col("source_label") == default).sort("incidents", descending=True)
     top = "; ".join(f"{r['state_name']} {fmt_int(r['incidents'])}"
                     for r in shown.head(3).iter_rows(named=True))
@@ -157,9 +166,10 @@ def location_types(data: DashboardData) -> Chart:
     import polars as pl
 
     frame = data.with_labels(data.query("location_types")).with_columns(
-        pl.col("location_type").str.replace_all("_", " ").alias("location"))
+        pl.col("location_type").map_elements(lambda c: plain_label("location_type", c),
+                                             return_dtype=pl.String).alias("location"))
     rows = frame["source_label"].unique(maintain_order=True).to_list()
-    places = [p.replace("_", " ") for p in LOCATION_ORDER]
+    places = [plain_label("location_type", p) for p in LOCATION_ORDER]
     places += sorted(set(frame["location"].to_list()) - set(places))
     top_kpi = float(frame["killed_per_incident"].max() or 1)
     base = alt.Chart(values()).encode(
@@ -204,8 +214,9 @@ def location_types(data: DashboardData) -> Chart:
                  "type, so all its records are unknown."))
     text = caption(
         data,
-        "From <code>metric_casualties_by_location</code>. Places differ in who is there and "
-        "how many, not only in how attacks unfold: killed per incident is descriptive.",
+        "Each list's records by kind of place, and victims killed per incident there. Places "
+        "differ in who is there and how many, not only in how attacks unfold: killed per "
+        "incident is descriptive.",
         coverage_by_source(frame, "incidents", "killed_n_known", how="sum"),
         "with killed known (shares count every record)")
     alt_text = ("Kinds of places attacked, the commonest location type per source: "

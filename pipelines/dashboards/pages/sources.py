@@ -8,15 +8,18 @@ The shared-incidents section counts linked incidents per combination of sources
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards import changes
 from pipelines.dashboards.captions import (
     EN_DASH,
     caption,
+    category_labels,
     coverage_by_source,
     fmt_int,
     fmt_share,
+    plain_label,
 )
 from pipelines.dashboards.charts import FULL_WIDTH, finish, shapes_like, values
 from pipelines.dashboards.site import PALETTE, Chart, Page
@@ -71,8 +74,9 @@ def records_by_year(data: DashboardData) -> Chart:
         for r in data.coverage.iter_rows(named=True) if r["records"]
     }
     text = caption(
-        data, "From <code>metric_incidents_by_year</code>: one square per source and year "
-        "with at least one record.", coverage, "with a date (undated records are not drawn)")
+        data, "One square per list and year with at least one record; the colour is how many "
+        "records the list holds for that year.", coverage,
+        "with a date (undated records are not drawn)")
     per = frame.group_by("source_label", maintain_order=True).agg(
         pl.col("records").sum(), pl.col("year").min().alias("first"),
         pl.col("year").max().alias("last"))
@@ -95,10 +99,13 @@ def source_table(data: DashboardData) -> str:
         if r["homepage"]:
             title = f'<a href="{html.escape(r["homepage"])}" rel="noopener">{title}</a>'
         dates = (f'{r["first_date"]} to {r["last_date"]}' if r["first_date"] else
-                 "not loaded")
+                 "no records loaded (why: see its licence)" if not r["records"]
+                 else "no dated records")
         cells = [
             ("src", f"<b>{name}</b><br>{title}"), ("defn", html.escape(r["definition"] or "")),
-            ("tags", html.escape(r["tags"] or "").replace(", ", "<br>")), ("dates", dates),
+            ("tags", "<br>".join(html.escape(plain_label("list_kind", t))
+                                 for t in (r["tags"] or "").split(", ") if t)),
+            ("dates", dates),
         ]
         nums = [fmt_int(r["records"]), fmt_int(r["dated"]), fmt_int(r["killed_known"])]
         rights = (f'{html.escape(r["licence"] or "")}<br><i>Attribution:</i> '
@@ -117,12 +124,11 @@ def shared_incidents(data: DashboardData) -> list[str | Chart]:
     """The shared-incidents section: a placeholder, or incidents per combination of sources."""
     if not data.has_table("incident_links"):
         if data.has_table("incidents"):
-            text = ("The warehouse has an <code>incidents</code> table but no "
-                    "<code>incident_links</code> (incident_id, source, source_record_id), so "
-                    "which sources list the same incident cannot be counted yet.")
+            text = ("Incidents are built but the links from each list's records to them are "
+                    "missing, so which lists hold the same incident cannot be counted yet.")
         else:
-            text = ("Linking is not built yet: the warehouse has no <code>incidents</code> "
-                    "table, so records of the same attack in different sources are not "
+            text = ("Linking is not built yet, so records of the same attack in different "
+                    "sources are not "
                     "matched. Until then, each source's records are shown separately and "
                     "must not be added up.")
         return [f'<p class="note" id="shared-incidents-status" data-linked="false">{text}</p>']
@@ -162,7 +168,8 @@ def _shared_chart(data: DashboardData) -> Chart:
     notes = [f"{fmt_int(shared)} of {fmt_int(total)} linked incidents are in two or more "
              f"sources. The chart shows the {min(TOP_COMBINATIONS, frame.height)} largest of "
              f"{frame.height} combinations; the CSV has them all."]
-    text = caption(data, "From <code>incident_links</code>.", coverage,
+    text = caption(data, "Linked incidents by the combination of lists that record them.",
+                   coverage,
                    "linked to an incident", notes)
     largest = frame.sort("incidents", descending=True).row(0, named=True)
     alt_text = (f"Incidents shared across sources: {fmt_int(shared)} of {fmt_int(total)} "
@@ -195,7 +202,7 @@ def agreement(data: DashboardData) -> tuple[list[str | Chart], dict]:
     the table's CSV; a note when the warehouse has no ``source_agreement``."""
     if not data.has_table("source_agreement"):
         return [('<p class="note" id="agreement-status">This warehouse has no '
-                 "<code>source_agreement</code> table yet: refresh to build it.</p>")], {}
+                 "comparison of linked records yet: refresh to build it.</p>")], {}
     table = data.query("source_agreement_table")
     if table.is_empty():
         return [('<p class="note" id="agreement-status">No two sources share a linked '
@@ -261,7 +268,7 @@ def _agreement_chart(data: DashboardData) -> Chart:
         title=alt.Title("How often two sources agree on the same attack",
                         subtitle="Per field, the share of linked record pairs (one record "
                                  "of each source in one incident) that give the same value. "
-                                 "Dot: share; bar: 95% Wilson interval."))
+                                 "Dot: share; bar: 95% range."))
     drawn = set(frame["source_a"].to_list()) | set(frame["source_b"].to_list())
     coverage = {s: v for s, v in coverage_by_source(
         data.query("source_agreement_coverage")).items() if s in drawn}
@@ -273,7 +280,8 @@ def _agreement_chart(data: DashboardData) -> Chart:
         "different count (e.g. one list counts the attacker among the dead), a different "
         "category scheme (what one calls commerce another calls other), or a wrong link. "
         "The table below has every pair, field and the typical difference."]
-    text = caption(data, "From <code>source_agreement</code>.", coverage,
+    text = caption(data, "How often two lists' records of the same incident agree, field by "
+                   "field.", coverage,
                    "linked to a record of another source", notes)
     ranked = frame.sort("share")
     low, high = ranked.row(0, named=True), ranked.row(-1, named=True)
@@ -284,6 +292,16 @@ def _agreement_chart(data: DashboardData) -> Chart:
         f"{fmt_share(high['share'])} ({high['pair']}, {high['field_label']}: "
         f"{fmt_int(high['agreeing'])} of {fmt_int(high['compared'])}).")
     return Chart("source_agreement", finish(chart, frame), text, frame, alt=alt_text)
+
+
+def _plain_difference(field: str, text: str | None) -> str:
+    """"none vs self (6 pairs)" in plain words: each side of a category disagreement as
+    the category labels show it ("nobody — the attacker fled vs the attacker ...")."""
+    found = re.fullmatch(r"(\w+) vs (\w+)( \(.*\))", text or "")
+    if not found or (field, found.group(1)) not in category_labels():
+        return text or ""
+    a, b, rest = found.groups()
+    return f"{plain_label(field, a)} vs {plain_label(field, b)}{rest}"
 
 
 def _agreement_table(data: DashboardData, table) -> str:
@@ -303,7 +321,8 @@ def _agreement_table(data: DashboardData, table) -> str:
             f"<td>{html.escape(r['field'].replace('_', ' '))}</td>"
             f'<td class="num">{fmt_int(r["compared"])} of {fmt_int(r["pairs"])}</td>'
             f'<td class="num">{fmt_int(r["agreeing"])}</td><td class="num">{share}</td>'
-            f"<td>{html.escape(r['typical_difference'] or '')}</td></tr>")
+            f"<td>{html.escape(_plain_difference(r['field'], r['typical_difference']))}</td>"
+            "</tr>")
     return (
         f'<details id="agreement-details"><summary>Every pair of sources and field '
         f"({fmt_int(table.height)} rows)</summary>"
@@ -312,7 +331,7 @@ def _agreement_table(data: DashboardData, table) -> str:
         "(first source's value vs second's), among the pairs that disagree.</p>"
         '<div class="table-wrap" tabindex="0" role="region" aria-label="Agreement table">'
         f'<table id="agreement-table"><caption>Agreement between '
-        f"linked records of two sources, from <code>source_agreement</code></caption>"
+        f"linked records of two sources</caption>"
         f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
         '<p class="downloads">Data: <a href="data/source_agreement_table.csv">CSV</a></p>'
         "</details>")

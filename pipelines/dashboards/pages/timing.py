@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
     from pipelines.dashboards.data import DashboardData
 
-NO_DURATIONS = ("No source with durations is loaded: supply the Violence Project file "
-                "(see README).")
+NO_DURATIONS = ("No durations: no public list loaded here records how long attacks lasted; "
+                "only the Violence Project's file does, and it cannot be redistributed, so it "
+                "is shown only when the user supplies it.")
 
 
 def duration_coverage_html(data: DashboardData, frame: pl.DataFrame) -> str:
@@ -69,7 +70,7 @@ def duration(data: DashboardData, frame: pl.DataFrame) -> Chart:
         width=FULL_WIDTH - 100, height=280,
         title=alt.Title("How long attacks lasted",
                         subtitle="Bars: share of the source's records with a duration; "
-                                 "lines: 95% Wilson interval."))
+                                 "lines: 95% range."))
     stats = known.group_by("source_label", maintain_order=True).agg(
         pl.first("median_min"), pl.first("q1_min"), pl.first("q3_min"))
     medians = "; ".join(
@@ -78,7 +79,7 @@ def duration(data: DashboardData, frame: pl.DataFrame) -> Chart:
         for r in stats.iter_rows(named=True)
     )
     text = caption(
-        data, f"From <code>metric_duration</code>. {medians}.",
+        data, f"Minutes from the first shot to the end of the attack. {medians}.",
         coverage_by_source(known), "with a duration")
     alt_text = (f"How long attacks lasted, in minutes from first shot to the end: {medians}. "
                 "Commonest duration per source: " + peak_shares(known, "bucket") + ".")
@@ -107,8 +108,8 @@ def start_hour(data: DashboardData) -> Chart:
                                           "hover for counts and 95% intervals."))
     text = caption(
         data,
-        "From <code>metric_time_of_day</code> (hour). Only sources that record a start time "
-        "are drawn; ALERRT gives the hour only.",
+        "Share of each list's attacks starting in each hour. Only lists that record a start "
+        "time are drawn; ALERRT gives the hour only.",
         coverage_by_source(frame), "with a start time")
     peak = frame.with_columns(pl.col("hour").cast(pl.String) + ":00")
     alt_text = ("Hour the attack started, the commonest hour per source: "
@@ -136,7 +137,7 @@ def weekday(data: DashboardData) -> Chart:
                                  subtitle="Share of each source's dated records; school "
                                           "lists fall on school days."))
     text = caption(
-        data, "From <code>metric_time_of_day</code> (weekday), every dated record.",
+        data, "Share of each list's attacks on each weekday, every dated record.",
         coverage_by_source(frame), "with a date")
     alt_text = ("Weekday of the attack, the commonest weekday per source: "
                 + peak_shares(frame, "weekday", what="dated records") + ".")
