@@ -223,8 +223,14 @@ def location_types(data: DashboardData) -> Chart:
                 + peak_shares(frame, "location", share="share_of_source", count="incidents",
                               n="source_records") + ".")
     spec = finish(chart, frame)
+    narrow = stacked(spec, width={"step": 19})
+    for panel in narrow["vconcat"]:  # upright place names: slanted ones run off the edge
+        for layer in panel.get("layer", [panel]):
+            axis = layer.get("encoding", {}).get("x", {}).get("axis")
+            if isinstance(axis, dict):
+                axis["labelAngle"] = -90
     return Chart("location_types", spec, text, frame, alt=alt_text, narrow_below=1000,
-                 narrow=stacked(spec, width={"step": 19}))
+                 narrow=narrow)
 
 
 def page(data: DashboardData) -> Page:
