@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 OLD_DUCKDB := $(VENV)/duckdb-1.4
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: run test lint dev bench clean
+.PHONY: run test lint dev bench clean release
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## set up, then run the whole pipeline (pinned, offline)
 	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/incidents refresh
+
+release: $(STAMP)  ## a citable, versioned release of the published warehouse in dist/
+	$(BIN)/incidents release
 
 $(OLD_DUCKDB)/.installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-warn-conflicts --target $(OLD_DUCKDB) duckdb==1.4.5

@@ -358,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("docs", help="regenerate docs/data-dictionary.md and data/raw/LICENSES.md")
     sub.add_parser("status", help="each source's snapshot, freshness, last run and row counts")
     sub.add_parser("checks", help="run the warehouse checks on the published warehouse")
+    sub.add_parser("release", help="write a citable, versioned release of the published "
+                   "warehouse to dist/incidents-<version>/ and its .zip")
     args = parser.parse_args(argv)
     if args.command in ("status", "checks"):
         from pipelines import status
@@ -375,6 +377,10 @@ def main(argv: list[str] | None = None) -> int:
                        force=args.force)
     if args.command == "seed":
         return seed(args.directory)
+    if args.command == "release":
+        from pipelines.release.bundle import release_command
+
+        return release_command(project_paths())
     return 2
 
 

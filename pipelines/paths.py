@@ -49,6 +49,11 @@ class ProjectPaths:
     def dashboards(self) -> Path:
         return self.root / "dashboards"
 
+    @property
+    def dist(self) -> Path:
+        """Citable releases, ``dist/incidents-<version>/`` and its ``.zip``."""
+        return self.root / "dist"
+
 
 def project_paths() -> ProjectPaths:
     """Paths for this process: ``$INCIDENTS_ROOT`` or the checkout itself."""

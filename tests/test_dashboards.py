@@ -125,7 +125,9 @@ def test_every_chart_has_csv_png_svg_and_a_caption(published: ProjectPaths) -> N
     assert {"incidents_by_year", "end_method", "stopped_by", "attacker_fate",
             "police_arrival_by_year",
             "police_arrival_by_location", "start_hour", "weekday", "state_map",
-            "location_types", "records_by_year", "source_agreement"} <= set(charts)
+            "location_types", "records_by_year", "source_agreement", "attacker_age",
+            "attacker_sex", "attacker_race", "attacker_relationship", "warning_signs",
+            "weapons_obtained", "armed_security_end", "armed_security_casualties"} <= set(charts)
 
 
 def test_every_published_spec_is_valid_vega_lite(published: ProjectPaths) -> None:
@@ -335,6 +337,110 @@ def test_rebuild_converts_no_unchanged_figure(published: ProjectPaths) -> None:
     assert report.figures_converted == []
     assert (published.dashboards / "index.html").read_bytes() == before
     assert set(report.pages) == {*PAGES, "incident.html"}
+
+
+# --- Before the attack ------------------------------------------------------------------
+
+def _known(k: int, n: int) -> str:
+    return f"({k:,} of {n:,} known)"
+
+
+def _before_rows(published: ProjectPaths) -> dict[str, list[dict]]:
+    """The rows each chart of before.html draws, by chart name."""
+    return {key.replace("-", "_"): spec["datasets"]["rows"] for key, spec in
+            chart_specs(published.dashboards / "before.html").items()}
+
+
+def _caption_of(text: str, chart: str) -> str:
+    return re.search(rf'data-chart="{chart}".*?<figcaption>(.*?)</figcaption>', text,
+                     re.S).group(1)
+
+
+def test_before_page_labels_every_bar_with_its_coverage(published: ProjectPaths,
+                                                        warehouse) -> None:
+    """Every row or legend label carries "(N of M known)" from the warehouse, and every
+    caption says per source how many are known, in the unit counted."""
+    from pipelines.dashboards.data import SHORT_NAMES
+
+    rows = _before_rows(published)
+    text = (published.dashboards / "before.html").read_text(encoding="utf-8")
+    for chart, attribute in (("attacker_age", "age_band"), ("attacker_sex", "sex"),
+                             ("attacker_race", "race"),
+                             ("attacker_relationship", "relationship")):
+        expected = {f"{SHORT_NAMES[s]} {_known(k, n)}" for s, k, n in warehouse.execute(
+            "SELECT DISTINCT source, n_known, n FROM metric_attacker_profile "
+            "WHERE attribute = ?", [attribute]).fetchall()}
+        assert {r["row_label"] for r in rows[chart]} == expected, chart
+        caption = _caption_of(text, chart)
+        for label in expected:
+            name, k, n = re.fullmatch(r"(.*) \(([\d,]+) of ([\d,]+) known\)", label).groups()
+            assert f"{name} {k} of {n} attackers" in caption, (chart, label)
+        assert "attackers whose" in caption and "records whose" not in caption
+    # Race as WaPo publishes it: 154 of its 389 attackers, said in the bar's label.
+    assert "Washington Post (154 of 389 known)" in {r["row_label"] for r in rows["attacker_race"]}
+    signs = {(r["source"], r["category"]): r["row_label"] for r in rows["warning_signs"]}
+    for source, sign, k, n in warehouse.execute(
+            "SELECT source, sign, n_known, n FROM metric_warning_signs").fetchall():
+        assert signs[(source, sign)] == f"{SHORT_NAMES[source]} {_known(k, n)}"
+    weapons = {r["row_label"] for r in rows["weapons_obtained"]}
+    assert weapons == {f"{SHORT_NAMES[s]} {_known(k, n)}" for s, k, n in warehouse.execute(
+        "SELECT DISTINCT source, n_known, n FROM metric_weapons_obtained").fetchall()}
+    ends = {r["row_label"] for r in rows["armed_security_end"]}
+    k, n = warehouse.execute("SELECT n_known_end, n FROM metric_armed_security WHERE "
+                             "source = 'wapo' AND armed_security_present").fetchone()
+    assert f"Washington Post, armed security present {_known(k, n)}" in ends
+    k, n = warehouse.execute("SELECT n_known_end, n FROM metric_armed_security WHERE "
+                             "source = 'wapo' AND armed_security_present IS NULL").fetchone()
+    assert f"Washington Post, not stated {_known(k, n)}" in ends
+    assert k < n / 5  # few WaPo records tell how the attack ended: the label says so
+    assert f"Washington Post, not stated {k} of {n} records" in _caption_of(
+        text, "armed_security_end")
+
+
+def test_before_page_speaks_plainly_and_names_no_attacker(published: ProjectPaths) -> None:
+    """Captions in plain words (no table names, no "Wilson"), armed security said to be
+    descriptive, not causal, and no name column in any of the page's data files."""
+    site = published.dashboards
+    text = (site / "before.html").read_text(encoding="utf-8")
+    captions = " ".join(re.findall(r"<figcaption>(.*?)</figcaption>", text, re.S))
+    assert "metric_" not in captions and "<code>" not in captions
+    assert "wilson" not in text.lower()
+    for chart in ("armed_security_end", "armed_security_casualties"):
+        assert "not causal" in _caption_of(text, chart)
+    assert 'data-empty-chart="armed_security_police"' in text  # WaPo cannot tell it
+    for chart in parse(site / "before.html").charts:
+        header = (site / "data" / f"{chart}.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert "name" not in header.replace("source_label", ""), (chart, header)
+
+
+def test_before_page_without_the_prevention_tables(warehouse_copy) -> None:
+    """A warehouse built before the prevention metrics existed: notes, not a failed build."""
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages import before
+
+    for table in ("metric_attacker_profile", "metric_warning_signs", "metric_weapons_obtained",
+                  "metric_armed_security_end", "metric_armed_security"):
+        warehouse_copy.execute(f"DROP TABLE {table}")
+    page = before.page(DashboardData(warehouse_copy))
+    assert page.charts == []
+    notes = [p for p in page.body if isinstance(p, str) and "data-empty-chart" in p]
+    assert len(notes) == 9  # one per chart
+
+
+def test_before_page_draws_a_group_stated_absent(warehouse_copy) -> None:
+    """A source stating armed security absent (FALSE) gets its own bar, labelled so."""
+    from pipelines.dashboards.data import DashboardData
+    from pipelines.dashboards.pages import before
+
+    warehouse_copy.execute("""
+        INSERT INTO metric_armed_security_end VALUES
+            ('wapo', FALSE, 'shot', 40, 10, 4, 0.4, 0.17, 0.69),
+            ('wapo', FALSE, 'suicide', 40, 10, 6, 0.6, 0.31, 0.83)
+    """)
+    chart = before.armed_security_end(DashboardData(warehouse_copy))
+    labels = chart.table["row_label"].unique().to_list()
+    assert "Washington Post, stated absent (10 of 40 known)" in labels
+    assert "not causal" in chart.caption_html
 
 
 # --- branches the shipped data does not reach, on a copy of the warehouse ---------------

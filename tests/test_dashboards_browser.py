@@ -822,3 +822,69 @@ def test_labels_on_coloured_marks_have_aa_contrast(published: ProjectPaths) -> N
         for row in rows:
             ratio = contrast(fill[row["category_label"]], row["ink"])
             assert ratio >= 4.5, (element_id, row["category_label"], row["ink"], ratio)
+
+
+# --- Before the attack ------------------------------------------------------------------
+
+def _attacker_names() -> set[str]:
+    """Full names of attackers as the raw files publish them (Stanford MSA `Shooter Name`,
+    AP/USA TODAY/NU offenders' first and last names): none may reach a page."""
+    import polars as pl
+
+    from tests.conftest import shipped_snapshots
+
+    stanford = pl.read_csv(shipped_snapshots("stanford_msa")["data"].path,
+                           infer_schema_length=0, encoding="utf8-lossy")
+    offenders = pl.read_csv(shipped_snapshots("ap_usat_nu")["offenders"].path,
+                            infer_schema_length=0, encoding="utf8-lossy")
+    names = set(stanford["Shooter Name"].drop_nulls().to_list())
+    names |= set(offenders.select(pl.concat_str("firstname", "lastname", separator=" "))
+                 .to_series().drop_nulls().to_list())
+    # Whole names only: a surname alone ("White", "Long") is also an ordinary word.
+    return {n.strip() for n in names if len(n.split()) >= 2 and "unknown" not in n.lower()}
+
+
+def test_before_page_draws_every_chart_with_its_coverage(browser, published: ProjectPaths,
+                                                          warehouse, tmp_path: Path) -> None:
+    visit = Visit(browser, published.dashboards / "before.html")
+    page = visit.page
+    try:
+        visit.screenshot("before.html", tmp_path)
+        drawn = page.eval_on_selector_all(".chart[data-rendered=true]",
+                                          "els => els.map(e => e.dataset.chart)")
+        assert drawn == ["attacker_age", "attacker_sex", "attacker_race",
+                         "attacker_relationship", "warning_signs", "weapons_obtained",
+                         "armed_security_end", "armed_security_casualties"]
+        # The coverage a reader sees in the drawn chart, from the warehouse.
+        k, n = warehouse.execute(
+            "SELECT DISTINCT n_known, n FROM metric_attacker_profile "
+            "WHERE source = 'wapo' AND attribute = 'race'").fetchone()
+        race = page.text_content("#attacker-race svg")
+        assert f"Washington Post ({k:,} of {n:,} known)" in race
+        k, n = warehouse.execute(
+            "SELECT DISTINCT n_known, n FROM metric_attacker_profile "
+            "WHERE source = 'k12ssdb' AND attribute = 'age_band'").fetchone()
+        assert f"K-12 SSDB ({k:,} of {n:,} known)" in page.text_content("#attacker-age svg")
+        k, n = warehouse.execute(
+            "SELECT n_known, n FROM metric_warning_signs "
+            "WHERE source = 'stanford_msa' AND sign = 'military_experience'").fetchone()
+        assert f"Stanford MSA ({k:,} of {n:,} known)" in page.text_content("#warning-signs svg")
+        assert page.locator("[data-empty-chart=armed_security_police]").is_visible()
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_before_page_names_no_attacker(browser, published: ProjectPaths) -> None:
+    names = _attacker_names()
+    assert len(names) > 500  # the raw files were read
+    visit = Visit(browser, published.dashboards / "before.html")
+    try:
+        shown = (visit.page.inner_text("body") + visit.page.content()).lower()
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+    site = published.dashboards
+    shown += "".join((site / "data" / f"{c}.csv").read_text(encoding="utf-8").lower()
+                     for c in re.findall(r'data-chart="([^"]+)"', shown))
+    assert [n for n in names if n.lower() in shown] == []

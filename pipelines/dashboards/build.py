@@ -6,6 +6,7 @@ Vega bundle), ``data/<chart>.csv`` and ``figures/<chart>.png|svg``.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ def page_builders() -> list[Callable]:
     """Each page module's ``page(data)``, in navigation order, then the incident page
     (not in the navigation: the Incidents table opens it)."""
     from pipelines.dashboards.pages import (
+        before,
         endings,
         incident,
         incidents,
@@ -48,8 +50,8 @@ def page_builders() -> list[Callable]:
         timing,
     )
 
-    return [overview.page, endings.page, timing.page, places.page, sources.page, incidents.page,
-            methods.page, incident.page]
+    return [overview.page, before.page, endings.page, timing.page, places.page, sources.page,
+            incidents.page, methods.page, incident.page]
 
 
 def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:
@@ -73,6 +75,24 @@ def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:
     finally:
         con.close()
     return pages
+
+
+def release_footer(paths: ProjectPaths) -> str:
+    """The footer's release line when the warehouse is a release (``incidents release``
+    sets ``build_info.release_version`` in its copy); empty for a refresh's warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        has = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = "
+                          "'build_info' AND column_name = 'release_version'").fetchone()[0]
+        version = has and con.execute("SELECT max(release_version) FROM build_info").fetchone()[0]
+    finally:
+        con.close()
+    if not version:
+        return ""
+    return (f" Release <code>{html.escape(version)}</code>: cite it as its "
+            "<code>CITATION.cff</code> says.")
 
 
 def build_site(paths: ProjectPaths) -> SiteReport:
@@ -103,8 +123,9 @@ def _build_site(paths: ProjectPaths, pool) -> SiteReport:
     started = time.perf_counter()
     csvs: set[str] = set()
     scripts: set[str] = set()
+    footer = FOOTER + release_footer(paths)
     for page in pages:
-        target = write_page(site, page, FOOTER)
+        target = write_page(site, page, footer)
         report.pages[page.filename] = target.stat().st_size
         for chart in page.charts:
             write_csv(site, chart)

@@ -73,12 +73,14 @@ def coverage_by_source(frame: pl.DataFrame, n: str = "n", n_known: str = "n_know
 
 
 def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, int]],
-            known: str, notes: Iterable[str] = (), *, one_at_a_time: bool = False) -> str:
+            known: str, notes: Iterable[str] = (), *, one_at_a_time: bool = False,
+            unit: str = "records") -> str:
     """Caption HTML: what is drawn, then sources, coverage, as-of dates and definitions.
 
     ``lead`` and ``notes`` are HTML; ``known`` completes "N of M records ...".
     ``one_at_a_time``: the chart shows one source at a time (a drop-down), so no
     total across sources is given, only each source's own coverage.
+    ``unit`` names what is counted when it is not records (e.g. "attackers").
     """
     infos = [data.sources[s] for s in coverage if s in data.sources]
     total_k = sum(k for k, _ in coverage.values())
@@ -94,13 +96,14 @@ def caption(data: DashboardData, lead: str, coverage: Mapping[str, tuple[int, in
     items = "".join(
         f"<li><b>{html.escape(i.label)}</b> ({html.escape(i.title)}): "
         f"{html.escape(i.definition)} <i>Coverage: {fmt_int(coverage[i.source][0])} of "
-        f"{fmt_int(coverage[i.source][1])} records. Data as of {i.last_date or 'n/a'}.</i></li>"
+        f"{fmt_int(coverage[i.source][1])} {html.escape(unit)}. "
+        f"Data as of {i.last_date or 'n/a'}.</i></li>"
         for i in infos
     )
     is_open = " open" if len(infos) <= OPEN_DEFINITIONS else ""
     extra = "".join(f"<p>{n}</p>" for n in notes)
     provenance = (f"Sources: {names}. Coverage: {fmt_int(total_k)} of {fmt_int(total_n)} "
-                  f"records {html.escape(known)}.")
+                  f"{html.escape(unit)} {html.escape(known)}.")
     if one_at_a_time:
         provenance = (f"Sources: {names}, one at a time. Coverage: each list's own, "
                       "below.")

@@ -25,6 +25,7 @@ SITE_TITLE = "US active-shooter incidents"
 # (file, navigation label): the order of the navigation bar.
 NAV = (
     ("index.html", "Overview"),
+    ("before.html", "Before the attack"),
     ("endings.html", "How attacks end"),
     ("time.html", "Time"),
     ("where.html", "Where"),

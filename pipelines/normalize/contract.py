@@ -513,6 +513,9 @@ SOURCES = Table(
         Column("rejects", "INTEGER", "Rows in `rejects`."),
         Column("first_date", "DATE", "Earliest incident date in the records."),
         Column("last_date", "DATE", "Latest incident date in the records."),
+        Column("excluded_reason", "VARCHAR", "Why this source's records are left out of this "
+               "copy of the warehouse: a release (`incidents release`) leaves out every source "
+               "whose terms forbid redistribution; NULL when its records are included."),
     ),
     key=("source",),
 )
@@ -576,6 +579,10 @@ BUILD_INFO = Table(
         Column("code_sha256", "VARCHAR", "sha256 of pipelines/, sql/ and library versions.",
                required=True),
         Column("snapshots", "VARCHAR", "JSON: per source, the sha256 of each raw file used."),
+        Column("release_version", "VARCHAR", "The release this copy of the warehouse belongs "
+               "to (`2026.12.01`, `2026.12.01.1`: the date, then a counter), set by "
+               "`incidents release` in the released copy only; NULL in the warehouse a "
+               "refresh publishes."),
     ),
 )
 

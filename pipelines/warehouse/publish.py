@@ -127,7 +127,8 @@ def build(
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
                      if st.get("stale")}
             con.execute(
-                "INSERT INTO build_info VALUES (now(), ?, ?, ?)",
+                "INSERT INTO build_info (built_at, fingerprint, code_sha256, snapshots) "
+                "VALUES (now(), ?, ?, ?)",
                 [build_fingerprint(paths, shas, stale), code_digest(),
                  json.dumps(shas, sort_keys=True)],
             )
@@ -245,14 +246,16 @@ def _comments(con) -> dict[str, tuple[str | None, dict[str, str | None]]]:
 
 
 def _described(con, table: str,
-               comments: dict[str, tuple[str | None, dict[str, str | None]]] | None = None):
+               comments: dict[str, tuple[str | None, dict[str, str | None]]] | None = None,
+               query: str | None = None):
     """``table`` as an Arrow table whose schema carries the warehouse's comments
     (key ``description``: the table's in the schema metadata, each column's in its
     field metadata); a table or column without a comment gets no key. ``comments``:
-    :func:`_comments` of ``con``, when the caller exports several tables."""
+    :func:`_comments` of ``con``, when the caller exports several tables. ``query``
+    selects its rows another way (a release sorts them, for byte-stable files)."""
     import pyarrow as pa
 
-    data = con.sql(f"SELECT * FROM {table}").to_arrow_table()
+    data = con.sql(query or f"SELECT * FROM {table}").to_arrow_table()
     comment, columns = (comments if comments is not None else _comments(con)).get(
         table, (None, {}))
     described = [comment] if comment else []

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 PAGE_BLURBS = {
     "index.html": "Headline figures per source and incidents, killed and injured per year.",
+    "before.html": "Who the attackers were, signs before the attack, how weapons were "
+                   "obtained, and armed security on site, each with how many are known.",
     "endings.html": "How attacks ended, who stopped them, whether the attacker died, and "
                     "how often they were over before police arrived.",
     "time.html": "How long attacks lasted, and the hour and weekday they started.",
