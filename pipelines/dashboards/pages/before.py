@@ -415,7 +415,12 @@ def warning_signs(data: DashboardData) -> Chart | str:
         unit="attackers")
     spec = finish(chart, frame)
     narrow = {k: v for k, v in spec.items() if k != "datasets"}
-    narrow["vconcat"] = [{**panel, "width": 60} for panel in spec["vconcat"]]
+    narrow["vconcat"] = []
+    for panel in spec["vconcat"]:  # on a phone: the source labels in 120 px, not 300
+        layers = [{**layer, "encoding": {**layer["encoding"], "y": {
+            **layer["encoding"]["y"], "axis": {"labelLimit": 120, "minExtent": 120}}}}
+            for layer in panel["layer"]]
+        narrow["vconcat"].append({**panel, "layer": layers, "width": 140})
     alt_text = "Warning signs before the attack, the commonest per source: " + peak_shares(
         frame, "category_label") + "."
     return Chart("warning_signs", spec, text, frame, alt=alt_text, narrow=narrow,
@@ -493,7 +498,9 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
             alt.Tooltip("n_known:Q", title="Records with both counts", format=","),
             alt.Tooltip("n:Q", title="Records", format=",")]
     bars = base.mark_bar(height={"band": 0.8}).encode(
-        x=alt.X("mean:Q", title="Mean per attack (median in the label)"),
+        # Room right of the longest bar for its "mean …, median …" label.
+        x=alt.X("mean:Q", title="Mean per attack (median in the label)",
+                scale=alt.Scale(domainMax=float(frame["mean"].max() or 1) * 1.6)),
         color=alt.Color("measure_label:N", title=None, scale=scale,
                         legend=alt.Legend(orient="top")),
         tooltip=tips)
