@@ -888,3 +888,204 @@ def test_before_page_names_no_attacker(browser, published: ProjectPaths) -> None
     shown += "".join((site / "data" / f"{c}.csv").read_text(encoding="utf-8").lower()
                      for c in re.findall(r'data-chart="([^"]+)"', shown))
     assert [n for n in names if n.lower() in shown] == []
+
+# -- Honest time axes and print -------------------------------------------------------
+
+# Printable width of an A4 page with the site's 12 mm margins, in CSS pixels (96 per inch).
+A4_PRINTABLE_PX = int((210 - 2 * 12) / 25.4 * 96)
+KEY_FIGURES = "key-figures.html"
+# Every chart container holds a drawn SVG or canvas of nonzero size.
+ALL_SIZED = """() => [...document.querySelectorAll('.chart')].every(el => {
+    const drawn = el.querySelector('svg, canvas');
+    const box = drawn && drawn.getBoundingClientRect();
+    return el.dataset.rendered === 'true' && box && box.width > 0 && box.height > 0; })"""
+SVG_TEXTS = "el => [...el.querySelectorAll('svg text')].map(t => t.textContent)"
+
+
+def _inline_specs(page: Path) -> dict[str, dict]:
+    """The Vega-Lite specs inlined in a page, by element id."""
+    import json
+
+    found = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>',
+                      page.read_text(encoding="utf-8"), re.S)
+    return json.loads(found.group(1).replace("<\\/", "</")) if found else {}
+
+
+def _has_year_axis(spec: Any) -> bool:
+    """Whether any layer of a spec puts ``year`` on its x axis: a time chart."""
+    if isinstance(spec, dict):
+        x = spec.get("encoding", {}).get("x") if isinstance(spec.get("encoding"), dict) else None
+        if isinstance(x, dict) and x.get("field") == "year":
+            return True
+        return any(_has_year_axis(v) for k, v in spec.items() if k != "datasets")
+    if isinstance(spec, list):
+        return any(_has_year_axis(v) for v in spec)
+    return False
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF: pypdf when installed, else its page objects (/Type /Page)."""
+    try:
+        import io
+
+        from pypdf import PdfReader
+    except ImportError:
+        return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_shipped_partial_years_follow_the_data(warehouse) -> None:
+    """On the shipped data: the annual FBI and ALERRT lists end in December (complete);
+    the daily GVA file, the suspended Stanford project and the K-12 SSDB 2022 release stop
+    mid-year (partial)."""
+    rows = dict(warehouse.execute(
+        "SELECT source, year(last_date) FROM sources "
+        "WHERE last_date < make_date(year(last_date), 12, 1)").fetchall())
+    assert {"gva": 2026, "stanford_msa": 2016, "k12ssdb": 2022}.items() <= rows.items()
+    assert "fbi" not in rows and "alerrt" not in rows
+
+
+def test_every_time_chart_marks_partial_years_and_collection_notes(
+        browser, published: ProjectPaths, warehouse) -> None:
+    """Each chart with years on its x axis draws "partial year" once per panel for every
+    drawn source whose last, partial year it shows, and the label of every collection note
+    (pipelines/dashboards/collection_notes.csv) whose years it shows."""
+    import polars as pl
+
+    from pipelines.dashboards.time_marks import PARTIAL_LABEL, collection_notes
+
+    partial = dict(warehouse.execute(
+        "SELECT source, year(last_date) FROM sources "
+        "WHERE last_date < make_date(year(last_date), 12, 1)").fetchall())
+    notes = collection_notes()
+    time_charts = 0
+    noted_charts = set()
+    for name in PAGES:
+        specs = {k: v for k, v in _inline_specs(published.dashboards / name).items()
+                 if _has_year_axis(v)}
+        if not specs:
+            continue
+        visit = Visit(browser, published.dashboards / name)
+        try:
+            for element, spec in specs.items():
+                time_charts += 1
+                rows = pl.DataFrame(spec["datasets"]["rows"], infer_schema_length=None)
+                drawn = {(r["source"], r["year"]) for r in rows.iter_rows(named=True)}
+                expected = {s for s, y in partial.items() if (s, y) in drawn}
+                panels = 1
+                column = spec.get("facet", {}).get("column")
+                if column and column["field"] in rows.columns:
+                    panels = rows[column["field"]].n_unique()
+                elif column:  # the facet folds columns into one, e.g. the measures
+                    fold = next(t for t in spec["transform"] if "fold" in t)
+                    panels = len(fold["fold"])
+                texts = visit.page.eval_on_selector(f"#{element}", SVG_TEXTS)
+                marks = [t for t in texts if PARTIAL_LABEL in t]
+                assert len(marks) == len(expected) * panels, (element, marks, expected)
+                for note in notes.iter_rows(named=True):
+                    shown = any((note["source"], y) in drawn
+                                for y in range(note["from_year"], note["to_year"] + 1))
+                    if shown:
+                        assert any(note["label"] in t for t in texts), (element, note["label"])
+                        noted_charts.add(element)
+            visit.assert_clean()
+        finally:
+            visit.page.close()
+    # Overview per year, police arrival per year, sources per year.
+    assert time_charts >= 3
+    # Stanford MSA's 2015-2016 jump is annotated where its years are drawn.
+    assert {"incidents-by-year", "records-by-year"} <= noted_charts
+
+
+def test_police_arrival_names_only_the_partial_source(browser, published: ProjectPaths,
+                                                       warehouse) -> None:
+    """Where sources share a panel the mark names its source: K-12 SSDB's 2022 (records
+    to June), never the FBI's or ALERRT's complete last years."""
+    visit = Visit(browser, published.dashboards / "endings.html")
+    try:
+        texts = visit.page.eval_on_selector("#police-arrival-by-year", SVG_TEXTS)
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+    assert [t for t in texts if "partial year" in t] == ["K-12 SSDB 2022: partial year"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_print_media_hides_navigation_and_fits_charts(browser, published: ProjectPaths,
+                                                      name: str) -> None:
+    """Printed, a page shows no navigation, search box or download links, every chart fits
+    an A4 page's printable width, and a link to the web shows its address."""
+    visit = Visit(browser, published.dashboards / name)
+    page = visit.page
+    try:
+        page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1000})
+        page.emulate_media(media="print")
+        state = page.evaluate("""() => {
+            const shown = el => getComputedStyle(el).display !== 'none'
+                && el.getClientRects().length > 0;
+            const width = document.documentElement.clientWidth;
+            const charts = [...document.querySelectorAll('.chart')].map(el => {
+                const drawn = el.querySelector('svg, canvas');
+                const box = drawn.getBoundingClientRect();
+                return {id: el.id, left: box.left, right: box.right, width: box.width};
+            });
+            const external = [...document.querySelectorAll('main a[href^="http"]')]
+                .map(a => [a.getAttribute('href'), getComputedStyle(a, '::after').content]);
+            return {
+                nav: [...document.querySelectorAll('nav')].filter(shown).length,
+                hidden: [...document.querySelectorAll('.downloads, input, button')]
+                    .filter(shown).length,
+                width, charts, external};
+        }""")
+        visit.assert_clean()
+    finally:
+        page.close()
+    assert state["nav"] == 0
+    assert state["hidden"] == 0
+    for chart in state["charts"]:
+        assert chart["width"] > 100, chart
+        assert chart["left"] >= -1 and chart["right"] <= state["width"] + 1, chart
+    for href, after in state["external"]:
+        assert href in after, (href, after)
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_key_figures_print_on_two_pages(browser, published: ProjectPaths, warehouse,
+                                        paper: str, tmp_path: Path) -> None:
+    """The brief prints on exactly two pages of A4 and of Letter, with every chart drawn
+    first, and shows each source's headline figures as metric_summary holds them."""
+    visit = Visit(browser, published.dashboards / KEY_FIGURES)
+    page = visit.page
+    try:
+        page.wait_for_function(ALL_SIZED, timeout=DRAW_TIMEOUT_MS)
+        charts = page.locator(".chart").count()
+        assert charts >= 2
+        shown = page.eval_on_selector_all(
+            "#key-headline [data-figure]",
+            "els => els.map(e => ({...e.dataset, text: e.textContent}))")
+        page.emulate_media(media="print")
+        page.wait_for_function(ALL_SIZED, timeout=DRAW_TIMEOUT_MS)
+        pdf = page.pdf(format=paper, print_background=True)
+        visit.assert_clean()
+    finally:
+        page.close()
+    (tmp_path / f"key-figures-{paper}.pdf").write_bytes(pdf)
+    extra = os.environ.get("DASHBOARD_SCREENSHOTS")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        (Path(extra) / f"key-figures-{paper}.pdf").write_bytes(pdf)
+    assert _pdf_pages(pdf) == 2
+    expected = {
+        (figure, source): (value, n_known, n)
+        for figure, source, value, n_known, n in warehouse.execute(
+            "SELECT figure, m.source, value, n_known, n FROM metric_summary AS m "
+            "JOIN sources AS s USING (source) "
+            "WHERE figure IN ('incidents', 'killed', 'injured') AND s.records > 0").fetchall()
+    }
+    found = {(t["figure"], t["source"]): t for t in shown}
+    assert set(found) == set(expected)
+    for key, (value, n_known, n) in expected.items():
+        assert int(found[key]["nKnown"]) == n_known and int(found[key]["n"]) == n, key
+        assert _shown_number(found[key]["text"]) == round(value), key
+
+

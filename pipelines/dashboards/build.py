@@ -43,6 +43,7 @@ def page_builders() -> list[Callable]:
         endings,
         incident,
         incidents,
+        key_figures,
         methods,
         overview,
         places,
@@ -51,7 +52,7 @@ def page_builders() -> list[Callable]:
     )
 
     return [overview.page, before.page, endings.page, timing.page, places.page, sources.page,
-            incidents.page, methods.page, incident.page]
+            incidents.page, methods.page, key_figures.page, incident.page]
 
 
 def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:

@@ -32,6 +32,7 @@ NAV = (
     ("sources.html", "Sources"),
     ("incidents.html", "Incidents"),
     ("methods.html", "How to read these figures"),
+    ("key-figures.html", "Key figures (print)"),
 )
 
 
@@ -191,6 +192,26 @@ STYLE = """
  @media (max-width: 600px) {
    h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; }
    .pages { grid-template-columns: 1fr; } .pages dd { margin-bottom: .5rem; }
+ }
+ @page { margin: 12mm; }
+ @media print {
+   body { font-size: 10pt; line-height: 1.35; }
+   header.site { background: none; border: 0; }
+   nav, .downloads, .vega-embed > details, .vega-actions, input, button, select,
+     [role="search"], .search, .no-print { display: none !important; }
+   main, header.site div { max-width: none; padding: 0; }
+   h1 { margin-top: .3rem; } h2 { margin-top: 1.2rem; break-after: avoid; }
+   /* A chart is never cut; its caption (definitions, long) may run on to the next page. */
+   .chart, .tile, .note, tr { break-inside: avoid; }
+   figure { margin: .8rem 0 1.2rem; }
+   .chart { overflow: visible; }
+   .chart svg, .chart canvas, .vega-embed { max-width: 100% !important; height: auto !important; }
+   a { color: inherit; }
+   /* Paper cannot be clicked open: print what folded details hold (definitions). */
+   figcaption details::details-content { content-visibility: visible; display: contents; }
+   figcaption details > summary { list-style: none; font-weight: 600; }
+   a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; color: #444;
+     word-break: break-all; }
  }
 """
 

@@ -33,6 +33,7 @@ from pipelines.dashboards.charts import (
     values,
 )
 from pipelines.dashboards.site import PALETTE, Chart, Page
+from pipelines.dashboards.time_marks import mark_years, notes_html, quantitative_marks
 
 if TYPE_CHECKING:
     import polars as pl
@@ -172,7 +173,7 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
     import altair as alt
     import polars as pl
 
-    frame = data.with_labels(data.query("police_arrival_by_year"))
+    frame = mark_years(data, data.with_labels(data.query("police_arrival_by_year")))
     sources = frame["source"].unique(maintain_order=True).to_list()
     colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
                        legend=alt.Legend(orient="top", symbolOpacity=1))
@@ -195,7 +196,8 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
                  alt.Tooltip("n_known:Q", title="Records where known", format=","),
                  alt.Tooltip("n:Q", title="Records in year", format=",")],
     )
-    chart = (band + line).properties(
+    chart = alt.layer(*quantitative_marks(frame, 300, name_source=True), band, line,
+                      data=values()).properties(
         width=FULL_WIDTH, height=300,
         title=alt.Title("Share of attacks over before police arrived, by year",
                         subtitle="Line: share; band: 95% range (wide where a year has few "
@@ -204,7 +206,8 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
         data,
         "Share of each list's attacks that were over before police arrived, per year, for "
         "the lists that can tell. Descriptive, not causal.",
-        coverage_by_source(frame, how="sum"), "saying whether police arrived before the end")
+        coverage_by_source(frame, how="sum"), "saying whether police arrived before the end",
+        notes_html(data, frame, "n"))
     overall = frame.group_by("source_label", maintain_order=True).agg(
         pl.col("ended_before_police").sum(), pl.col("n_known").sum(), pl.col("year").min()
         .alias("first"), pl.col("year").max().alias("last"))

@@ -25,6 +25,7 @@ from pipelines.dashboards.captions import (
 )
 from pipelines.dashboards.charts import MEASURE_COLOURS, category_colours, finish, values
 from pipelines.dashboards.site import NAV, Chart, Page
+from pipelines.dashboards.time_marks import mark_years, notes_html, quantitative_marks
 
 if TYPE_CHECKING:
     import polars as pl
@@ -45,6 +46,9 @@ PAGE_BLURBS = {
                       "opening every source's record side by side.",
     METHODS_PAGE: "What each number counts, what \u201cknown\u201d and the 95% ranges mean, "
                   "and how the lists are linked.",
+    "key-figures.html": "A two-page brief to print: the headline figures per definition with "
+                        "coverage, how attacks end, and how often they were over before "
+                        "police arrived.",
 }
 
 FIGURE_LABELS = {
@@ -228,12 +232,11 @@ def incidents_by_year(data: DashboardData) -> Chart:
     """Small multiples: one row per source, one column each for incidents, killed, injured."""
     import altair as alt
 
-    frame = data.with_labels(data.query("incidents_by_year"))
+    frame = mark_years(data, data.with_labels(data.query("incidents_by_year")))
     measures = list(MEASURE_COLOURS)
     rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    base = alt.Chart(values()).transform_fold(measures, as_=["measure", "value"])
-    lines = base.mark_line(point=alt.OverlayMarkDef(size=8), strokeWidth=1.3).encode(
+    lines = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=8), strokeWidth=1.3).encode(
         x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[first, last], nice=False),
                 axis=alt.Axis(format="d", tickCount=8, grid=False)),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=3)),
@@ -245,17 +248,21 @@ def incidents_by_year(data: DashboardData) -> Chart:
             alt.Tooltip("incidents:Q", title="Incidents", format=","),
             alt.Tooltip("killed:Q", title="Killed", format=","),
             alt.Tooltip("injured:Q", title="Injured", format=","),
-            alt.Tooltip("partial_year:N", title="Partial year (ends at as-of date)"),
+            alt.Tooltip("partial_year:N", title="Partial year (records stop before December)"),
         ],
-    ).properties(width=235, height=62)
-    chart = lines.facet(
+    )
+    # The fold is the facet's own transform (before faceting), so the layers marking
+    # partial years and collection notes are drawn in every measure's panel.
+    panels = alt.layer(*quantitative_marks(frame, 62), lines, data=values()).properties(
+        width=235, height=62)
+    chart = panels.facet(
         row=alt.Row("source_label:N", title=None, sort=rows,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
                                       labelOrient="left", labelPadding=8)),
         column=alt.Column("measure:N", title=None, sort=measures,
                           header=alt.Header(labelExpr=MEASURE_HEADERS, labelFontWeight="bold")),
         spacing={"row": 10, "column": 18},
-    ).resolve_scale(y="independent").properties(
+    ).transform_fold(measures, as_=["measure", "value"]).resolve_scale(y="independent").properties(
         title=alt.Title("Incidents, killed and injured per year, one row per source",
                         subtitle="Every panel has its own y axis: the sources count different "
                                  "things, so compare shapes over time, not heights across rows."),
@@ -269,9 +276,9 @@ def incidents_by_year(data: DashboardData) -> Chart:
     dated = sum(k for k, _ in coverage.values())
     notes = [
         f"Killed is known for {fmt_int(killed_k)} and injured for {fmt_int(injured_k)} of the "
-        f"{fmt_int(dated)} dated records; victims exclude attackers. Each source's last year "
-        "runs only to its as-of date, so it is partial. Sources overlap (the same attack can be "
-        "in several lists), so rows must not be added up."
+        f"{fmt_int(dated)} dated records; victims exclude attackers. Sources overlap (the "
+        "same attack can be in several lists), so rows must not be added up.",
+        *notes_html(data, frame, "incidents"),
     ]
     text = caption(
         data,

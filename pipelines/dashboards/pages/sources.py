@@ -23,6 +23,7 @@ from pipelines.dashboards.captions import (
 )
 from pipelines.dashboards.charts import FULL_WIDTH, finish, shapes_like, values
 from pipelines.dashboards.site import PALETTE, Chart, Page
+from pipelines.dashboards.time_marks import mark_years, notes_html, ordinal_marks, with_end_labels
 
 if TYPE_CHECKING:
     from pipelines.dashboards.data import DashboardData
@@ -45,14 +46,17 @@ def records_by_year(data: DashboardData) -> Chart:
     import altair as alt
     import polars as pl
 
-    frame = data.with_labels(data.query("records_by_year"))
+    frame = with_end_labels(mark_years(data, data.with_labels(data.query("records_by_year"))))
     rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    chart = alt.Chart(values()).mark_rect().encode(
-        x=alt.X("year:O", title="Year", scale=alt.Scale(domain=list(range(first, last + 1))),
-                axis=alt.Axis(labelExpr="datum.value % 5 == 0 ? datum.value : ''",
-                              labelAngle=0, ticks=False)),
-        y=alt.Y("source_label:N", title=None, sort=rows),
+    step = max(6, min(16, (FULL_WIDTH - 140) // (last - first + 1)))
+    year = alt.X("year:O", title="Year", scale=alt.Scale(domain=list(range(first, last + 1))),
+                 axis=alt.Axis(labelExpr="datum.value % 5 == 0 ? datum.value : ''",
+                               labelAngle=0, ticks=False))
+    source = alt.Y("source_label:N", title=None, sort=rows)
+    cells = alt.Chart(values()).mark_rect().encode(
+        x=year,
+        y=source,
         color=alt.Color("records:Q", title="Records in the year",
                         scale=alt.Scale(type="log", range=["#dbe9f4", PALETTE[0]]),
                         legend=alt.Legend(orient="bottom", gradientLength=220)),
@@ -63,8 +67,10 @@ def records_by_year(data: DashboardData) -> Chart:
             alt.Tooltip("first_date:N", title="First incident"),
             alt.Tooltip("last_date:N", title="Last incident (as of)"),
         ],
-    ).properties(
-        width=alt.Step(max(6, min(16, (FULL_WIDTH - 140) // (last - first + 1)))),
+    )
+    chart = alt.layer(cells, *ordinal_marks(frame, step, year, source),
+                      data=values()).properties(
+        width=alt.Step(step),
         height=alt.Step(24),
         title=alt.Title("Records per source per year",
                         subtitle="Which years each list covers, and how many records it "
@@ -76,7 +82,8 @@ def records_by_year(data: DashboardData) -> Chart:
     text = caption(
         data, "One square per list and year with at least one record; the colour is how many "
         "records the list holds for that year.", coverage,
-        "with a date (undated records are not drawn)")
+        "with a date (undated records are not drawn)",
+        notes_html(data, frame, "records"))
     per = frame.group_by("source_label", maintain_order=True).agg(
         pl.col("records").sum(), pl.col("year").min().alias("first"),
         pl.col("year").max().alias("last"))
