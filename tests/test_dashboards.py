@@ -139,6 +139,12 @@ def test_every_published_spec_is_valid_vega_lite(published: ProjectPaths) -> Non
     specs = {f"{name}#{key}": spec for name in PAGES
              for key, spec in chart_specs(published.dashboards / name).items()}
     assert len(specs) >= 10, sorted(specs)
+    # Narrow layouts (drawn on phones with the chart's rows) are Vega-Lite too.
+    narrow = {f"{where} (narrow)": {**spec["usermeta"]["narrow"]["spec"],
+                                    "datasets": spec["datasets"]}
+              for where, spec in specs.items() if "narrow" in spec.get("usermeta", {})}
+    assert len(narrow) >= 4, sorted(narrow)
+    specs |= narrow
     for where, spec in specs.items():
         try:
             validate(spec)
@@ -547,6 +553,24 @@ def test_agreement_section_without_the_table(warehouse_copy) -> None:
     warehouse_copy.execute("DROP TABLE source_agreement")
     parts, files = agreement(DashboardData(warehouse_copy))
     assert files == {} and 'id="agreement-status"' in parts[0]
+
+
+def test_tables_scroll_in_their_own_box() -> None:
+    """Every table of a page goes in a focusable, named box that scrolls sideways (so a
+    wide table never widens the page on a phone), once; text in scripts is not touched."""
+    from pipelines.dashboards.site import scrolling_tables
+
+    page = ('<p>Intro</p><table id="definitions-table"><tr><td>1</td></tr></table>'
+            '<table><caption>Who <i>stopped</i> it &amp; how</caption></table>'
+            '<div class="table-wrap" tabindex="0">\n<table id="kept"></table></div>'
+            '<script>const s = "<table>";</script>')
+    out = scrolling_tables(page)
+    assert out.count('class="table-wrap"') == 3
+    assert ('<div class="table-wrap" tabindex="0" role="region" aria-label="Definitions '
+            'table"><table id="definitions-table">') in out
+    assert 'aria-label="Who stopped it &amp; how"><table><caption>' in out
+    assert '<script>const s = "<table>";</script>' in out
+    assert scrolling_tables(out) == out  # already wrapped: left alone
 
 
 # --- for policy readers: what each number counts, in plain words ------------------------

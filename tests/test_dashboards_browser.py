@@ -12,6 +12,8 @@ missing the tests FAIL, never skip: CI installs it.
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 import os
 import re
@@ -64,18 +66,19 @@ def browser() -> Iterator[Any]:
 class Visit:
     """One page opened from disk, with every request and console problem recorded."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, viewport: dict[str, int] | None = None,
+                 query: str = "") -> None:
         if isinstance(browser, str):
             pytest.fail(browser)
         self.requests: list[str] = []
         self.problems: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1200, "height": 900})
+        self.page = browser.new_page(viewport=viewport or {"width": 1200, "height": 900})
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         # Anything not on disk is refused, so a stray request fails fast instead of hanging.
         self.page.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
-        self.page.goto(path.as_uri(), wait_until="load")
+        self.page.goto(path.as_uri() + query, wait_until="load")
         self.page.wait_for_function(ALL_DRAWN, timeout=DRAW_TIMEOUT_MS)
 
     def _console(self, message: Any) -> None:
@@ -511,6 +514,381 @@ def test_incident_page_shows_narratives_as_text(browser, narrated_site: Path) ->
         page.close()
 
 
+# --- accessibility (WCAG 2.1 AA) and phones -------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every page in the navigation, and the incident page showing a real incident.
+AUDITED = [*PAGES, "incident.html"]
+
+
+def _page_specs(path: Path) -> dict[str, Any]:
+    """The chart specs a published page embeds (none for a page without charts)."""
+    found = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>',
+                      path.read_text(encoding="utf-8"), re.S)
+    return json.loads(found.group(1)) if found else {}
+
+
+@pytest.fixture(scope="module")
+def newtown_query(warehouse) -> str:
+    """``?id=`` of a real incident with records from seven sources (Newtown, 2012)."""
+    (incident_id,) = warehouse.execute(
+        "SELECT incident_id FROM incidents WHERE incident_date = DATE '2012-12-14' "
+        "AND state = 'CT'").fetchone()
+    return f"?id={incident_id}"
+
+
+def _visit(browser: Any, published: ProjectPaths, name: str, query: str,
+           viewport: dict[str, int]) -> Visit:
+    """Open a page at a viewport; the incident page with a real incident, fully drawn."""
+    visit = Visit(browser, published.dashboards / name, viewport=viewport,
+                  query=query if name == "incident.html" else "")
+    if name == "incident.html":
+        visit.page.wait_for_selector("#record-table tbody tr")
+    return visit
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("name", AUDITED)
+def test_page_passes_axe_wcag21_aa(browser, published: ProjectPaths, newtown_query: str,
+                                   name: str, viewport: dict[str, int]) -> None:
+    """axe-core (bundled with axe-playwright-python, so offline) finds no WCAG 2.0/2.1
+    A or AA violation, with folded details opened so their tables are audited too."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("axe-playwright-python is not installed: pip install the dev extra")
+    visit = _visit(browser, published, name, newtown_query, viewport)
+    try:
+        visit.page.eval_on_selector_all("main details", "ds => ds.forEach(d => d.open = true)")
+        results = Axe().run(visit.page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+        assert results.violations_count == 0, results.generate_report()
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+
+
+FIT = """() => {
+  const box = e => e.getBoundingClientRect();
+  return {
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+    charts: [...document.querySelectorAll('.chart')].map(el => {
+      const svg = el.querySelector('svg.marks');
+      const inner = el.querySelector('.chart-wrapper') || el;
+      const right = box(svg).right;
+      const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+      return {id: el.id, container: el.clientWidth, inner: inner.clientWidth,
+              svg: box(svg).width, layout: el.dataset.layout || 'wide',
+              clipped: texts.filter(t => box(t).right > right + 1
+                                         || box(t).left < box(svg).left - 1)
+                            .map(t => t.textContent)};
+    }),
+  };
+}"""
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("name", AUDITED)
+def test_page_fits_the_screen(browser, published: ProjectPaths, newtown_query: str,
+                              name: str, viewport: dict[str, int], tmp_path: Path) -> None:
+    """The page never scrolls sideways; every chart is drawn within its container, with
+    no label or legend text cut off at its edges; one-view charts fill their container
+    (Vega-Lite container sizing) at a desktop's width as at a phone's."""
+    visit = _visit(browser, published, name, newtown_query, viewport)
+    try:
+        specs = _page_specs(published.dashboards / name)
+        fit = visit.page.evaluate(FIT)
+        phone = viewport == PHONE
+        visit.screenshot(f"{'phone' if phone else 'desktop'}-{name}", tmp_path)
+        assert fit["scrollWidth"] <= fit["innerWidth"], fit
+        for chart in fit["charts"]:
+            assert chart["svg"] <= chart["container"], chart
+            assert chart["clipped"] == [], chart
+            if specs[chart["id"]].get("width") == "container":
+                assert chart["svg"] >= chart["inner"] - 2, chart  # fills its container
+            if phone and "narrow" in specs[chart["id"]].get("usermeta", {}):
+                assert chart["layout"] == "narrow", chart
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+
+
+def test_outcome_bars_show_the_whole_scale_on_a_phone(browser, published: ProjectPaths
+                                                      ) -> None:
+    """The bug this fixes: at 390 px the ALERRT outcome bar showed only 0-20%. Now the
+    x axis runs to 100% inside the container and each bar ends at its right edge."""
+    visit = Visit(browser, published.dashboards / "endings.html", viewport=PHONE)
+    try:
+        ends = visit.page.evaluate("""() => {
+          const el = document.getElementById('end-method');
+          const labels = [...el.querySelectorAll('.role-axis-label text')]
+            .map(t => t.textContent);
+          const right = el.getBoundingClientRect().right;
+          const bars = [...el.querySelectorAll('.mark-rect path')]
+            .map(p => p.getBoundingClientRect().right);
+          return {labels, right, bars};
+        }""")
+        assert "0%" in ends["labels"] and "80%" in ends["labels"], ends["labels"]
+        assert max(ends["bars"]) <= ends["right"]
+        # 100% stacks: every source's bar ends at the same place, the end of the axis.
+        assert max(ends["bars"]) - sorted(ends["bars"])[-8] < 1
+    finally:
+        visit.page.close()
+
+
+def test_incident_table_scrolls_inside_itself_on_a_phone(browser, published: ProjectPaths
+                                                        ) -> None:
+    visit = Visit(browser, published.dashboards / "incidents.html", viewport=PHONE)
+    page = visit.page
+    try:
+        wrap = page.evaluate("""() => {
+          const w = document.getElementById('incident-table-wrap');
+          const t = document.getElementById('incident-table');
+          return {overflow: getComputedStyle(w).overflowX, wrap: w.clientWidth,
+                  table: t.scrollWidth, tabindex: w.tabIndex, label: w.getAttribute('aria-label')};
+        }""")
+        assert wrap["overflow"] == "auto" and wrap["table"] > wrap["wrap"], wrap
+        assert wrap["tabindex"] == 0 and wrap["label"], wrap  # keyboard users can scroll it
+        page.focus("#incident-table-wrap")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "document.getElementById('incident-table-wrap').scrollLeft > 0")
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_chart_has_a_text_alternative(browser, published: ProjectPaths,
+                                            name: str) -> None:
+    """Each drawn chart is one image named by its spec's description: a sentence with
+    the chart's figures (a share or a count), which the page computed from its rows."""
+    specs = _page_specs(published.dashboards / name)
+    visit = Visit(browser, published.dashboards / name)
+    try:
+        drawn = visit.page.eval_on_selector_all(
+            ".chart", "els => els.map(el => {const s = el.querySelector('svg.marks');"
+            " return [el.id, s.getAttribute('role'), s.getAttribute('aria-label')]})")
+        assert sorted(d[0] for d in drawn) == sorted(specs)
+        for element_id, role, label in drawn:
+            assert role == "img", element_id
+            assert label and label == specs[element_id]["description"], element_id
+            assert re.search(r"\d", label), (element_id, label)
+    finally:
+        visit.page.close()
+
+
+def _chart_alt(published: ProjectPaths, page: str, element_id: str) -> str:
+    """A chart's text alternative as published in its page."""
+    return _page_specs(published.dashboards / page)[element_id]["description"]
+
+
+def test_text_alternatives_state_the_figures_from_the_warehouse(
+        published: ProjectPaths, warehouse) -> None:
+    """The main figures in the alternatives are the warehouse's, not hand-written."""
+    category, count, n_known, share = warehouse.execute("""
+        SELECT category, count, n_known, share FROM metric_resolution
+        WHERE grouping = 'overall' AND field = 'end_method' AND source = 'alerrt'
+          AND category <> 'unknown' ORDER BY share DESC LIMIT 1""").fetchone()
+    alt_end = _chart_alt(published, "endings.html", "end-method")
+    # The category in the words the chart's legend uses (category_label in its CSV).
+    with (published.dashboards / "data" / "end_method.csv").open(encoding="utf-8") as f:
+        (label,) = {r["category_label"] for r in csv.DictReader(f)
+                    if r["source"] == "alerrt" and r["category"] == category}
+    assert (f"ALERRT: {label}, {share * 100:.0f}% ({count:,} of {n_known:,} records that "
+            "tell)") in alt_end, alt_end
+    records, first, last = warehouse.execute("""
+        SELECT count(*), min(year(incident_date)), max(year(incident_date))
+        FROM source_records WHERE source = 'alerrt' AND incident_date IS NOT NULL""").fetchone()
+    alt_years = _chart_alt(published, "index.html", "incidents-by-year")
+    assert f"ALERRT {records:,} records {first}\u2013{last}" in alt_years, alt_years
+
+
+def test_static_figures_keep_a_fixed_width(published: ProjectPaths) -> None:
+    """PNG and SVG downloads have no container: they are drawn at the designed width."""
+    for name in ("end_method", "start_hour", "records_by_year", "incidents_by_year"):
+        svg = (published.dashboards / "figures" / f"{name}.svg").read_text(encoding="utf-8")
+        width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+        assert width >= 600, (name, width)
+        assert (published.dashboards / "figures" / f"{name}.png").stat().st_size > 10_000
+
+
+def _series_encodings(spec: Any, found: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Every (channel, definition) of colour, shape and text in a spec, however nested."""
+    if isinstance(spec, dict):
+        encoding = spec.get("encoding")
+        if isinstance(encoding, dict):
+            found += [(c, d) for c, d in encoding.items() if c in ("color", "shape", "text")]
+        mark = spec.get("mark")
+        if mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text"):
+            found.append(("text-mark", {}))
+        for key, value in spec.items():
+            if key not in ("datasets", "encoding", "usermeta"):
+                _series_encodings(value, found)
+    elif isinstance(spec, list):
+        for item in spec:
+            _series_encodings(item, found)
+    return found
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_colour_is_not_the_only_carrier_of_meaning(published: ProjectPaths, name: str) -> None:
+    """A series told apart by colour (sources, pairs) also differs in point shape, and
+    a chart of categories by colour writes its values on the marks; quantities drawn
+    as colour (maps, heatmaps) are written on the tiles or given in the tooltip."""
+    for element_id, spec in _page_specs(published.dashboards / name).items():
+        found = _series_encodings(spec, [])
+        colours = {d["field"] for c, d in found if c == "color" and d.get("field")
+                   and d.get("type") == "nominal" and d.get("scale", {}) is not None}
+        shapes = {d.get("field") for c, d in found if c == "shape"}
+        labelled = any(c in ("text", "text-mark") for c, _ in found)
+        headed = _positional_fields(spec, set())  # named by an axis or a panel header
+        for field in colours:
+            assert field in shapes or field in headed or labelled, (element_id, field)
+
+
+def _positional_fields(spec: Any, found: set[str]) -> set[str]:
+    """Fields on a labelled position (x, y, facet rows and columns) anywhere in a spec."""
+    if isinstance(spec, dict):
+        for key in ("encoding", "facet"):
+            channels = spec.get(key)
+            if isinstance(channels, dict):
+                found |= {d["field"] for c, d in channels.items()
+                          if c in ("x", "y", "row", "column") and isinstance(d, dict)
+                          and "field" in d}
+        for key, value in spec.items():
+            if key not in ("datasets", "usermeta"):
+                _positional_fields(value, found)
+    elif isinstance(spec, list):
+        for item in spec:
+            _positional_fields(item, found)
+    return found
+
+
+def _tab_to(page: Any, script: str, limit: int = 40) -> list[str]:
+    """Press Tab until ``script`` (about document.activeElement) is true; what was focused."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("(document.activeElement.innerText || "
+                                  "document.activeElement.id || '').trim()"))
+        if page.evaluate(script):
+            return seen
+    pytest.fail(f"never reached by Tab: {script}; focused {seen}")
+
+
+def test_navigation_and_sorting_work_from_the_keyboard(browser, published: ProjectPaths
+                                                       ) -> None:
+    """From the top of a page Tab reaches the site name, then every navigation link in
+    order, each with a visible focus outline; on the incidents page it goes on to the
+    table's sort buttons, which Enter operates (the rows open with Enter: see above)."""
+    visit = Visit(browser, published.dashboards / "incidents.html", viewport=PHONE)
+    page = visit.page
+    try:
+        seen = [*_tab_to(page, "document.activeElement.classList.contains('name')")]
+        for _ in NAV:
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate("document.activeElement.closest('nav') && "
+                                      "document.activeElement.textContent"))
+            assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle"
+                                 ) != "none", seen[-1]
+        assert seen[-len(NAV):] == [label for _, label in NAV], seen
+        _tab_to(page, "document.activeElement.id === 'incident-table-wrap'")
+        _tab_to(page, "document.activeElement.dataset.col === '3'")  # Killed
+        page.keyboard.press("Enter")
+        assert page.get_attribute("#incident-table th:nth-child(4)", "aria-sort") == "descending"
+        page.keyboard.press("Enter")
+        assert page.get_attribute("#incident-table th:nth-child(4)", "aria-sort") == "ascending"
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_labels_on_coloured_marks_have_aa_contrast(published: ProjectPaths) -> None:
+    """Share labels on the outcome bars reach 4.5:1 against their segment (WCAG 1.4.3;
+    axe does not check text inside SVG): white on #CC79A7 was 3.1:1."""
+    from pipelines.dashboards.charts import contrast
+
+    specs = _page_specs(published.dashboards / "endings.html")
+    for element_id in ("end-method", "stopped-by", "attacker-fate"):
+        spec = specs[element_id]
+        scale = spec["layer"][0]["encoding"]["color"]["scale"]
+        fill = dict(zip(scale["domain"], scale["range"], strict=True))
+        rows = spec["datasets"]["rows"]
+        assert rows
+        for row in rows:
+            ratio = contrast(fill[row["category_label"]], row["ink"])
+            assert ratio >= 4.5, (element_id, row["category_label"], row["ink"], ratio)
+
+
+# --- Before the attack ------------------------------------------------------------------
+
+def _attacker_names() -> set[str]:
+    """Full names of attackers as the raw files publish them (Stanford MSA `Shooter Name`,
+    AP/USA TODAY/NU offenders' first and last names): none may reach a page."""
+    import polars as pl
+
+    from tests.conftest import shipped_snapshots
+
+    stanford = pl.read_csv(shipped_snapshots("stanford_msa")["data"].path,
+                           infer_schema_length=0, encoding="utf8-lossy")
+    offenders = pl.read_csv(shipped_snapshots("ap_usat_nu")["offenders"].path,
+                            infer_schema_length=0, encoding="utf8-lossy")
+    names = set(stanford["Shooter Name"].drop_nulls().to_list())
+    names |= set(offenders.select(pl.concat_str("firstname", "lastname", separator=" "))
+                 .to_series().drop_nulls().to_list())
+    # Whole names only: a surname alone ("White", "Long") is also an ordinary word.
+    return {n.strip() for n in names if len(n.split()) >= 2 and "unknown" not in n.lower()}
+
+
+def test_before_page_draws_every_chart_with_its_coverage(browser, published: ProjectPaths,
+                                                          warehouse, tmp_path: Path) -> None:
+    visit = Visit(browser, published.dashboards / "before.html")
+    page = visit.page
+    try:
+        visit.screenshot("before.html", tmp_path)
+        drawn = page.eval_on_selector_all(".chart[data-rendered=true]",
+                                          "els => els.map(e => e.dataset.chart)")
+        assert drawn == ["attacker_age", "attacker_sex", "attacker_race",
+                         "attacker_relationship", "warning_signs", "weapons_obtained",
+                         "armed_security_end", "armed_security_casualties"]
+        # The coverage a reader sees in the drawn chart, from the warehouse.
+        k, n = warehouse.execute(
+            "SELECT DISTINCT n_known, n FROM metric_attacker_profile "
+            "WHERE source = 'wapo' AND attribute = 'race'").fetchone()
+        race = page.text_content("#attacker-race svg")
+        assert f"Washington Post ({k:,} of {n:,} known)" in race
+        k, n = warehouse.execute(
+            "SELECT DISTINCT n_known, n FROM metric_attacker_profile "
+            "WHERE source = 'k12ssdb' AND attribute = 'age_band'").fetchone()
+        assert f"K-12 SSDB ({k:,} of {n:,} known)" in page.text_content("#attacker-age svg")
+        k, n = warehouse.execute(
+            "SELECT n_known, n FROM metric_warning_signs "
+            "WHERE source = 'stanford_msa' AND sign = 'military_experience'").fetchone()
+        assert f"Stanford MSA ({k:,} of {n:,} known)" in page.text_content("#warning-signs svg")
+        assert page.locator("[data-empty-chart=armed_security_police]").is_visible()
+        visit.assert_clean()
+    finally:
+        page.close()
+
+
+def test_before_page_names_no_attacker(browser, published: ProjectPaths) -> None:
+    names = _attacker_names()
+    assert len(names) > 500  # the raw files were read
+    visit = Visit(browser, published.dashboards / "before.html")
+    try:
+        shown = (visit.page.inner_text("body") + visit.page.content()).lower()
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+    site = published.dashboards
+    shown += "".join((site / "data" / f"{c}.csv").read_text(encoding="utf-8").lower()
+                     for c in re.findall(r'data-chart="([^"]+)"', shown))
+    assert [n for n in names if n.lower() in shown] == []
+
 # -- Honest time axes and print -------------------------------------------------------
 
 # Printable width of an A4 page with the site's 12 mm margins, in CSS pixels (96 per inch).
@@ -711,67 +1089,3 @@ def test_key_figures_print_on_two_pages(browser, published: ProjectPaths, wareho
         assert _shown_number(found[key]["text"]) == round(value), key
 
 
-# --- Before the attack ------------------------------------------------------------------
-
-def _attacker_names() -> set[str]:
-    """Full names of attackers as the raw files publish them (Stanford MSA `Shooter Name`,
-    AP/USA TODAY/NU offenders' first and last names): none may reach a page."""
-    import polars as pl
-
-    from tests.conftest import shipped_snapshots
-
-    stanford = pl.read_csv(shipped_snapshots("stanford_msa")["data"].path,
-                           infer_schema_length=0, encoding="utf8-lossy")
-    offenders = pl.read_csv(shipped_snapshots("ap_usat_nu")["offenders"].path,
-                            infer_schema_length=0, encoding="utf8-lossy")
-    names = set(stanford["Shooter Name"].drop_nulls().to_list())
-    names |= set(offenders.select(pl.concat_str("firstname", "lastname", separator=" "))
-                 .to_series().drop_nulls().to_list())
-    # Whole names only: a surname alone ("White", "Long") is also an ordinary word.
-    return {n.strip() for n in names if len(n.split()) >= 2 and "unknown" not in n.lower()}
-
-
-def test_before_page_draws_every_chart_with_its_coverage(browser, published: ProjectPaths,
-                                                          warehouse, tmp_path: Path) -> None:
-    visit = Visit(browser, published.dashboards / "before.html")
-    page = visit.page
-    try:
-        visit.screenshot("before.html", tmp_path)
-        drawn = page.eval_on_selector_all(".chart[data-rendered=true]",
-                                          "els => els.map(e => e.dataset.chart)")
-        assert drawn == ["attacker_age", "attacker_sex", "attacker_race",
-                         "attacker_relationship", "warning_signs", "weapons_obtained",
-                         "armed_security_end", "armed_security_casualties"]
-        # The coverage a reader sees in the drawn chart, from the warehouse.
-        k, n = warehouse.execute(
-            "SELECT DISTINCT n_known, n FROM metric_attacker_profile "
-            "WHERE source = 'wapo' AND attribute = 'race'").fetchone()
-        race = page.text_content("#attacker-race svg")
-        assert f"Washington Post ({k:,} of {n:,} known)" in race
-        k, n = warehouse.execute(
-            "SELECT DISTINCT n_known, n FROM metric_attacker_profile "
-            "WHERE source = 'k12ssdb' AND attribute = 'age_band'").fetchone()
-        assert f"K-12 SSDB ({k:,} of {n:,} known)" in page.text_content("#attacker-age svg")
-        k, n = warehouse.execute(
-            "SELECT n_known, n FROM metric_warning_signs "
-            "WHERE source = 'stanford_msa' AND sign = 'military_experience'").fetchone()
-        assert f"Stanford MSA ({k:,} of {n:,} known)" in page.text_content("#warning-signs svg")
-        assert page.locator("[data-empty-chart=armed_security_police]").is_visible()
-        visit.assert_clean()
-    finally:
-        page.close()
-
-
-def test_before_page_names_no_attacker(browser, published: ProjectPaths) -> None:
-    names = _attacker_names()
-    assert len(names) > 500  # the raw files were read
-    visit = Visit(browser, published.dashboards / "before.html")
-    try:
-        shown = (visit.page.inner_text("body") + visit.page.content()).lower()
-        visit.assert_clean()
-    finally:
-        visit.page.close()
-    site = published.dashboards
-    shown += "".join((site / "data" / f"{c}.csv").read_text(encoding="utf-8").lower()
-                     for c in re.findall(r'data-chart="([^"]+)"', shown))
-    assert [n for n in names if n.lower() in shown] == []

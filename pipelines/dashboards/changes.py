@@ -49,8 +49,9 @@ def _summary_table(data: DashboardData, summary: pl.DataFrame) -> str:
             f"<tr><td>{html.escape(data.label(r['source']))}</td>"
             f"<td>{r['revised_at']:%Y-%m-%d %H:%M} UTC</td><td>{shas}</td>"
             + "".join(f'<td class="num">{fmt_int(n)}</td>' for n in nums) + "</tr>")
-    return (f'<table id="revision-summary"><thead>{head}</thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return ('<div class="table-wrap" tabindex="0" role="region" aria-label="Revisions">'
+            f'<table id="revision-summary"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _changes_table(data: DashboardData, changes: pl.DataFrame) -> str:
@@ -66,7 +67,8 @@ def _changes_table(data: DashboardData, changes: pl.DataFrame) -> str:
     if changes.height > SHOWN_CHANGES:
         more = (f"<p>The first {SHOWN_CHANGES} of {fmt_int(changes.height)} rows; "
                 '<a href="data/revision_changes.csv">the CSV</a> has them all.</p>')
-    return (f'<div class="table-wrap"><table id="revision-changes"><thead>{head}</thead>'
+    return ('<div class="table-wrap" tabindex="0" role="region" aria-label="Changes">'
+            f'<table id="revision-changes"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
 
 

@@ -49,7 +49,9 @@ def _convert(spec: dict) -> tuple[str, bytes]:
     """
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(spec)
+    from pipelines.dashboards.charts import static_spec
+
+    svg = vlc.vegalite_to_svg(static_spec(spec))
     return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
 
 

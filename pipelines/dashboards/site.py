@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,23 @@ class Chart:
     spec: dict[str, Any]
     caption_html: str
     table: Any  # polars.DataFrame: what the chart draws, written as CSV
+    # The chart's text alternative: one or two sentences stating its main figure,
+    # computed from ``table`` by the page. It becomes the spec's ``description`` (the
+    # drawn chart's accessible name, also in the SVG file's metadata).
+    alt: str = ""
+    # A layout for containers narrower than ``narrow_below`` pixels (e.g. side-by-side
+    # panels, which cannot take a container's width, stacked): a spec drawn with this
+    # chart's rows instead of its own (kept in ``usermeta.narrow``; files use ``spec``).
+    narrow: dict[str, Any] | None = None
+    narrow_below: int = 0
+
+    def __post_init__(self) -> None:
+        if self.alt:
+            self.spec["description"] = self.alt
+        if self.narrow is not None:
+            narrow = {k: v for k, v in self.narrow.items() if k != "datasets"}
+            self.spec.setdefault("usermeta", {})["narrow"] = {
+                "below": self.narrow_below, "spec": narrow}
 
     @property
     def element_id(self) -> str:
@@ -123,6 +141,7 @@ class Page:
 STYLE = """
  :root { --ink: #222; --muted: #555; --rule: #ddd; --accent: #0072B2; }
  body { font-family: system-ui, sans-serif; margin: 0; color: var(--ink); line-height: 1.45; }
+ main { overflow-wrap: break-word; }
  header.site { background: #f4f6f8; border-bottom: 1px solid var(--rule); }
  header.site div, main { max-width: 1100px; margin: 0 auto; padding: 0 1rem; }
  header.site .name { font-weight: 600; padding-top: .6rem; display: block; color: var(--ink);
@@ -135,6 +154,14 @@ STYLE = """
  h1 { margin: 1.2rem 0 .4rem; } h2 { margin-top: 2.2rem; }
  figure { margin: 1.5rem 0 2.2rem; }
  .chart { max-width: 100%; overflow-x: auto; }
+ .chart.vega-embed { display: block; }
+ .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+   clip: rect(0 0 0 0); white-space: nowrap; }
+ .table-wrap { overflow-x: auto; max-width: 100%; }
+ select, label { max-width: 100%; }
+ .table-wrap:focus-visible { outline: 2px solid var(--accent); }
+ a:focus-visible, button:focus-visible, summary:focus-visible, select:focus-visible,
+ input:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
  figcaption { font-size: .88rem; color: #333; max-width: 62rem; }
  figcaption p { margin: .35rem 0; }
  figcaption details summary { cursor: pointer; color: var(--muted); }
@@ -162,6 +189,10 @@ STYLE = """
  .pages { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
  .pages dt { font-weight: 600; } .pages dd { margin: 0; color: #333; }
  footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 2rem; }
+ @media (max-width: 600px) {
+   h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; }
+   .pages { grid-template-columns: 1fr; } .pages dd { margin-bottom: .5rem; }
+ }
  @page { margin: 12mm; }
  @media print {
    body { font-size: 10pt; line-height: 1.35; }
@@ -185,16 +216,100 @@ STYLE = """
 """
 
 EMBED = """<script>
+// Each chart is drawn as wide as its container (Vega-Lite's width "container"). On a
+// narrow screen a chart with its own narrow layout (usermeta.narrow: side-by-side
+// panels stacked) draws that, and every chart gets titles wrapped, legends in as many
+// columns as fit and axis labels that leave room for the data.
+// The drawing is one image for assistive technology, named by the chart's text
+// alternative (the spec's description); the caption and the CSV hold the rest.
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
-for (const [id, spec] of Object.entries(specs)) {
+const OPTIONS = {renderer: 'svg', actions: {export: true, source: false, compiled: false,
+                 editor: false}};
+const NARROW = 640;  // pixels of container below which a chart is fitted to a phone
+function wrap(text, chars) {
+  if (typeof text !== 'string' || text.length <= chars) return text;
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last && (last + ' ' + word).length > chars) lines.push(word);
+    else lines[lines.length - 1] = last ? last + ' ' + word : word;
+  }
+  return lines;
+}
+function fitted(spec, width) {
+  const out = {...spec};
+  const title = typeof spec.title === 'string' ? {text: spec.title} : spec.title;
+  if (title) {
+    out.title = {...title, text: wrap(title.text, Math.floor(width / 8.5))};
+    if (title.subtitle) out.title.subtitle = wrap(title.subtitle, Math.floor(width / 6.4));
+  }
+  // Legends start under the plot, right of the axis labels: one column is what fits.
+  const columns = Math.max(1, Math.floor(width / 300));
+  const walk = node => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const copy = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'datasets' || key === 'data') copy[key] = value;
+      else if (key === 'legend' && value && typeof value === 'object') {
+        copy[key] = {...value, columns: Math.min(value.columns || columns, columns),
+                     labelLimit: Math.floor(width / columns / 2)};
+      } else if (key === 'labelLimit' && value > width * 0.45) copy[key] = width * 0.45;
+      else if (key === 'title' && typeof value === 'string') {
+        copy[key] = wrap(value, Math.floor(width / 10));  // axis, legend, panel titles
+      }
+      else copy[key] = walk(value);
+    }
+    return copy;
+  };
+  for (const key of ['layer', 'encoding', 'hconcat', 'vconcat', 'concat', 'spec', 'facet']) {
+    if (out[key]) out[key] = walk(out[key]);
+  }
+  const config = spec.config || {};
+  // Labels that would overlap on a narrow axis are thinned (e.g. every fifth year).
+  out.config = walk({...config, legend: {...(config.legend || {}), columns},
+                     axis: {...(config.axis || {}), labelOverlap: 'greedy'}});
+  return out;
+}
+function labelled(el, spec) {
+  const svg = el.querySelector('svg.marks');
+  if (svg && spec.description) {
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', spec.description);
+    svg.removeAttribute('aria-roledescription');
+    // Vega's own roles on each mark (unnamed when a layer is empty) stay out of the way.
+    for (const part of svg.children) part.setAttribute('aria-hidden', 'true');
+  }
+  const menu = el.querySelector('details > summary');
+  if (menu) menu.setAttribute('aria-label', 'Save this chart as an image');
+}
+async function draw(id, spec) {
   const el = document.getElementById(id);
-  vegaEmbed(el, spec, {renderer: 'svg', actions: {export: true, source: false,
-                       compiled: false, editor: false}})
-    .then(() => { el.dataset.rendered = 'true'; })
-    .catch(err => {
-      el.textContent = 'Chart failed to draw: ' + err;
-      console.error('chart ' + id + ' failed to draw', err);
-    });
+  const width = el.clientWidth;
+  const narrow = spec.usermeta && spec.usermeta.narrow;
+  const narrowed = () => {
+    el.dataset.layout = 'narrow';
+    const shown = {...narrow.spec, datasets: spec.datasets, description: spec.description};
+    return width < NARROW ? fitted(shown, width - 40) : shown;
+  };
+  let shown = width < NARROW ? fitted(spec, width - 40) : spec;
+  if (narrow && width < narrow.below) shown = narrowed();
+  let result = await vegaEmbed(el, shown, OPTIONS);
+  const svg = el.querySelector('svg.marks');
+  if (narrow && el.dataset.layout !== 'narrow' && svg
+      && svg.getBoundingClientRect().width > width) {  // longer labels than planned for
+    result.finalize();
+    result = await vegaEmbed(el, narrowed(), OPTIONS);
+  }
+  labelled(el, spec);
+  el.dataset.rendered = 'true';
+}
+for (const [id, spec] of Object.entries(specs)) {
+  draw(id, spec).catch(err => {
+    const el = document.getElementById(id);
+    el.textContent = 'Chart failed to draw: ' + err;
+    console.error('chart ' + id + ' failed to draw', err);
+  });
 }
 </script>"""
 
@@ -216,6 +331,42 @@ def figure_html(chart: Chart) -> str:
         f'<figure><div id="{chart.element_id}" class="chart" data-chart="{name}"></div>'
         f"<figcaption>{chart.caption_html}{links}</figcaption></figure>"
     )
+
+
+SCRIPT_ELEMENT = re.compile(r"(<script\b.*?</script>)", re.S)
+TABLE_ELEMENT = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+SCROLL_BOX_OPENED = re.compile(r'<div class="(?:table-wrap|record-scroll)"[^>]*>\s*$')
+
+
+def scrolling_tables(markup: str) -> str:
+    """Every table in a box that scrolls sideways by itself (``.table-wrap``), so a wide
+    table never makes the page scroll sideways on a phone. The box can take keyboard
+    focus (to scroll it with arrow keys) and is a named region, as WCAG 2.1 asks of a
+    scrolling area; tables already in such a box are left alone, script text is not read.
+    """
+    pieces = SCRIPT_ELEMENT.split(markup)
+    for i in range(0, len(pieces), 2):  # the even pieces are outside <script> elements
+        text, out, last = pieces[i], [], 0
+        for match in TABLE_ELEMENT.finditer(text):
+            table = match.group(0)
+            out.append(text[last:match.start()])
+            if SCROLL_BOX_OPENED.search(text[max(0, match.start() - 300):match.start()]):
+                out.append(table)
+            else:
+                out.append(f'<div class="table-wrap" tabindex="0" role="region" '
+                           f'aria-label="{html.escape(_table_name(table))}">{table}</div>')
+            last = match.end()
+        pieces[i] = "".join(out) + text[last:]
+    return "".join(pieces)
+
+
+def _table_name(table: str) -> str:
+    """A table's caption as plain text, else its id in words."""
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, re.S)
+    if caption:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", caption.group(1))).split())
+    ident = re.search(r'\bid="([^"]+)"', table[:300])
+    return ident.group(1).replace("-", " ").capitalize() if ident else "Table"
 
 
 def nav_html(current: str) -> str:
@@ -255,8 +406,8 @@ def render_page(page: Page, bundle: str, footer_html: str = "") -> str:
 {nav_html(page.filename)}</div></header>
 <main>
 <h1>{html.escape(page.title)}</h1>
-{page.intro_html}
-{"".join(parts)}
+{scrolling_tables(page.intro_html)}
+{scrolling_tables("".join(parts))}
 <footer>{footer_html}</footer>
 </main>
 {scripts}

@@ -27,6 +27,8 @@ from pipelines.dashboards.charts import (
     MEASURE_COLOURS,
     category_colours,
     finish,
+    peak_shares,
+    shapes_like,
     source_colours,
     values,
 )
@@ -226,7 +228,9 @@ def _stacked(data: DashboardData, name: str, frame: pl.DataFrame, field: str,
         tooltip=_share_tooltips(legend)).transform_filter("datum.share >= 0.06")
     chart = (bars + shares).properties(width=FULL_WIDTH - 400, height=alt.Step(30),
                                      title=alt.Title(title, subtitle=subtitle))
-    return Chart(name, finish(chart, frame), text, frame)
+    alt_text = f"{title}, the largest category per row: " + peak_shares(
+        frame, "category_label", label="row_label") + "."
+    return Chart(name, finish(chart, frame), text, frame, alt=alt_text)
 
 
 def _dots(data: DashboardData, name: str, frame: pl.DataFrame, field: str, title: str,
@@ -258,11 +262,14 @@ def _dots(data: DashboardData, name: str, frame: pl.DataFrame, field: str, title
                 scale=alt.Scale(domain=[0, 1])),
         x2="ci_high:Q", tooltip=_share_tooltips(category_title))
     point = base.mark_point(filled=True, size=55, opacity=1).encode(
-        x="share:Q", tooltip=_share_tooltips(category_title))
+        x="share:Q", shape=shapes_like(base.encoding.color),
+        tooltip=_share_tooltips(category_title))
     height = max(len(categories) * max(len(rows), 1) * 12, 120)
     chart = (interval + point).properties(width=FULL_WIDTH - 250, height=height,
                                           title=alt.Title(title, subtitle=subtitle))
-    return Chart(name, finish(chart, frame), text, frame)
+    alt_text = f"{title}, the largest share per source: " + peak_shares(
+        frame, "category_label", label="row_label") + "."
+    return Chart(name, finish(chart, frame), text, frame, alt=alt_text)
 
 
 def _profile(data: DashboardData, name: str) -> pl.DataFrame | None:
@@ -406,7 +413,18 @@ def warning_signs(data: DashboardData) -> Chart | str:
          *(["The K-12 SSDB states planning once per incident, so every shooter of an "
             "incident carries it."] if ("k12ssdb", "planned") in pairs else [])),
         unit="attackers")
-    return Chart("warning_signs", finish(chart, frame), text, frame)
+    spec = finish(chart, frame)
+    narrow = {k: v for k, v in spec.items() if k != "datasets"}
+    narrow["vconcat"] = []
+    for panel in spec["vconcat"]:  # on a phone: the source labels in 120 px, not 300
+        layers = [{**layer, "encoding": {**layer["encoding"], "y": {
+            **layer["encoding"]["y"], "axis": {"labelLimit": 120, "minExtent": 120}}}}
+            for layer in panel["layer"]]
+        narrow["vconcat"].append({**panel, "layer": layers, "width": 140})
+    alt_text = "Warning signs before the attack, the commonest per source: " + peak_shares(
+        frame, "category_label") + "."
+    return Chart("warning_signs", spec, text, frame, alt=alt_text, narrow=narrow,
+                 narrow_below=640)
 
 
 def weapons_obtained(data: DashboardData) -> Chart | str:
@@ -480,7 +498,9 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
             alt.Tooltip("n_known:Q", title="Records with both counts", format=","),
             alt.Tooltip("n:Q", title="Records", format=",")]
     bars = base.mark_bar(height={"band": 0.8}).encode(
-        x=alt.X("mean:Q", title="Mean per attack (median in the label)"),
+        # Room right of the longest bar for its "mean …, median …" label.
+        x=alt.X("mean:Q", title="Mean per attack (median in the label)",
+                scale=alt.Scale(domainMax=float(frame["mean"].max() or 1) * 1.6)),
         color=alt.Color("measure_label:N", title=None, scale=scale,
                         legend=alt.Legend(orient="top")),
         tooltip=tips)
@@ -503,7 +523,10 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
         coverage, "giving both killed and injured",
         (_coverage_note(frame.filter(pl.col("measure") == "killed"),
                         "Killed and injured", "records"),))
-    return Chart("armed_security_casualties", finish(chart, frame), text, frame)
+    alt_text = "Victims per attack, by whether armed security was present: " + "; ".join(
+        f"{r['row_label']}, {r['measure_label'].lower()}: {r['text']}"
+        for r in frame.iter_rows(named=True)) + "."
+    return Chart("armed_security_casualties", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def armed_security_police(data: DashboardData) -> Chart | str:
@@ -535,7 +558,11 @@ def armed_security_police(data: DashboardData) -> Chart | str:
                    coverage_by_source(frame, how="sum"),
                    "saying whether police arrived before the end",
                    (_coverage_note(frame, "Over before police", "records"),))
-    return Chart("armed_security_police", finish(chart, frame), text, frame)
+    alt_text = "Over before police arrived, by whether armed security was present: " + \
+        "; ".join(f"{r['row_label']}: {fmt_share(r['share'])} ({fmt_int(r['count'])} of "
+                  f"{fmt_int(r['n_known'])} records that tell)"
+                  for r in frame.iter_rows(named=True)) + "."
+    return Chart("armed_security_police", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def page(data: DashboardData) -> Page:

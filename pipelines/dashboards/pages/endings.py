@@ -25,6 +25,9 @@ from pipelines.dashboards.charts import (
     STOPPED_BY_COLOURS,
     category_colours,
     finish,
+    ink_on,
+    peak_shares,
+    shapes_like,
     share_tooltips,
     source_colours,
     values,
@@ -37,8 +40,6 @@ if TYPE_CHECKING:
 
     from pipelines.dashboards.data import DashboardData
 
-# Fills light enough to need dark text on them: orange, sky blue, yellow, grey.
-LIGHT = (PALETTE[1], PALETTE[5], PALETTE[6], PALETTE[8])
 
 
 def _with_row_labels(data: DashboardData, frame: pl.DataFrame) -> pl.DataFrame:
@@ -69,8 +70,8 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
         pl.col("category").replace_strict(order, default=len(order)).alias("category_order"),
         pl.col("category").map_elements(lambda c: plain_label(field, c),
                                         return_dtype=pl.String).alias("category_label"),
-        pl.col("category").replace_strict(colours, default=PALETTE[-1]).is_in(LIGHT)
-        .replace_strict({True: "#222222", False: "#ffffff"}).alias("ink"))
+        pl.col("category").replace_strict(colours, default=PALETTE[-1])
+        .replace_strict({c: ink_on(c) for c in PALETTE}).alias("ink"))
     present = frame["category"].unique().to_list()
     scale = category_colours(colours, present)
     labels = {c: plain_label(field, c) for c in scale.domain}
@@ -80,23 +81,37 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
         stack="share", groupby=["row_label"], as_=["x0", "x1"],
         sort=[alt.SortField("category_order", order="ascending")],
     ).transform_calculate(mid="(datum.x0 + datum.x1) / 2").encode(
-        y=alt.Y("row_label:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260)))
+        y=alt.Y("row_label:N", title=None, sort=rows, axis=alt.Axis(
+            labelLimit=260, labelExpr="[split(datum.label, ' (')[0], "
+                                      "'(' + split(datum.label, ' (')[1]]")))
     bars = base.mark_bar(height={"band": 0.78}).encode(
         x=alt.X("x0:Q", title="Share of records that tell how the attack ended",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         x2="x1:Q",
-        color=alt.Color("category_label:N", title=legend, scale=scale,
+        # The legend lists the categories in the order the bars stack them, and says so:
+        # the order, not only the colour, tells which segment is which.
+        color=alt.Color("category_label:N", title=f"{legend} (left to right)", scale=scale,
                         legend=alt.Legend(orient="bottom", columns=4)),
         tooltip=share_tooltips(legend, "category_label"),
     )
+    # Each segment wide enough for it carries its category's name beside its share (the
+    # plot's width, the signal "width", decides: a phone fits fewer), so the bars are
+    # read from their labels, not only their colours.
     shares = base.mark_text(fontSize=10, fontWeight="bold").encode(
-        x="mid:Q", text=alt.Text("share:Q", format=".0%"), color=alt.Color("ink:N", scale=None),
+        x="mid:Q", text="segment_label:N", color=alt.Color("ink:N", scale=None),
         tooltip=share_tooltips(legend, "category_label"),
-    ).transform_filter("datum.share >= 0.06")
+    ).transform_calculate(
+        pct="format(datum.share, '.0%')",
+    ).transform_calculate(
+        segment_label="datum.share * width >= 8 + 6 * length(datum.category_label + datum.pct)"
+                      " ? datum.category_label + ' ' + datum.pct : datum.pct",
+    ).transform_filter("datum.share * width >= 6.5 * length(datum.pct) + 4")
     chart = (bars + shares).properties(width=FULL_WIDTH - 300, height=alt.Step(30),
                                      title=alt.Title(title, subtitle=subtitle))
     text = caption(data, lead, coverage_by_source(frame), known, notes)
-    return Chart(name, finish(chart, frame), text, frame)
+    alt_text = (f"{title}, the largest category per source: "
+                f"{peak_shares(frame, 'category_label', what='records that tell')}.")
+    return Chart(name, finish(chart, frame), text, frame, alt=alt_text)
 
 
 def _fate_coverage(data: DashboardData) -> str:
@@ -156,6 +171,7 @@ def attacker_fate(data: DashboardData) -> Chart:
 def police_arrival_by_year(data: DashboardData) -> Chart:
     """Share over before police arrived per year, with its 95% interval as a band."""
     import altair as alt
+    import polars as pl
 
     frame = mark_years(data, data.with_labels(data.query("police_arrival_by_year")))
     sources = frame["source"].unique(maintain_order=True).to_list()
@@ -173,7 +189,7 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
     )
     line = base.mark_line(point=True, strokeWidth=1.6).encode(
         y="share:Q",
-        color=colour,
+        color=colour, shape=shapes_like(colour),
         tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
                  *share_tooltips()[:4],
                  alt.Tooltip("ended_before_police:Q", title="Over before police", format=","),
@@ -192,7 +208,15 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
         "the lists that can tell. Descriptive, not causal.",
         coverage_by_source(frame, how="sum"), "saying whether police arrived before the end",
         notes_html(data, frame, "n"))
-    return Chart("police_arrival_by_year", finish(chart, frame), text, frame)
+    overall = frame.group_by("source_label", maintain_order=True).agg(
+        pl.col("ended_before_police").sum(), pl.col("n_known").sum(), pl.col("year").min()
+        .alias("first"), pl.col("year").max().alias("last"))
+    alt_text = "Share of attacks over before police arrived, all years together: " + "; ".join(
+        f"{r['source_label']} {fmt_share(r['ended_before_police'] / r['n_known'])} "
+        f"({fmt_int(r['ended_before_police'])} of {fmt_int(r['n_known'])} records, "
+        f"{r['first']}{EN_DASH}{r['last']})"
+        for r in overall.iter_rows(named=True) if r["n_known"]) + "."
+    return Chart("police_arrival_by_year", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def police_arrival_by_location(data: DashboardData) -> Chart:
@@ -206,11 +230,12 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
     sources = frame["source"].unique(maintain_order=True).to_list()
     places = (frame.group_by("location").agg(pl.col("n_known").sum())
               .sort("n_known", descending=True)["location"].to_list())
+    colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
+                       legend=alt.Legend(orient="top"))
     base = alt.Chart(values()).encode(
         y=alt.Y("location:N", title=None, sort=places),
         yOffset=alt.YOffset("source_label:N"),
-        color=alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
-                        legend=alt.Legend(orient="top")),
+        color=colour,
     )
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Over before police arrived (95% interval)",
@@ -218,7 +243,7 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
         x2="ci_high:Q",
     )
     point = base.mark_point(filled=True, size=55, opacity=1).encode(
-        x="share:Q",
+        x="share:Q", shape=shapes_like(colour),
         tooltip=[alt.Tooltip("location:N", title="Location type"),
                  *share_tooltips()[:4],
                  alt.Tooltip("ended_before_police:Q", title="Over before police", format=","),
@@ -235,7 +260,11 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
         "place. Places differ in who is there and how far police are, so differences are "
         "descriptive.",
         coverage_by_source(frame, how="sum"), "saying whether police arrived before the end")
-    return Chart("police_arrival_by_location", finish(chart, frame), text, frame)
+    alt_text = ("Share of attacks over before police arrived, the location type with the "
+                "largest share per source: "
+                + peak_shares(frame, "location", count="ended_before_police") + ".")
+    return Chart("police_arrival_by_location", finish(chart, frame), text, frame,
+                 alt=alt_text)
 
 
 # The chain of survival: (step, heading, what it asks) in the order the field uses.

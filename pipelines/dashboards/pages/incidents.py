@@ -305,7 +305,12 @@ def page(data: DashboardData) -> Page:
         f"{options}</select></label></div>",
         '<p id="incident-count" aria-live="polite"></p>',
         '<button type="button" id="incident-widen" hidden></button>',
-        f'<table id="incident-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>',
+        # Scrolls inside itself on a phone (the page never scrolls sideways); focusable,
+        # so a keyboard can scroll it too.
+        '<div class="table-wrap" id="incident-table-wrap" tabindex="0" role="region" '
+        'aria-label="Incidents (scrolls sideways on a narrow screen)">'
+        f'<table id="incident-table"><thead><tr>{heads}</tr></thead><tbody></tbody></table>'
+        "</div>",
         '<button type="button" id="incident-more" hidden>Show all matching records</button>',
         "<noscript><p>The table needs JavaScript; the same rows are in "
         '<a href="data/incidents.csv">data/incidents.csv</a>.</p></noscript>',

@@ -144,7 +144,10 @@ def police_arrival(data: DashboardData) -> Chart:
         "its records; lists that never say are left out.", coverage_by_source(frame),
         "saying whether police arrived before the end"
     ) + f'<ul class="figures-list">{items}</ul>'
-    return Chart("key_police_arrival", finish(chart, frame), text, frame)
+    alt_text = "Over before police arrived, per source: " + "; ".join(
+        f"{r['source_label']} {fmt_share(r['share'])} of {fmt_int(r['n_known'])} records "
+        "that tell" for r in frame.iter_rows(named=True)) + "."
+    return Chart("key_police_arrival", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def how_attacks_end(data: DashboardData) -> Chart:

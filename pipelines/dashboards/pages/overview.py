@@ -28,6 +28,8 @@ from pipelines.dashboards.site import NAV, Chart, Page
 from pipelines.dashboards.time_marks import mark_years, notes_html, quantitative_marks
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from pipelines.dashboards.data import DashboardData
 
 PAGE_BLURBS = {
@@ -284,7 +286,44 @@ def incidents_by_year(data: DashboardData) -> Chart:
         "injured in them. Small multiples rather than one log-scaled chart: years with no one "
         "killed stay on the chart, and GVA's hundreds a year do not flatten the smaller lists.",
         coverage, "have a date (undated records are not drawn)", notes)
-    return Chart("incidents_by_year", finish(chart, frame), text, frame)
+    spec = finish(chart, frame)
+    return Chart("incidents_by_year", spec, text, frame, alt=_by_year_alt(frame),
+                 narrow=_narrow_facets(spec), narrow_below=980)
+
+
+def _by_year_alt(frame: pl.DataFrame) -> str:
+    """The small multiples in words: per source its records, years and busiest year."""
+    import polars as pl
+
+    per = frame.group_by("source_label", maintain_order=True).agg(
+        pl.col("incidents").sum().alias("total"), pl.col("year").min().alias("first"),
+        pl.col("year").max().alias("last"),
+        pl.col("year").sort_by("incidents", descending=True).first().alias("peak"),
+        pl.col("incidents").max().alias("peak_n"))
+    return "Incidents per year, per source: " + "; ".join(
+        f"{r['source_label']} {fmt_int(r['total'])} records {r['first']}{EN_DASH}{r['last']}, "
+        f"most in {r['peak']} ({fmt_int(r['peak_n'])})" for r in per.iter_rows(named=True)
+    ) + ". Killed and injured per year are in the chart's CSV."
+
+
+def _narrow_facets(spec: dict) -> dict:
+    """The small multiples for a phone: source names written upwards beside each row
+    instead of across, narrower and taller panels with fewer year labels."""
+    import copy
+
+    narrow = copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"})
+    narrow["facet"]["row"]["header"].update(labelAngle=270, labelAlign="center",
+                                            labelPadding=4, labelFontSize=11)
+    narrow["facet"]["column"]["header"]["labelExpr"] = (
+        "datum.value == 'incidents' ? 'Records' : datum.value == 'killed' ? 'Killed' "
+        ": 'Injured'")  # a header wider than its panel would widen the column
+    narrow["spec"].update(width=54, height=96)
+    for part in [narrow["spec"], *narrow["spec"].get("layer", [])]:
+        axis = part.get("encoding", {}).get("x", {}).get("axis")
+        if isinstance(axis, dict):
+            axis.update(tickCount=2, labelFontSize=10)
+    narrow["spacing"] = {"row": 8, "column": 10}
+    return narrow
 
 
 def page(data: DashboardData) -> Page:

@@ -10,7 +10,7 @@ import html
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int, plain_label
-from pipelines.dashboards.charts import finish, values
+from pipelines.dashboards.charts import finish, peak_shares, stacked, values, white_from
 from pipelines.dashboards.site import PALETTE, Chart, Page
 from pipelines.dashboards.state_grid import STATE_GRID, STATE_NAMES
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # definition is the one this warehouse is named after.
 DEFAULT_MAP_SOURCE = "fbi"
 TILE = 34  # pixels per tile
+NARROW_TILE = 24  # on a phone: twelve columns in 288 pixels
 # Sequential ramps from a pale tint to an Okabe-Ito hue (blue for records,
 # vermillion for victims), so zero stays visible against the page.
 BLUES = ("#eef2f6", PALETTE[0])
@@ -82,7 +83,8 @@ def _tile_map(base, field: str, title: str, legend: str, colours: tuple[str, str
     labels = base.mark_text(fontSize=10, fontWeight="bold").encode(
         **enc,
         text="state:N",
-        color=alt.condition(f"datum.{field}_rel > 0.55", alt.value("white"), alt.value("#222")),
+        color=alt.condition(f"datum.{field}_rel > {white_from(colours)}", alt.value("white"),
+                            alt.value("black")),
         tooltip=tips,
     )
     return (squares + labels).properties(
@@ -90,8 +92,10 @@ def _tile_map(base, field: str, title: str, legend: str, colours: tuple[str, str
 
 
 def state_map(data: DashboardData) -> Chart:
-    """Two tile maps (records, victims killed + injured) sharing one source drop-down."""
+    """Two tile maps (records, victims killed + injured) sharing one source drop-down;
+    on a phone one above the other, with smaller tiles."""
     import altair as alt
+    import polars as pl
 
     frame = data.query("state_map")
     tiles, off_grid = state_tiles(frame)
@@ -135,7 +139,15 @@ def state_map(data: DashboardData) -> Chart:
         f"{definition}.</span> Choose another list under the map; the PNG and SVG show "
         f"{html.escape(default)}.")
     text = caption(data, lead, coverage, "with a state on the map", notes, one_at_a_time=True)
-    return Chart("state_map", finish(chart, tiles), text, tiles)
+    shown = tiles.filter(pl.col("source_label") == default).sort("incidents", descending=True)
+    top = "; ".join(f"{r['state_name']} {fmt_int(r['incidents'])}"
+                    for r in shown.head(3).iter_rows(named=True))
+    alt_text = (f"Records per state, {default} (the source the map opens on): "
+                f"{fmt_int(shown['incidents'].sum())} records on the map, most in {top}. "
+                "Choose another source with the drop-down under the map.")
+    spec = finish(chart, tiles)
+    return Chart("state_map", spec, text, tiles, alt=alt_text, narrow_below=TILE * 24 + 80,
+                 narrow=stacked(spec, width=NARROW_TILE * 12, height=NARROW_TILE * 8))
 
 
 def _state_coverage(frame: pl.DataFrame) -> dict[str, tuple[int, int]]:
@@ -181,16 +193,16 @@ def location_types(data: DashboardData) -> Chart:
                         legend=alt.Legend(format="%", orient="bottom", gradientLength=180)))
     share_text = base.mark_text(fontSize=10).encode(
         text=alt.Text("share_of_source:Q", format=".0%"),
-        color=alt.condition("datum.share_of_source > 0.55", alt.value("white"),
-                            alt.value("#222")))
+        color=alt.condition(f"datum.share_of_source > {white_from(BLUES)}", alt.value("white"),
+                            alt.value("black")))
     killed = base.mark_rect().encode(
         color=alt.Color("killed_per_incident:Q", title="Killed per incident",
                         scale=alt.Scale(range=list(REDS), domainMin=0),
                         legend=alt.Legend(orient="bottom", gradientLength=180)))
     killed_text = base.mark_text(fontSize=10).encode(
         text=alt.Text("killed_per_incident:Q", format=".1f"),
-        color=alt.condition(f"datum.killed_per_incident > {top_kpi * 0.55:.3f}",
-                            alt.value("white"), alt.value("#222")))
+        color=alt.condition(f"datum.killed_per_incident > {top_kpi * white_from(REDS):.3f}",
+                            alt.value("white"), alt.value("black")))
     size = {"width": alt.Step(40), "height": alt.Step(24)}
     chart = alt.hconcat(
         (share + share_text).properties(title="Share of each source's records", **size),
@@ -207,7 +219,18 @@ def location_types(data: DashboardData) -> Chart:
         "incident is descriptive.",
         coverage_by_source(frame, "incidents", "killed_n_known", how="sum"),
         "with killed known (shares count every record)")
-    return Chart("location_types", finish(chart, frame), text, frame)
+    alt_text = ("Kinds of places attacked, the commonest location type per source: "
+                + peak_shares(frame, "location", share="share_of_source", count="incidents",
+                              n="source_records") + ".")
+    spec = finish(chart, frame)
+    narrow = stacked(spec, width={"step": 19})
+    for panel in narrow["vconcat"]:  # upright place names: slanted ones run off the edge
+        for layer in panel.get("layer", [panel]):
+            axis = layer.get("encoding", {}).get("x", {}).get("axis")
+            if isinstance(axis, dict):
+                axis["labelAngle"] = -90
+    return Chart("location_types", spec, text, frame, alt=alt_text, narrow_below=1000,
+                 narrow=narrow)
 
 
 def page(data: DashboardData) -> Page:

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 
 from pipelines.dashboards import changes
 from pipelines.dashboards.captions import (
+    EN_DASH,
     caption,
     category_labels,
     coverage_by_source,
     fmt_int,
+    fmt_share,
     plain_label,
 )
-from pipelines.dashboards.charts import FULL_WIDTH, finish, values
+from pipelines.dashboards.charts import FULL_WIDTH, finish, shapes_like, values
 from pipelines.dashboards.site import PALETTE, Chart, Page
 from pipelines.dashboards.time_marks import mark_years, notes_html, ordinal_marks, with_end_labels
 
@@ -42,6 +44,7 @@ TOP_COMBINATIONS = 25
 def records_by_year(data: DashboardData) -> Chart:
     """Heatmap of records per source per year: the years each source covers."""
     import altair as alt
+    import polars as pl
 
     frame = with_end_labels(mark_years(data, data.with_labels(data.query("records_by_year"))))
     rows = [s.label for s in data.loaded if s.label in set(frame["source_label"].to_list())]
@@ -81,7 +84,13 @@ def records_by_year(data: DashboardData) -> Chart:
         "records the list holds for that year.", coverage,
         "with a date (undated records are not drawn)",
         notes_html(data, frame, "records"))
-    return Chart("records_by_year", finish(chart, frame), text, frame)
+    per = frame.group_by("source_label", maintain_order=True).agg(
+        pl.col("records").sum(), pl.col("year").min().alias("first"),
+        pl.col("year").max().alias("last"))
+    alt_text = "Records per source per year: " + "; ".join(
+        f"{r['source_label']} {fmt_int(r['records'])} dated records, {r['first']}"
+        f"{EN_DASH}{r['last']}" for r in per.iter_rows(named=True)) + "."
+    return Chart("records_by_year", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def source_table(data: DashboardData) -> str:
@@ -113,7 +122,8 @@ def source_table(data: DashboardData) -> str:
             + "".join(f'<td class="num">{c}</td>' for c in nums)
             + f'<td class="rights">{rights}</td></tr>'
         )
-    return (f'<div class="table-wrap"><table id="source-table"><thead><tr>{head}</tr></thead>'
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="Sources">'
+            f'<table id="source-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
@@ -143,12 +153,13 @@ def _shared_chart(data: DashboardData) -> Chart:
             return_dtype=pl.String).alias("sources_label"))
     drawn = frame.head(TOP_COMBINATIONS)
     order = drawn["sources_label"].to_list()
+    tooltip = [alt.Tooltip("sources_label:N", title="Listed by"),
+               alt.Tooltip("source_count:Q", title="Sources"),
+               alt.Tooltip("incidents:Q", title="Incidents", format=",")]
     base = alt.Chart(values()).encode(
         y=alt.Y("sources_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=420)),
         x=alt.X("incidents:Q", title="Incidents"),
-        tooltip=[alt.Tooltip("sources_label:N", title="Listed by"),
-                 alt.Tooltip("source_count:Q", title="Sources"),
-                 alt.Tooltip("incidents:Q", title="Incidents", format=",")],
+        tooltip=tooltip,
     )
     bars = base.mark_bar(color=PALETTE[0])
     counts = base.mark_text(align="left", dx=3, fontSize=10).encode(
@@ -167,7 +178,30 @@ def _shared_chart(data: DashboardData) -> Chart:
     text = caption(data, "Linked incidents by the combination of lists that record them.",
                    coverage,
                    "linked to an incident", notes)
-    return Chart("shared_incidents", finish(chart, drawn), text, frame)
+    largest = frame.sort("incidents", descending=True).row(0, named=True)
+    alt_text = (f"Incidents shared across sources: {fmt_int(shared)} of {fmt_int(total)} "
+                f"linked incidents are in two or more sources; the largest combination is "
+                f"{largest['sources_label']}, {fmt_int(largest['incidents'])} incidents.")
+    return Chart("shared_incidents", finish(chart, drawn), text, frame, alt=alt_text,
+                 narrow=_shared_narrow(chart, order, tooltip, drawn), narrow_below=640)
+
+
+def _shared_narrow(chart, order: list[str], tooltip: list, drawn) -> dict:
+    """The shared-incidents bars for a phone: each combination's names written in full
+    above its bar (as axis labels they would be cut to a few words)."""
+    import altair as alt
+
+    y = alt.Y("sources_label:N", title=None, sort=order, axis=None)
+    bars = alt.Chart(values()).mark_bar(color=PALETTE[0], height={"band": 0.42},
+                                        yOffset=6).encode(
+        y=y, x=alt.X("incidents:Q", title="Incidents"), tooltip=tooltip)
+    counts = bars.mark_text(align="left", dx=3, yOffset=6, fontSize=10).encode(
+        text=alt.Text("incidents:Q", format=","))
+    names = alt.Chart(values()).mark_text(align="left", baseline="middle", yOffset=-7,
+                                          fontSize=9.5, limit=alt.ExprRef("width")).encode(
+        y=y, x=alt.datum(0), text="sources_label:N")
+    return finish((bars + counts + names).properties(
+        width=FULL_WIDTH - 420, height=alt.Step(32), title=chart.title), drawn)
 
 
 def agreement(data: DashboardData) -> tuple[list[str | Chart], dict]:
@@ -211,12 +245,13 @@ def _agreement_chart(data: DashboardData) -> Chart:
     fields = sorted(frame["field"].unique().to_list(),
                     key=lambda f: order.index(f) if f in order else len(order))
     pairs = frame["pair"].unique(maintain_order=True).to_list()
+    colour = alt.Color("pair:N", title="Pair of sources", sort=pairs,
+                       scale=alt.Scale(domain=pairs, range=list(PALETTE[:len(pairs)])),
+                       legend=alt.Legend(orient="top", columns=3))
     base = alt.Chart(values()).encode(
         y=alt.Y("field_label:N", title=None, sort=[f.replace("_", " ") for f in fields]),
         yOffset=alt.YOffset("pair:N", sort=pairs),
-        color=alt.Color("pair:N", title="Pair of sources", sort=pairs,
-                        scale=alt.Scale(domain=pairs, range=list(PALETTE[:len(pairs)])),
-                        legend=alt.Legend(orient="top", columns=3)),
+        color=colour,
     )
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Linked record pairs that agree (95% interval)",
@@ -224,7 +259,7 @@ def _agreement_chart(data: DashboardData) -> Chart:
         x2="ci_high:Q",
     )
     point = base.mark_point(filled=True, size=50, opacity=1).encode(
-        x="share:Q",
+        x="share:Q", shape=shapes_like(colour),
         tooltip=[alt.Tooltip("pair:N", title="Sources"),
                  alt.Tooltip("field_label:N", title="Field"),
                  alt.Tooltip("share:Q", title="Agree", format=".1%"),
@@ -255,7 +290,15 @@ def _agreement_chart(data: DashboardData) -> Chart:
     text = caption(data, "How often two lists' records of the same incident agree, field by "
                    "field.", coverage,
                    "linked to a record of another source", notes)
-    return Chart("source_agreement", finish(chart, frame), text, frame)
+    ranked = frame.sort("share")
+    low, high = ranked.row(0, named=True), ranked.row(-1, named=True)
+    alt_text = (
+        f"How often two sources agree on the same attack, over {frame.height} pairs of "
+        f"sources and fields: from {fmt_share(low['share'])} ({low['pair']}, "
+        f"{low['field_label']}: {fmt_int(low['agreeing'])} of {fmt_int(low['compared'])}) to "
+        f"{fmt_share(high['share'])} ({high['pair']}, {high['field_label']}: "
+        f"{fmt_int(high['agreeing'])} of {fmt_int(high['compared'])}).")
+    return Chart("source_agreement", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def _plain_difference(field: str, text: str | None) -> str:
@@ -293,7 +336,8 @@ def _agreement_table(data: DashboardData, table) -> str:
         "<p>Typical difference: for killed and injured the median gap, for dates the "
         "median days apart, for categories the commonest disagreeing pair of values "
         "(first source's value vs second's), among the pairs that disagree.</p>"
-        f'<div class="table-wrap"><table id="agreement-table"><caption>Agreement between '
+        '<div class="table-wrap" tabindex="0" role="region" aria-label="Agreement table">'
+        f'<table id="agreement-table"><caption>Agreement between '
         f"linked records of two sources</caption>"
         f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
         '<p class="downloads">Data: <a href="data/source_agreement_table.csv">CSV</a></p>'

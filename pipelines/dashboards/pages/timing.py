@@ -11,7 +11,15 @@ import html
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards.captions import EN_DASH, caption, coverage_by_source, fmt_int
-from pipelines.dashboards.charts import FULL_WIDTH, finish, share_tooltips, source_colours, values
+from pipelines.dashboards.charts import (
+    FULL_WIDTH,
+    finish,
+    peak_shares,
+    shapes_like,
+    share_tooltips,
+    source_colours,
+    values,
+)
 from pipelines.dashboards.site import Chart, Page
 
 if TYPE_CHECKING:
@@ -73,22 +81,26 @@ def duration(data: DashboardData, frame: pl.DataFrame) -> Chart:
     text = caption(
         data, f"Minutes from the first shot to the end of the attack. {medians}.",
         coverage_by_source(known), "with a duration")
-    return Chart("duration", finish(chart, known), text, known)
+    alt_text = (f"How long attacks lasted, in minutes from first shot to the end: {medians}. "
+                "Commonest duration per source: " + peak_shares(known, "bucket") + ".")
+    return Chart("duration", finish(chart, known), text, known, alt=alt_text)
 
 
 def start_hour(data: DashboardData) -> Chart:
     """Share of attacks starting in each hour, one line per source that records a time."""
     import altair as alt
+    import polars as pl
 
     frame = data.with_labels(data.query("start_hour"))
     sources = frame["source"].unique(maintain_order=True).to_list()
+    colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
+                       legend=alt.Legend(orient="top"))
     chart = alt.Chart(values()).mark_line(point=True, strokeWidth=1.5).encode(
         x=alt.X("hour:Q", title="Hour the attack started (local time)",
                 scale=alt.Scale(domain=[0, 23]),
                 axis=alt.Axis(values=list(range(0, 24, 2)), labelExpr="datum.value + ':00'")),
         y=alt.Y("share:Q", title="Share of records with a time", axis=alt.Axis(format="%")),
-        color=alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
-                        legend=alt.Legend(orient="top")),
+        color=colour, shape=shapes_like(colour),
         tooltip=[alt.Tooltip("hour:Q", title="Hour"), *share_tooltips()],
     ).properties(width=FULL_WIDTH, height=280,
                  title=alt.Title("Hour the attack started",
@@ -99,7 +111,10 @@ def start_hour(data: DashboardData) -> Chart:
         "Share of each list's attacks starting in each hour. Only lists that record a start "
         "time are drawn; ALERRT gives the hour only.",
         coverage_by_source(frame), "with a start time")
-    return Chart("start_hour", finish(chart, frame), text, frame)
+    peak = frame.with_columns(pl.col("hour").cast(pl.String) + ":00")
+    alt_text = ("Hour the attack started, the commonest hour per source: "
+                + peak_shares(peak, "hour", what="records with a time") + ".")
+    return Chart("start_hour", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def weekday(data: DashboardData) -> Chart:
@@ -109,11 +124,13 @@ def weekday(data: DashboardData) -> Chart:
     frame = data.with_labels(data.query("weekday"))
     sources = frame["source"].unique(maintain_order=True).to_list()
     days = frame.sort("weekday_no")["weekday"].unique(maintain_order=True).to_list()
+    colour = alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
+                       legend=alt.Legend(orient="top", columns=5))
     chart = alt.Chart(values()).mark_line(point=True, strokeWidth=1.5).encode(
-        x=alt.X("weekday:N", title="Weekday", sort=days, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("weekday:N", title="Weekday", sort=days,
+                axis=alt.Axis(labelAngle=0, labelExpr="slice(datum.label, 0, 3)")),
         y=alt.Y("share:Q", title="Share of dated records", axis=alt.Axis(format="%")),
-        color=alt.Color("source_label:N", title="Source", scale=source_colours(data, sources),
-                        legend=alt.Legend(orient="top", columns=5)),
+        color=colour, shape=shapes_like(colour),
         tooltip=[alt.Tooltip("weekday:N", title="Weekday"), *share_tooltips()],
     ).properties(width=FULL_WIDTH, height=280,
                  title=alt.Title("Weekday of the attack",
@@ -122,7 +139,9 @@ def weekday(data: DashboardData) -> Chart:
     text = caption(
         data, "Share of each list's attacks on each weekday, every dated record.",
         coverage_by_source(frame), "with a date")
-    return Chart("weekday", finish(chart, frame), text, frame)
+    alt_text = ("Weekday of the attack, the commonest weekday per source: "
+                + peak_shares(frame, "weekday", what="dated records") + ".")
+    return Chart("weekday", finish(chart, frame), text, frame, alt=alt_text)
 
 
 def page(data: DashboardData) -> Page:
