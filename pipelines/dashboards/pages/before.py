@@ -526,7 +526,32 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
     alt_text = "Victims per attack, by whether armed security was present: " + "; ".join(
         f"{r['row_label']}, {r['measure_label'].lower()}: {r['text']}"
         for r in frame.iter_rows(named=True)) + "."
-    return Chart("armed_security_casualties", finish(chart, frame), text, frame, alt=alt_text)
+    # On a phone the group names beside the bars left too little room for the labels
+    # right of them: the narrow layout names each group above its own panel, so the bars
+    # and their labels get the chart's whole width (with more room on the scale).
+    narrow_base = alt.Chart(values()).encode(
+        y=alt.Y("measure_label:N", title=None, sort=["Killed", "Injured"]))
+    narrow_bars = narrow_base.mark_bar(height={"band": 0.8}).encode(
+        x=alt.X("mean:Q", title="Mean per attack (median in the label)",
+                scale=alt.Scale(domainMax=float(frame["mean"].max() or 1) * 2.6)),
+        color=alt.Color("measure_label:N", title=None, scale=scale, legend=None),
+        tooltip=tips)
+    narrow_text = narrow_base.mark_text(align="left", dx=4, fontSize=10).encode(
+        x="mean:Q", text="text:N", tooltip=tips)
+    narrow = (narrow_bars + narrow_text).properties(width=260, height=alt.Step(18)).facet(
+        row=alt.Row("row_label:N", title=None, sort=rows,
+                    header=alt.Header(labelOrient="top", labelAngle=0, labelAlign="left",
+                                      labelAnchor="start", labelLimit=0,
+                                      # the group, then its coverage "(… known)" below it
+                                      labelExpr="indexof(datum.value, ' (') > 0 ? "
+                                      "[slice(datum.value, 0, indexof(datum.value, ' (')), "
+                                      "slice(datum.value, indexof(datum.value, ' (') + 1)] "
+                                      ": datum.value")),
+        title=alt.Title("People killed and injured per attack, by armed security on site",
+                        subtitle="Bar: mean per attack; label: mean and median. "
+                                 "Descriptive, not causal."))
+    return Chart("armed_security_casualties", finish(chart, frame), text, frame, alt=alt_text,
+                 narrow=finish(narrow, frame), narrow_below=640)
 
 
 def armed_security_police(data: DashboardData) -> Chart | str:
