@@ -527,26 +527,31 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
         f"{r['row_label']}, {r['measure_label'].lower()}: {r['text']}"
         for r in frame.iter_rows(named=True)) + "."
     # On a phone the group names beside the bars left too little room for the labels
-    # right of them: the narrow layout names each group above its own panel, so the bars
-    # and their labels get the chart's whole width (with more room on the scale).
-    narrow_base = alt.Chart(values()).encode(
-        y=alt.Y("measure_label:N", title=None, sort=["Killed", "Injured"]))
+    # right of them: the narrow layout prints each group's name and coverage on two
+    # lines above its bars, so the bars and their labels get the chart's whole width.
+    slots = ["row_name", "row_known", "Killed", "Injured"]
+    # (computed in the chart: a narrow layout is drawn from the wide chart's rows)
+    cut = "indexof(datum.row_label, ' (')"
+    narrow_base = alt.Chart(values()).transform_calculate(
+        row_name=f"{cut} > 0 ? slice(datum.row_label, 0, {cut}) : datum.row_label",
+        row_known=f"{cut} > 0 ? slice(datum.row_label, {cut} + 1) : ''").encode(
+        y=alt.Y("row_label:N", title=None, sort=rows, axis=None))
+    offset = alt.YOffset("measure_label:N", scale=alt.Scale(domain=slots))
     narrow_bars = narrow_base.mark_bar(height={"band": 0.8}).encode(
+        yOffset=offset,
         x=alt.X("mean:Q", title="Mean per attack (median in the label)",
                 scale=alt.Scale(domainMax=float(frame["mean"].max() or 1) * 2.6)),
-        color=alt.Color("measure_label:N", title=None, scale=scale, legend=None),
+        color=alt.Color("measure_label:N", title=None, scale=scale,
+                        legend=alt.Legend(orient="top")),
         tooltip=tips)
     narrow_text = narrow_base.mark_text(align="left", dx=4, fontSize=10).encode(
-        x="mean:Q", text="text:N", tooltip=tips)
-    narrow = (narrow_bars + narrow_text).properties(width=260, height=alt.Step(18)).facet(
-        row=alt.Row("row_label:N", title=None, sort=rows,
-                    header=alt.Header(labelOrient="top", labelAngle=0, labelAlign="left",
-                                      labelAnchor="start", labelLimit=0,
-                                      # the group, then its coverage "(… known)" below it
-                                      labelExpr="indexof(datum.value, ' (') > 0 ? "
-                                      "[slice(datum.value, 0, indexof(datum.value, ' (')), "
-                                      "slice(datum.value, indexof(datum.value, ' (') + 1)] "
-                                      ": datum.value")),
+        yOffset=offset, x="mean:Q", text="text:N", tooltip=tips)
+    names = [narrow_base.transform_filter("datum.measure == 'killed'").mark_text(
+        align="left", baseline="middle", fontSize=11, color="#222").encode(
+        yOffset=alt.YOffset(datum=slot), x=alt.value(0), text=f"{slot}:N")
+        for slot in slots[:2]]
+    narrow = alt.layer(narrow_bars, narrow_text, *names).properties(
+        width=FULL_WIDTH - 560, height=18 * len(slots) * len(rows),
         title=alt.Title("People killed and injured per attack, by armed security on site",
                         subtitle="Bar: mean per attack; label: mean and median. "
                                  "Descriptive, not causal."))
