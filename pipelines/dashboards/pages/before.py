@@ -526,7 +526,37 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
     alt_text = "Victims per attack, by whether armed security was present: " + "; ".join(
         f"{r['row_label']}, {r['measure_label'].lower()}: {r['text']}"
         for r in frame.iter_rows(named=True)) + "."
-    return Chart("armed_security_casualties", finish(chart, frame), text, frame, alt=alt_text)
+    # On a phone the group names beside the bars left too little room for the labels
+    # right of them: the narrow layout prints each group's name and coverage on two
+    # lines above its bars, so the bars and their labels get the chart's whole width.
+    slots = ["row_name", "row_known", "Killed", "Injured"]
+    # (computed in the chart: a narrow layout is drawn from the wide chart's rows)
+    cut = "indexof(datum.row_label, ' (')"
+    narrow_base = alt.Chart(values()).transform_calculate(
+        row_name=f"{cut} > 0 ? slice(datum.row_label, 0, {cut}) : datum.row_label",
+        row_known=f"{cut} > 0 ? slice(datum.row_label, {cut} + 1) : ''").encode(
+        y=alt.Y("row_label:N", title=None, sort=rows, axis=None))
+    offset = alt.YOffset("measure_label:N", scale=alt.Scale(domain=slots))
+    narrow_bars = narrow_base.mark_bar(height={"band": 0.8}).encode(
+        yOffset=offset,
+        x=alt.X("mean:Q", title="Mean per attack (median in the label)",
+                scale=alt.Scale(domainMax=float(frame["mean"].max() or 1) * 2.6)),
+        color=alt.Color("measure_label:N", title=None, scale=scale,
+                        legend=alt.Legend(orient="top")),
+        tooltip=tips)
+    narrow_text = narrow_base.mark_text(align="left", dx=4, fontSize=10).encode(
+        yOffset=offset, x="mean:Q", text="text:N", tooltip=tips)
+    names = [narrow_base.transform_filter("datum.measure == 'killed'").mark_text(
+        align="left", baseline="middle", fontSize=11, color="#222").encode(
+        yOffset=alt.YOffset(datum=slot), x=alt.value(0), text=f"{slot}:N")
+        for slot in slots[:2]]
+    narrow = alt.layer(narrow_bars, narrow_text, *names).properties(
+        width=FULL_WIDTH - 560, height=18 * len(slots) * len(rows),
+        title=alt.Title("People killed and injured per attack, by armed security on site",
+                        subtitle="Bar: mean per attack; label: mean and median. "
+                                 "Descriptive, not causal."))
+    return Chart("armed_security_casualties", finish(chart, frame), text, frame, alt=alt_text,
+                 narrow=finish(narrow, frame), narrow_below=640)
 
 
 def armed_security_police(data: DashboardData) -> Chart | str:

@@ -130,9 +130,15 @@ def police_arrival(data: DashboardData) -> Chart:
         x="share:Q", tooltip=[alt.Tooltip("source_label:N", title="Source"),
                               alt.Tooltip("share:Q", format=".1%", title="Share"),
                               alt.Tooltip("n_known:Q", format=",", title="Records that tell")])
-    labels = base.mark_text(align="left", dx=8, fontSize=11, color="#222").encode(
-        x="ci_high:Q", text=alt.Text("share:Q", format=".0%"))
-    chart = (interval + point + labels).properties(
+    # The share printed on the side of its interval with room on any screen: left of it
+    # when the interval starts past a quarter of the scale (right of a high interval the
+    # label ran past a phone's chart edge), right of it otherwise.
+    share = alt.Text("share:Q", format=".0%")
+    left = base.transform_filter("datum.ci_low >= 0.25").mark_text(
+        align="right", dx=-8, fontSize=11, color="#222").encode(x="ci_low:Q", text=share)
+    right = base.transform_filter("datum.ci_low < 0.25").mark_text(
+        align="left", dx=8, fontSize=11, color="#222").encode(x="ci_high:Q", text=share)
+    chart = alt.layer(interval, point, left, right).properties(
         width=560, height=alt.Step(26),
         title=alt.Title("Over before police arrived",
                         subtitle="Share of the records that say whether police arrived "

@@ -11,7 +11,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from pipelines.dashboards import changes
+from pipelines.dashboards import changes, time_marks
 from pipelines.dashboards.captions import (
     EN_DASH,
     caption,
@@ -68,13 +68,24 @@ def records_by_year(data: DashboardData) -> Chart:
             alt.Tooltip("last_date:N", title="Last incident (as of)"),
         ],
     )
+    subtitle = ("Which years each list covers, and how many records it holds for each "
+                "(colour on a log scale).")
     chart = alt.layer(cells, *ordinal_marks(frame, step, year, source),
                       data=values()).properties(
         width=alt.Step(step),
         height=alt.Step(24),
-        title=alt.Title("Records per source per year",
-                        subtitle="Which years each list covers, and how many records it "
-                                 "holds for each (colour on a log scale)."))
+        title=alt.Title("Records per source per year", subtitle=subtitle))
+    # On a phone the end-of-row labels ran past the chart's edge: the narrow layout draws
+    # the same outlines without them and says what the outlines mean under the title.
+    key = [f"dashed outline: {time_marks.PARTIAL_LABEL}"] if frame["partial_year"].any() else []
+    key += [f"vermillion outline: {label}" for label in
+            frame["collection_note"].drop_nulls().unique(maintain_order=True).to_list()]
+    narrow = alt.layer(
+        cells, *ordinal_marks(frame.with_columns(end_label=None), step, year, source),
+        data=values()).properties(
+        width=alt.Step(step), height=alt.Step(24),
+        title=alt.Title("Records per source per year", subtitle=(
+            subtitle + (" Marked cells: " + "; ".join(key) + "." if key else ""))))
     coverage = {
         r["source"]: (int(r["dated"]), int(r["records"]))
         for r in data.coverage.iter_rows(named=True) if r["records"]
@@ -90,7 +101,8 @@ def records_by_year(data: DashboardData) -> Chart:
     alt_text = "Records per source per year: " + "; ".join(
         f"{r['source_label']} {fmt_int(r['records'])} dated records, {r['first']}"
         f"{EN_DASH}{r['last']}" for r in per.iter_rows(named=True)) + "."
-    return Chart("records_by_year", finish(chart, frame), text, frame, alt=alt_text)
+    return Chart("records_by_year", finish(chart, frame), text, frame, alt=alt_text,
+                 narrow=finish(narrow, frame), narrow_below=640)
 
 
 def source_table(data: DashboardData) -> str:
