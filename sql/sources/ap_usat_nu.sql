@@ -77,11 +77,15 @@ SELECT * FROM (VALUES
         || 'standoff with police)', 'killed by responding police, shootout or standoff',
      NULL, NULL, FALSE)
 ) AS t(priority, pattern, label, end_method, stopped_by, ended_before_police);
--- All the patterns as one constant regular expression: only the narratives it matches
--- are joined to the table (a pattern taken from a table column is compiled again for
--- every row; a constant one once).
-SET VARIABLE ap_narrative_endings_any = (
-    SELECT string_agg('(?:' || pattern || ')', '|') FROM ap_narrative_endings
+-- The narratives each pattern matches: a UNION ALL branch per distinct pattern, the
+-- pattern a constant compiled once, run by query() (a pattern taken from a table
+-- column is compiled again for every row it is tried on; see k12ssdb.sql). The hits
+-- join the table back on the pattern.
+SET VARIABLE ap_narrative_endings_hits = (
+    SELECT string_agg(format('SELECT source_record_id, {0} AS pattern FROM ap_incidents '
+                             || 'WHERE regexp_matches(narrative, {0})',
+                             '''' || replace(pattern, '''', '''''') || ''''), ' UNION ALL ')
+    FROM (SELECT DISTINCT pattern FROM ap_narrative_endings)
 );
 
 CREATE OR REPLACE TEMP VIEW ap_narrative_ending AS
@@ -94,9 +98,8 @@ SELECT
         AS ended_before_police,
     arg_min(e.label, e.priority) FILTER (e.ended_before_police IS NOT NULL)
         AS arrival_phrase
-FROM ap_incidents AS i
-JOIN ap_narrative_endings AS e ON regexp_matches(i.narrative, e.pattern)
-WHERE regexp_matches(i.narrative, getvariable('ap_narrative_endings_any'))
+FROM query(getvariable('ap_narrative_endings_hits')) AS i
+JOIN ap_narrative_endings AS e USING (pattern)
 GROUP BY i.source_record_id;
 
 CREATE OR REPLACE TEMP VIEW ap_police_narrative AS
