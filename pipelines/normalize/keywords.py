@@ -64,5 +64,5 @@ def location_keyword_macro(table: pl.DataFrame | None = None) -> str:
         value = (f"{{'location_type': {quote(kind)}, "
                  f"'keyword': lower(regexp_extract(txt, {regex}))}}" if kind else "NULL")
         branches.append(f"    WHEN regexp_matches(txt, {regex}) THEN {value}")
-    return ("CREATE OR REPLACE TEMP MACRO location_keyword(txt) AS CASE\n"
+    return ("CREATE OR REPLACE MACRO location_keyword(txt) AS CASE\n"
             + "\n".join(branches) + "\nEND")

@@ -1,6 +1,7 @@
 -- Shared macros for the descriptive fields (narratives, school and attacker fields).
--- Loaded before every source's SQL (runner.py), after the vocabulary table `_vocab`
--- (pipelines/normalize/vocab/*.csv, see vocab.py).
+-- Loaded once into the database every source's connection opens on (runner.py), after
+-- the vocabulary table `_vocab` (pipelines/normalize/vocab/*.csv, see vocab.py); each
+-- connection then sets the variable `vocab` reads (vocab_variable.sql).
 --   published(txt) -> txt exactly as written, or NULL where the source left the cell
 --     blank or wrote only a marker of "no value" ('null', 'NULL'): a narrative or raw
 --     value is kept verbatim, never trimmed or re-cased.
@@ -9,21 +10,20 @@
 --     breaks made one space, trimmed, lower case (vocab.py's raw_key); NULL when the
 --     raw value is NULL or has no row (the unmapped values are counted by
 --     `unmapped_vocabulary`, never turned into 'unknown' silently).
-CREATE OR REPLACE TEMP MACRO published(txt) AS
+CREATE OR REPLACE MACRO published(txt) AS
     CASE WHEN txt IS NULL OR trim(CAST(txt AS VARCHAR)) IN ('', 'null', 'NULL') THEN NULL
          ELSE CAST(txt AS VARCHAR) END;
-CREATE OR REPLACE TEMP MACRO vocab_key(raw) AS
+CREATE OR REPLACE MACRO vocab_key(raw) AS
     lower(trim(regexp_replace(CAST(raw AS VARCHAR), '[ \t\r\n]+', ' ', 'g')));
--- The table is folded into one MAP keyed 'vocabulary|source|raw_key', held in a
--- session variable: a lookup per value, where a subquery per call made one join per
--- field (k12ssdb maps 14 fields).
-SET VARIABLE vocab_map = (
-    SELECT map(list(vocabulary || '|' || source || '|' || raw_key), list(harmonized))
-    FROM _vocab
-);
-CREATE OR REPLACE TEMP MACRO vocab(vocabulary_name, source_name, raw) AS
+-- The table is folded into one MAP keyed 'vocabulary|source|raw_key' (the one row of
+-- `_vocab_map`), which each connection holds in the variable `vocab_map`: a lookup per
+-- value, where a subquery per call made one join per field (k12ssdb maps 14 fields).
+CREATE OR REPLACE TABLE _vocab_map AS
+SELECT map(list(vocabulary || '|' || source || '|' || raw_key), list(harmonized)) AS vocab_map
+FROM _vocab;
+CREATE OR REPLACE MACRO vocab(vocabulary_name, source_name, raw) AS
     getvariable('vocab_map')[vocabulary_name || '|' || source_name || '|' || vocab_key(raw)];
 --   vocab_flag(vocabulary, source, raw) -> TRUE / FALSE for a raw value the table maps
 --     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
-CREATE OR REPLACE TEMP MACRO vocab_flag(vocabulary_name, source_name, raw) AS
+CREATE OR REPLACE MACRO vocab_flag(vocabulary_name, source_name, raw) AS
     CASE vocab(vocabulary_name, source_name, raw) WHEN 'yes' THEN TRUE WHEN 'no' THEN FALSE END;
