@@ -27,6 +27,11 @@ STORAGE_VERSION = "v1.0.0"
 """The DuckDB storage format the warehouse is written in: every DuckDB since 1.0 (June
 2024) opens it, where DuckDB 2.0's own format is refused by 1.4 and older
 (tests/test_old_duckdb.py opens it with DuckDB 1.4.5)."""
+DISABLED_COMPRESSION = "fsst"
+"""Compression the build does not try when it writes the file. FSST is never chosen over
+dictionary compression for the warehouse's text (the file comes out no larger without
+it), but trying it on every text column, the long narratives included, was a third of
+each checkpoint's CPU. Storage only: every value reads back the same."""
 WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
 """SQL files under sql/warehouse/ run, in order, once every source is loaded."""
 AFTER_LINKAGE_SQL = ("infer_fate",)
@@ -110,6 +115,7 @@ def build(
     tmp.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
+        con.execute(f"SET disabled_compression_methods = '{DISABLED_COMPRESSION}'")
         try:
             for table in TABLES.values():
                 con.execute(create_table_sql(table))
