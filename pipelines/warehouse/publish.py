@@ -19,6 +19,7 @@ from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql,
 from pipelines.normalize.states import STATE_BOUNDS
 from pipelines.paths import ProjectPaths, read_sql
 from pipelines.registry import Source
+from pipelines.transaction import one_transaction
 from pipelines.warehouse.checks import CHECKS, CheckOutcome, run_checks
 from pipelines.warehouse.metrics import build_metrics
 
@@ -126,8 +127,9 @@ def build(
         con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         con.execute(f"SET disabled_compression_methods = '{DISABLED_COMPRESSION}'")
         try:
-            for table in TABLES.values():
-                con.execute(create_table_sql(table))
+            with one_transaction(con):  # one commit, not one per table
+                for table in TABLES.values():
+                    con.execute(create_table_sql(table))
             # One INSERT per table over every source's file (rows in source order, as
             # file after file): a statement per file cost more than the reading.
             for table in NORMALIZED_TABLES:
@@ -138,26 +140,27 @@ def build(
             shas = {slug: [m["sha256"] for m in used] for slug, used in snapshots.items()}
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
                      if st.get("stale")}
-            con.execute(
-                "INSERT INTO build_info (built_at, fingerprint, code_sha256, snapshots) "
-                "VALUES (now(), ?, ?, ?)",
-                [build_fingerprint(paths, shas, stale), code_digest(),
-                 json.dumps(shas, sort_keys=True)],
-            )
-            con.executemany(
-                "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
-                " definition, repo, pinned_commit, tags, files, stale, stale_reason,"
-                " records, rejects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
-                _sources_rows(registry, snapshots, statuses or {}),
-            )
-            con.execute("""
-                UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
-                       rejects = coalesce(j.n, 0)
-                FROM (SELECT source, count(*) n, min(incident_date) lo, max(incident_date) hi
-                      FROM source_records GROUP BY 1) c
-                LEFT JOIN (SELECT source, count(*) n FROM rejects GROUP BY 1) j USING (source)
-                WHERE sources.source = c.source
-            """)
+            with one_transaction(con):  # one commit, not one per source
+                con.execute(
+                    "INSERT INTO build_info (built_at, fingerprint, code_sha256, snapshots) "
+                    "VALUES (now(), ?, ?, ?)",
+                    [build_fingerprint(paths, shas, stale), code_digest(),
+                     json.dumps(shas, sort_keys=True)],
+                )
+                con.executemany(
+                    "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
+                    " definition, repo, pinned_commit, tags, files, stale, stale_reason,"
+                    " records, rejects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
+                    _sources_rows(registry, snapshots, statuses or {}),
+                )
+                con.execute("""
+                    UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
+                           rejects = coalesce(j.n, 0)
+                    FROM (SELECT source, count(*) n, min(incident_date) lo, max(incident_date) hi
+                          FROM source_records GROUP BY 1) c
+                    LEFT JOIN (SELECT source, count(*) n FROM rejects GROUP BY 1) j USING (source)
+                    WHERE sources.source = c.source
+                """)
             con.execute(
                 "CREATE TEMP TABLE _state_bounds (state VARCHAR, lat_min DOUBLE, "
                 "lat_max DOUBLE, lon_min DOUBLE, lon_max DOUBLE)"
@@ -166,9 +169,10 @@ def build(
                             [(code, *box) for code, box in STATE_BOUNDS.items()])
             for step in WAREHOUSE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
-            for table in TABLES.values():
-                for statement in comment_sql(table):
-                    con.execute(statement)
+            with one_transaction(con):  # one commit, not one per COMMENT
+                for table in TABLES.values():
+                    for statement in comment_sql(table):
+                        con.execute(statement)
             # The previous warehouse (not yet replaced) lends its incident ids, so an
             # incident keeps its id across refreshes while its records do.
             build_links(con, paths.warehouse)
