@@ -147,12 +147,15 @@ def build(
                     [build_fingerprint(paths, shas, stale), code_digest(),
                      json.dumps(shas, sort_keys=True)],
                 )
-                con.executemany(
-                    "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
-                    " definition, repo, pinned_commit, tags, files, stale, stale_reason,"
-                    " records, rejects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
-                    _sources_rows(registry, snapshots, statuses or {}),
-                )
+                # One multi-row INSERT: executemany runs the statement once per row.
+                if rows := _sources_rows(registry, snapshots, statuses or {}):
+                    con.execute(
+                        "INSERT INTO sources (source, title, publisher, licence, attribution,"
+                        " homepage, definition, repo, pinned_commit, tags, files, stale,"
+                        " stale_reason, records, rejects) VALUES "
+                        + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"] * len(rows)),
+                        [value for row in rows for value in row],
+                    )
                 con.execute("""
                     UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
                            rejects = coalesce(j.n, 0)
@@ -165,8 +168,10 @@ def build(
                 "CREATE TEMP TABLE _state_bounds (state VARCHAR, lat_min DOUBLE, "
                 "lat_max DOUBLE, lon_min DOUBLE, lon_max DOUBLE)"
             )
-            con.executemany("INSERT INTO _state_bounds VALUES (?, ?, ?, ?, ?)",
-                            [(code, *box) for code, box in STATE_BOUNDS.items()])
+            # One multi-row INSERT: executemany runs the statement once per row.
+            con.execute("INSERT INTO _state_bounds VALUES "
+                        + ", ".join(["(?, ?, ?, ?, ?)"] * len(STATE_BOUNDS)),
+                        [v for code, box in STATE_BOUNDS.items() for v in (code, *box)])
             for step in WAREHOUSE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
             with one_transaction(con):  # one commit, not one per COMMENT
