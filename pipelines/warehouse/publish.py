@@ -140,30 +140,29 @@ def build(
             shas = {slug: [m["sha256"] for m in used] for slug, used in snapshots.items()}
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
                      if st.get("stale")}
-            with one_transaction(con):  # one commit, not one per source
+            con.execute(
+                "INSERT INTO build_info (built_at, fingerprint, code_sha256, snapshots) "
+                "VALUES (now(), ?, ?, ?)",
+                [build_fingerprint(paths, shas, stale), code_digest(),
+                 json.dumps(shas, sort_keys=True)],
+            )
+            # One multi-row INSERT: executemany runs the statement once per row.
+            if rows := _sources_rows(registry, snapshots, statuses or {}):
                 con.execute(
-                    "INSERT INTO build_info (built_at, fingerprint, code_sha256, snapshots) "
-                    "VALUES (now(), ?, ?, ?)",
-                    [build_fingerprint(paths, shas, stale), code_digest(),
-                     json.dumps(shas, sort_keys=True)],
+                    "INSERT INTO sources (source, title, publisher, licence, attribution,"
+                    " homepage, definition, repo, pinned_commit, tags, files, stale,"
+                    " stale_reason, records, rejects) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"] * len(rows)),
+                    [value for row in rows for value in row],
                 )
-                # One multi-row INSERT: executemany runs the statement once per row.
-                if rows := _sources_rows(registry, snapshots, statuses or {}):
-                    con.execute(
-                        "INSERT INTO sources (source, title, publisher, licence, attribution,"
-                        " homepage, definition, repo, pinned_commit, tags, files, stale,"
-                        " stale_reason, records, rejects) VALUES "
-                        + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"] * len(rows)),
-                        [value for row in rows for value in row],
-                    )
-                con.execute("""
-                    UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
-                           rejects = coalesce(j.n, 0)
-                    FROM (SELECT source, count(*) n, min(incident_date) lo, max(incident_date) hi
-                          FROM source_records GROUP BY 1) c
-                    LEFT JOIN (SELECT source, count(*) n FROM rejects GROUP BY 1) j USING (source)
-                    WHERE sources.source = c.source
-                """)
+            con.execute("""
+                UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
+                       rejects = coalesce(j.n, 0)
+                FROM (SELECT source, count(*) n, min(incident_date) lo, max(incident_date) hi
+                      FROM source_records GROUP BY 1) c
+                LEFT JOIN (SELECT source, count(*) n FROM rejects GROUP BY 1) j USING (source)
+                WHERE sources.source = c.source
+            """)
             con.execute(
                 "CREATE TEMP TABLE _state_bounds (state VARCHAR, lat_min DOUBLE, "
                 "lat_max DOUBLE, lon_min DOUBLE, lon_max DOUBLE)"
