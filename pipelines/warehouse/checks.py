@@ -98,15 +98,22 @@ def _contract_schema(con) -> CheckOutcome:
         columns.setdefault(name, {})[column] = data_type
     for table in TABLES.values():
         actual = columns.get(table.name, {})
+        # Values outside each vocabulary column's vocabulary, all counted in one scan.
+        vocabularies = [c for c in table.columns if c.vocabulary and actual.get(c.name) == c.type]
+        outside: dict[str, int] = {}
+        if vocabularies:
+            counts = []
+            for c in vocabularies:
+                allowed = ", ".join(f"'{v}'" for v in c.vocabulary)
+                counts.append(f'count(*) FILTER (WHERE "{c.name}" NOT IN ({allowed}))')
+            row = con.execute(f"SELECT {', '.join(counts)} FROM {table.name}").fetchone()
+            outside = dict(zip([c.name for c in vocabularies], row, strict=True))
         for col in table.columns:
             if actual.get(col.name) != col.type:
                 problems.append(f"{table.name}.{col.name}: {actual.get(col.name)} != {col.type}")
-            elif col.vocabulary:
-                allowed = ", ".join(f"'{v}'" for v in col.vocabulary)
-                n = con.execute(f'SELECT count(*) FROM {table.name} WHERE "{col.name}" '
-                            f"NOT IN ({allowed})").fetchone()[0]
-                if n:
-                    problems.append(f"{table.name}.{col.name}: {n} values outside vocabulary")
+            elif outside.get(col.name):
+                problems.append(f"{table.name}.{col.name}: {outside[col.name]} values outside "
+                                "vocabulary")
     return CheckOutcome(not problems, "; ".join(problems) or "matches the contract",
                         {"problems": problems})
 
