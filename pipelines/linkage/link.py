@@ -53,6 +53,7 @@ import re
 from pathlib import Path
 
 from pipelines.paths import read_sql
+from pipelines.transaction import one_transaction
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +283,8 @@ def build_links(con, previous_warehouse: Path | None, *,
     _cluster_table(con)
     carried = _previous_links(con, previous_warehouse)
     con.execute(read_sql("linkage/ids.sql"))
-    con.execute(read_sql("linkage/tables.sql"))
+    with one_transaction(con):  # one commit, not one per table and COMMENT
+        con.execute(read_sql("linkage/tables.sql"))
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     log.info("linkage: %s (previous links read: %d)", counts, carried)
     _drop_temp(con)

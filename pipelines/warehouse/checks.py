@@ -90,20 +90,30 @@ def _state_codes(con) -> CheckOutcome:
 
 def _contract_schema(con) -> CheckOutcome:
     problems = []
+    # Every table's columns in one catalog query, not one per table.
+    columns: dict[str, dict[str, str]] = {}
+    for name, column, data_type in con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+    ).fetchall():
+        columns.setdefault(name, {})[column] = data_type
     for table in TABLES.values():
-        actual = dict(con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            f"WHERE table_name = '{table.name}'"
-        ).fetchall())
+        actual = columns.get(table.name, {})
+        # Values outside each vocabulary column's vocabulary, all counted in one scan.
+        vocabularies = [c for c in table.columns if c.vocabulary and actual.get(c.name) == c.type]
+        outside: dict[str, int] = {}
+        if vocabularies:
+            counts = []
+            for c in vocabularies:
+                allowed = ", ".join(f"'{v}'" for v in c.vocabulary)
+                counts.append(f'count(*) FILTER (WHERE "{c.name}" NOT IN ({allowed}))')
+            row = con.execute(f"SELECT {', '.join(counts)} FROM {table.name}").fetchone()
+            outside = dict(zip([c.name for c in vocabularies], row, strict=True))
         for col in table.columns:
             if actual.get(col.name) != col.type:
                 problems.append(f"{table.name}.{col.name}: {actual.get(col.name)} != {col.type}")
-            elif col.vocabulary:
-                allowed = ", ".join(f"'{v}'" for v in col.vocabulary)
-                n = con.execute(f'SELECT count(*) FROM {table.name} WHERE "{col.name}" '
-                            f"NOT IN ({allowed})").fetchone()[0]
-                if n:
-                    problems.append(f"{table.name}.{col.name}: {n} values outside vocabulary")
+            elif outside.get(col.name):
+                problems.append(f"{table.name}.{col.name}: {outside[col.name]} values outside "
+                                "vocabulary")
     return CheckOutcome(not problems, "; ".join(problems) or "matches the contract",
                         {"problems": problems})
 
@@ -134,16 +144,17 @@ def _outcome_invariants(con) -> CheckOutcome:
     The metadata names the offending records (source, source_record_id and the outcome
     values) per broken rule, at most 20 per rule, with the count of all of them."""
     broken: dict[str, dict[str, Any]] = {}
-    for rule in OUTCOME_INVARIANTS:
-        rows = con.execute(
-            "SELECT source, source_record_id, end_method, stopped_by, attacker_fate, "
-            "attacker_fate_basis, ended_before_police, attacker_outcome_raw "
-            f"FROM source_records WHERE NOT coalesce(({rule.predicate}), FALSE) "
-            "ORDER BY source, source_record_id"
-        ).fetchall()
+    keys = ("source", "source_record_id", "end_method", "stopped_by", "attacker_fate",
+            "attacker_fate_basis", "ended_before_police", "attacker_outcome_raw")
+    # One scan for every rule: a column per rule, TRUE where the record breaks it.
+    breaks = [f"NOT coalesce(({rule.predicate}), FALSE)" for rule in OUTCOME_INVARIANTS]
+    found = con.execute(
+        f"SELECT {', '.join(keys)}, {', '.join(breaks)} FROM source_records "
+        f"WHERE {' OR '.join(breaks)} ORDER BY source, source_record_id"
+    ).fetchall()
+    for i, rule in enumerate(OUTCOME_INVARIANTS):
+        rows = [r[:len(keys)] for r in found if r[len(keys) + i]]
         if rows:
-            keys = ("source", "source_record_id", "end_method", "stopped_by", "attacker_fate",
-                    "attacker_fate_basis", "ended_before_police", "attacker_outcome_raw")
             broken[rule.name] = {"count": len(rows), "rule": rule.predicate,
                                  "records": [dict(zip(keys, r, strict=True))
                                              for r in rows[:20]]}

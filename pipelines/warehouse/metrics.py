@@ -9,6 +9,7 @@ always from the same build.
 from __future__ import annotations
 
 from pipelines.paths import SQL_DIR, read_sql
+from pipelines.transaction import one_transaction
 
 FIRST, LAST = "_macros", "summary"
 
@@ -28,11 +29,12 @@ def build_metrics(con) -> list[str]:
     """Create every metric table on ``con``; return the metric table names."""
     import duckdb
 
-    for name in metric_files():
-        try:
-            con.execute(read_sql(f"metrics/{name}.sql"))
-        except duckdb.Error as exc:
-            raise MetricError(f"sql/metrics/{name}.sql: {exc}") from exc
+    with one_transaction(con):  # one commit, not one per table and COMMENT
+        for name in metric_files():
+            try:
+                con.execute(read_sql(f"metrics/{name}.sql"))
+            except duckdb.Error as exc:
+                raise MetricError(f"sql/metrics/{name}.sql: {exc}") from exc
     return [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'metric_%' "
         "ORDER BY 1").fetchall()]

@@ -19,6 +19,7 @@ from pipelines.normalize.contract import NORMALIZED_TABLES, TABLES, comment_sql,
 from pipelines.normalize.states import STATE_BOUNDS
 from pipelines.paths import ProjectPaths, read_sql
 from pipelines.registry import Source
+from pipelines.transaction import one_transaction
 from pipelines.warehouse.checks import CHECKS, CheckOutcome, run_checks
 from pipelines.warehouse.metrics import build_metrics
 
@@ -27,6 +28,11 @@ STORAGE_VERSION = "v1.0.0"
 """The DuckDB storage format the warehouse is written in: every DuckDB since 1.0 (June
 2024) opens it, where DuckDB 2.0's own format is refused by 1.4 and older
 (tests/test_old_duckdb.py opens it with DuckDB 1.4.5)."""
+DISABLED_COMPRESSION = "fsst"
+"""Compression the build does not try when it writes the file. FSST is never chosen over
+dictionary compression for the warehouse's text (the file comes out no larger without
+it), but trying it on every text column, the long narratives included, was a third of
+each checkpoint's CPU. Storage only: every value reads back the same."""
 WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
 """SQL files under sql/warehouse/ run, in order, once every source is loaded."""
 AFTER_LINKAGE_SQL = ("infer_fate",)
@@ -89,6 +95,15 @@ def _sources_rows(registry: dict[str, Source], snapshots: dict[str, list[dict]],
     ]
 
 
+def _insert_parquet(con, table: str, files: list[Path]) -> None:
+    """Append the rows of ``files`` to ``table``, columns matched by name, file after
+    file in the order given (DuckDB keeps insertion order); nothing when there is none."""
+    if files:
+        con.execute(f"INSERT INTO {table} BY NAME "
+                    "SELECT * FROM read_parquet(?, union_by_name = true)",
+                    [[str(f) for f in files]])
+
+
 def build(
     paths: ProjectPaths,
     staged: dict[str, dict[str, Path]],
@@ -110,19 +125,18 @@ def build(
     tmp.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
+        con.execute(f"SET disabled_compression_methods = '{DISABLED_COMPRESSION}'")
         try:
-            for table in TABLES.values():
-                con.execute(create_table_sql(table))
-            for tables in staged.values():
-                for name, parquet in tables.items():
-                    if name in {t.name for t in NORMALIZED_TABLES}:
-                        con.execute(
-                            f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)",
-                            [str(parquet)],
-                        )
-            for history in sorted(paths.history.glob("*/revisions.parquet")):
-                con.execute("INSERT INTO source_revisions BY NAME SELECT * FROM read_parquet(?)",
-                            [str(history)])
+            with one_transaction(con):  # one commit, not one per table
+                for table in TABLES.values():
+                    con.execute(create_table_sql(table))
+            # One INSERT per table over every source's file (rows in source order, as
+            # file after file): a statement per file cost more than the reading.
+            for table in NORMALIZED_TABLES:
+                _insert_parquet(con, table.name, [tables[table.name] for tables in staged.values()
+                                                  if table.name in tables])
+            _insert_parquet(con, "source_revisions",
+                            sorted(paths.history.glob("*/revisions.parquet")))
             shas = {slug: [m["sha256"] for m in used] for slug, used in snapshots.items()}
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
                      if st.get("stale")}
@@ -132,12 +146,15 @@ def build(
                 [build_fingerprint(paths, shas, stale), code_digest(),
                  json.dumps(shas, sort_keys=True)],
             )
-            con.executemany(
-                "INSERT INTO sources (source, title, publisher, licence, attribution, homepage,"
-                " definition, repo, pinned_commit, tags, files, stale, stale_reason,"
-                " records, rejects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
-                _sources_rows(registry, snapshots, statuses or {}),
-            )
+            # One multi-row INSERT: executemany runs the statement once per row.
+            if rows := _sources_rows(registry, snapshots, statuses or {}):
+                con.execute(
+                    "INSERT INTO sources (source, title, publisher, licence, attribution,"
+                    " homepage, definition, repo, pinned_commit, tags, files, stale,"
+                    " stale_reason, records, rejects) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"] * len(rows)),
+                    [value for row in rows for value in row],
+                )
             con.execute("""
                 UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
                        rejects = coalesce(j.n, 0)
@@ -150,13 +167,16 @@ def build(
                 "CREATE TEMP TABLE _state_bounds (state VARCHAR, lat_min DOUBLE, "
                 "lat_max DOUBLE, lon_min DOUBLE, lon_max DOUBLE)"
             )
-            con.executemany("INSERT INTO _state_bounds VALUES (?, ?, ?, ?, ?)",
-                            [(code, *box) for code, box in STATE_BOUNDS.items()])
+            # One multi-row INSERT: executemany runs the statement once per row.
+            con.execute("INSERT INTO _state_bounds VALUES "
+                        + ", ".join(["(?, ?, ?, ?, ?)"] * len(STATE_BOUNDS)),
+                        [v for code, box in STATE_BOUNDS.items() for v in (code, *box)])
             for step in WAREHOUSE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
-            for table in TABLES.values():
-                for statement in comment_sql(table):
-                    con.execute(statement)
+            with one_transaction(con):  # one commit, not one per COMMENT
+                for table in TABLES.values():
+                    for statement in comment_sql(table):
+                        con.execute(statement)
             # The previous warehouse (not yet replaced) lends its incident ids, so an
             # incident keeps its id across refreshes while its records do.
             build_links(con, paths.warehouse)
@@ -172,7 +192,9 @@ def build(
                 raise PublishError(f"warehouse not published, checks failed: {failed}")
             tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()")
                       .fetchall()]
-            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+            counted = dict(con.execute(" UNION ALL ".join(  # one statement, not one per table
+                f"SELECT '{t}', count(*) FROM {t}" for t in tables)).fetchall())
+            counts = {t: counted[t] for t in tables}
             con.execute("CHECKPOINT")
         finally:
             con.close()

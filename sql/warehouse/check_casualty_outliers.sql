@@ -12,17 +12,26 @@ WITH rec AS (
     FROM incident_links AS l
     JOIN source_records AS r USING (source, source_record_id)
     CROSS JOIN (VALUES ('killed'), ('injured')) AS f(field)
+),
+-- The far records are found first; only those few get their `others` listed.
+far AS (
+    SELECT a.source, a.source_record_id, a.field, a.value, a.incident_id, a.family,
+           count(DISTINCT b.family) AS other_lists
+    FROM rec AS a
+    JOIN rec AS b ON a.incident_id = b.incident_id AND a.field = b.field
+                 AND a.family <> b.family
+    WHERE a.value IS NOT NULL AND b.value IS NOT NULL
+    GROUP BY ALL
+    HAVING count(DISTINCT b.family) >= 2
+       AND bool_and(abs(a.value - b.value) >= 2
+                    AND abs(a.value - b.value) >= 0.5 * greatest(a.value, b.value))
 )
-SELECT a.source, a.source_record_id, a.field, a.value, a.incident_id,
-       count(DISTINCT b.family) AS other_lists,
+SELECT a.source, a.source_record_id, a.field, a.value, a.incident_id, a.other_lists,
        string_agg(b.source || ':' || b.source_record_id || ' = ' || b.value, '; '
                   ORDER BY b.source, b.source_record_id) AS others
-FROM rec AS a
+FROM far AS a
 JOIN rec AS b ON a.incident_id = b.incident_id AND a.field = b.field
              AND a.family <> b.family
-WHERE a.value IS NOT NULL AND b.value IS NOT NULL
-GROUP BY ALL
-HAVING count(DISTINCT b.family) >= 2
-   AND bool_and(abs(a.value - b.value) >= 2
-                AND abs(a.value - b.value) >= 0.5 * greatest(a.value, b.value))
+WHERE b.value IS NOT NULL
+GROUP BY a.source, a.source_record_id, a.field, a.value, a.incident_id, a.other_lists
 ORDER BY a.field, a.source, a.source_record_id

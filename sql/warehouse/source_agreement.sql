@@ -44,17 +44,18 @@ WITH wide AS (
            COLUMNS(lambda c: list_contains(getvariable('ag_fields'), c))::VARCHAR
     FROM source_records
 )
-SELECT l.incident_id, v.source, v.source_record_id, v.field, f.kind,
+SELECT l.incident_id, v.source, v.field, f.kind,
        nullif(nullif(trim(v.value), ''), 'unknown') AS value
 FROM wide UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (source, source_record_id))))
     AS v
 JOIN incident_links AS l USING (source, source_record_id)
 JOIN _ag_fields AS f USING (field);
 
+-- Every pair of linked records of one incident and field: only the columns the tally
+-- below reads (fewer columns to materialize).
 CREATE OR REPLACE TEMP TABLE _ag_pairs AS
-SELECT a.incident_id, a.field, a.kind,
-       a.source AS source_a, a.source_record_id AS record_a, a.value AS value_a,
-       b.source AS source_b, b.source_record_id AS record_b, b.value AS value_b,
+SELECT a.field, a.kind, a.source AS source_a, a.value AS value_a,
+       b.source AS source_b, b.value AS value_b,
        a.value IS NOT NULL AND b.value IS NOT NULL AS compared,
        CASE a.kind
            WHEN 'place' THEN lower(regexp_replace(a.value, '\s', '', 'g'))
