@@ -1,11 +1,13 @@
 """Files beside each chart: its data as CSV and the figure as PNG and SVG for reports.
 
-Converting a spec costs vl-convert 0.1-0.4 s per chart, plus about 0.8 s to
+Converting a spec costs vl-convert 0.1-0.7 s per chart, plus about 0.4 s to
 start its JavaScript runtime the first time in a process: more than the rest
 of the site together. vl-convert holds the GIL (threads do not help), so a
 site's figures are converted in a few worker processes, and only when the spec
 changed since the last run (its hash is kept in ``figures/.specs.json``); an
-unchanged refresh converts nothing.
+unchanged refresh converts nothing. Each page's charts go to the workers as soon
+as the page is built (:class:`FigureWriter`), so converting overlaps building
+the other pages in the main process instead of following it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,38 +101,56 @@ def converter_pool() -> ProcessPoolExecutor | None:
     return pool
 
 
+class FigureWriter:
+    """Writes ``figures/<chart>.svg|png`` for the charts whose spec changed since the last
+    build, converting each as soon as its page hands it over.
+
+    :meth:`add` submits a page's changed charts to the pool (see :func:`converter_pool`)
+    right after the page is built, so the workers convert them while the main process
+    builds the next pages and writes the HTML; :meth:`finish` waits for the results and
+    writes the files and ``figures/.specs.json``. Without a pool the figures are converted
+    one after another in :meth:`finish`.
+    """
+
+    def __init__(self, site: Path, pool: ProcessPoolExecutor | None = None) -> None:
+        self.folder = site / "figures"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.pool = pool
+        try:
+            self.known = json.loads((self.folder / SPEC_HASHES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.hashes: dict[str, str] = {}  # every chart added: name -> spec hash
+        self.todo: list[tuple[Chart, Future | None]] = []  # changed charts, in order added
+
+    def add(self, charts: Iterable[Chart]) -> None:
+        """Hand over charts: those whose spec or files changed start converting."""
+        for chart in charts:
+            digest = spec_hash(chart.spec)
+            self.hashes[chart.name] = digest
+            fresh = all((self.folder / f"{chart.name}.{ext}").is_file()
+                        for ext in ("svg", "png"))
+            if self.known.get(chart.name) != digest or not fresh:
+                job = None if self.pool is None else self.pool.submit(_convert, chart.spec)
+                self.todo.append((chart, job))
+
+    def finish(self) -> list[str]:
+        """Write the converted figures and the spec hashes; returns the charts converted."""
+        for chart, job in self.todo:
+            svg, png = _convert(chart.spec) if job is None else job.result()
+            write_atomic(self.folder / f"{chart.name}.svg", svg)
+            write_atomic(self.folder / f"{chart.name}.png", png)
+        write_atomic(self.folder / SPEC_HASHES, json.dumps(self.hashes, indent=1, sort_keys=True))
+        return [chart.name for chart, _ in self.todo]
+
+
 def write_figures(site: Path, charts: Iterable[Chart],
                   pool: ProcessPoolExecutor | None = None) -> list[str]:
-    """Write ``figures/<chart>.svg|png`` for charts whose spec changed; returns their names.
-
-    With ``pool`` (see :func:`converter_pool`) the figures are converted in its
-    worker processes, otherwise one after another in this one."""
-    folder = site / "figures"
-    folder.mkdir(parents=True, exist_ok=True)
-    index = folder / SPEC_HASHES
-    try:
-        known = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    todo = []
-    hashes = {}
-    for chart in charts:
-        digest = spec_hash(chart.spec)
-        hashes[chart.name] = digest
-        fresh = all((folder / f"{chart.name}.{ext}").is_file() for ext in ("svg", "png"))
-        if known.get(chart.name) != digest or not fresh:
-            todo.append(chart)
-    if todo:
-        specs = [c.spec for c in todo]
-        if pool is None:
-            results = [_convert(spec) for spec in specs]
-        else:
-            results = list(pool.map(_convert, specs))
-        for chart, (svg, png) in zip(todo, results, strict=True):
-            write_atomic(folder / f"{chart.name}.svg", svg)
-            write_atomic(folder / f"{chart.name}.png", png)
-    write_atomic(index, json.dumps(hashes, indent=1, sort_keys=True))
-    return [c.name for c in todo]
+    """Write ``figures/<chart>.svg|png`` for charts whose spec changed; returns their names
+    (all charts at once; see :class:`FigureWriter` to hand them over page by page)."""
+    figures = FigureWriter(site, pool)
+    figures.add(charts)
+    return figures.finish()
 
 
 def prune(folder: Path, keep: set[str], suffixes: tuple[str, ...]) -> list[str]:
