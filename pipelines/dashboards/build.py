@@ -19,6 +19,8 @@ from pipelines.paths import ProjectPaths
 if TYPE_CHECKING:
     import duckdb
 
+    from pipelines.dashboards.figures import FigureWriter
+
 FOOTER = ('<a href="methods.html">How to read these figures</a>: what each number counts, '
           "what &ldquo;known&rdquo; and the 95% ranges mean, and where the data behind every "
           "chart can be downloaded. Charts drawn offline with Vega, Vega-Lite and Vega-Embed; "
@@ -96,20 +98,19 @@ def release_footer(con: duckdb.DuckDBPyConnection) -> str:
 
 def build_site(paths: ProjectPaths) -> SiteReport:
     """Write every page, its CSVs and figures under ``paths.dashboards``."""
-    from pipelines.dashboards.figures import converter_pool
+    from pipelines.dashboards.figures import FigureWriter
 
-    pool = converter_pool()
+    figures = FigureWriter(paths.dashboards)  # a cold site's converters start warming now
     try:
-        return _build_site(paths, pool)
+        return _build_site(paths, figures)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        figures.close()
 
 
-def _build_site(paths: ProjectPaths, pool) -> SiteReport:
+def _build_site(paths: ProjectPaths, figures: FigureWriter) -> SiteReport:
     import duckdb
 
-    from pipelines.dashboards.figures import FigureWriter, prune, write_csv
+    from pipelines.dashboards.figures import prune, write_csv
     from pipelines.dashboards.pages import incident
     from pipelines.dashboards.site import vega_bundle, write_atomic
 
@@ -120,7 +121,6 @@ def _build_site(paths: ProjectPaths, pool) -> SiteReport:
     report.timings["vega bundle"] = time.perf_counter() - started
 
     # Each page's figures convert in the pool while the next pages build (FigureWriter).
-    figures = FigureWriter(site, pool)
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         pages = build_pages(con, report, lambda page: figures.add(page.charts))
