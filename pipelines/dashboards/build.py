@@ -152,7 +152,7 @@ def _build_site(paths: ProjectPaths, figures: FigureWriter) -> SiteReport:
               (".js",))
     report.timings["write pages and csv"] = time.perf_counter() - started
 
-    started = time.perf_counter()
+    started = time.perf_counter()  # the figures not yet converted while the pages built
     report.figures_converted = figures.finish()
     prune(site / "figures", {f"{c.name}.{ext}" for p in pages for c in p.charts
                              for ext in ("png", "svg")}, (".png", ".svg"))
