@@ -108,14 +108,15 @@ class FigureWriter:
     builds the next pages and writes the HTML; :meth:`finish` waits for the results and
     writes the files and ``figures/.specs.json``; :meth:`close` ends the workers.
 
-    A site with no figures yet (a cold build: every figure converts) starts the workers at
-    once, so their runtimes start while the main process queries the warehouse; otherwise
-    they start at the first changed chart, and a rebuild that changes no figure starts none
-    (about a CPU-second saved). Without workers (one CPU) the figures are converted one
-    after another in :meth:`finish`.
+    The workers start at once, so their runtimes start while the main process queries the
+    warehouse, unless no figure is expected to change (``expect_changes`` False: a rebuild
+    from the warehouse the site was drawn from) and the site has figures: then they start
+    at the first changed chart, and a rebuild that changes none starts none (about a
+    CPU-second saved). Without workers (one CPU) the figures are converted one after
+    another in :meth:`finish`.
     """
 
-    def __init__(self, site: Path,
+    def __init__(self, site: Path, expect_changes: bool = True,
                  start_pool: Callable[[], ProcessPoolExecutor | None] = converter_pool) -> None:
         self.folder = site / "figures"
         try:
@@ -126,7 +127,7 @@ class FigureWriter:
         self.todo: list[tuple[Chart, Future | None]] = []  # changed charts, in order added
         self._start_pool: Callable[[], ProcessPoolExecutor | None] | None = start_pool
         self._pool: ProcessPoolExecutor | None = None
-        if not self.known:
+        if expect_changes or not self.known:
             self._converters()
 
     def _converters(self) -> ProcessPoolExecutor | None:
