@@ -16,7 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,8 +116,7 @@ class FigureWriter:
     another in :meth:`finish`.
     """
 
-    def __init__(self, site: Path, expect_changes: bool = True,
-                 start_pool: Callable[[], ProcessPoolExecutor | None] = converter_pool) -> None:
+    def __init__(self, site: Path, expect_changes: bool = True) -> None:
         self.folder = site / "figures"
         try:
             self.known = json.loads((self.folder / SPEC_HASHES).read_text(encoding="utf-8"))
@@ -125,15 +124,15 @@ class FigureWriter:
             self.known = {}
         self.hashes: dict[str, str] = {}  # every chart added: name -> spec hash
         self.todo: list[tuple[Chart, Future | None]] = []  # changed charts, in order added
-        self._start_pool: Callable[[], ProcessPoolExecutor | None] | None = start_pool
         self._pool: ProcessPoolExecutor | None = None
+        self._started = False
         if expect_changes or not self.known:
             self._converters()
 
     def _converters(self) -> ProcessPoolExecutor | None:
         """The worker pool, started the first time it is asked for (None on one CPU)."""
-        if self._start_pool is not None:
-            self._pool, self._start_pool = self._start_pool(), None
+        if not self._started:
+            self._pool, self._started = converter_pool(), True
         return self._pool
 
     def add(self, charts: Iterable[Chart]) -> None:
