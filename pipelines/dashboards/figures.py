@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -53,8 +54,25 @@ def _convert(spec: dict) -> tuple[str, bytes]:
 
     from pipelines.dashboards.charts import static_spec
 
-    svg = vlc.vegalite_to_svg(static_spec(spec))
+    svg = first_gradient_zero(vlc.vegalite_to_svg(static_spec(spec)))
     return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
+
+
+GRADIENT_ID = re.compile(r'(id="|url\(#)gradient_(\d+)')
+
+
+def first_gradient_zero(svg: str) -> str:
+    """``svg`` with its gradients (colour-ramp legends) numbered from 0: the SVG a fresh
+    runtime writes for the spec.
+
+    Vega numbers gradients with one counter over its whole JavaScript runtime, so a
+    figure drawn after other charts with gradients got other ids: its file's bytes
+    depended on which worker converted it, and after which charts."""
+    ids = [int(match.group(2)) for match in GRADIENT_ID.finditer(svg)]
+    if not ids or min(ids) == 0:
+        return svg
+    low = min(ids)
+    return GRADIENT_ID.sub(lambda m: f"{m.group(1)}gradient_{int(m.group(2)) - low}", svg)
 
 
 def _warm() -> None:
