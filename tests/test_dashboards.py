@@ -339,6 +339,20 @@ def test_rebuild_converts_no_unchanged_figure(published: ProjectPaths) -> None:
     assert set(report.pages) == {*PAGES, "incident.html"}
 
 
+def test_figure_svg_does_not_depend_on_what_its_worker_drew_before() -> None:
+    """Vega numbers SVG gradients with one counter per JavaScript runtime; a figure's
+    file is the same whichever charts the converting worker drew before it."""
+    from pipelines.dashboards.figures import _convert
+
+    spec = {"data": {"values": [{"x": 1, "c": 1}, {"x": 2, "c": 5}]}, "mark": "point",
+            "encoding": {"x": {"field": "x", "type": "quantitative"},
+                         "color": {"field": "c", "type": "quantitative"}}}
+    first, png = _convert(spec)
+    again, png_again = _convert(spec)
+    assert 'id="gradient_0"' in first and 'url(#gradient_0)' in first
+    assert again == first and png_again == png
+
+
 # --- Before the attack ------------------------------------------------------------------
 
 def _known(k: int, n: int) -> str:

@@ -11,9 +11,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.dashboards.site import Page, write_page
 from pipelines.paths import ProjectPaths
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from pipelines.dashboards.figures import FigureWriter
 
 FOOTER = ('<a href="methods.html">How to read these figures</a>: what each number counts, '
           "what &ldquo;known&rdquo; and the 95% ranges mean, and where the data behind every "
@@ -36,8 +42,9 @@ class SiteReport:
 
 
 def page_builders() -> list[Callable]:
-    """Each page module's ``page(data)``, in navigation order, then the incident page
-    (not in the navigation: the Incidents table opens it)."""
+    """Each page module's ``page(data)``: the pages with charts first, in navigation order,
+    so their figures convert while the pages without charts (Incidents, methods, and the
+    incident page the Incidents table opens) build; the navigation itself is ``site.NAV``."""
     from pipelines.dashboards.pages import (
         before,
         endings,
@@ -52,64 +59,62 @@ def page_builders() -> list[Callable]:
     )
 
     return [overview.page, before.page, endings.page, timing.page, places.page, sources.page,
-            incidents.page, methods.page, key_figures.page, incident.page]
+            key_figures.page, incidents.page, methods.page, incident.page]
 
 
-def build_pages(paths: ProjectPaths, report: SiteReport) -> list[Page]:
-    """Query the warehouse (read-only) and build every page in memory."""
-    import duckdb
+def build_pages(con: duckdb.DuckDBPyConnection, report: SiteReport,
+                built: Callable[[Page], None] | None = None) -> list[Page]:
+    """Build every page in memory from the warehouse (``con``, read-only); ``built`` is
+    called with each page as soon as it is built (the site starts converting its figures)."""
     from altair.utils.schemapi import debug_mode
 
     from pipelines.dashboards.data import DashboardData
 
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
     # Altair validates every object as it is built; the finished specs are validated
     # in the tests instead (pipelines.dashboards.charts.validate), which halves this.
-    try:
-        data = DashboardData(con)
-        pages = []
-        with debug_mode(False):
-            for build in page_builders():
-                started = time.perf_counter()
-                pages.append(build(data))
-                report.timings[f"page {pages[-1].filename}"] = time.perf_counter() - started
-    finally:
-        con.close()
+    data = DashboardData(con)
+    pages = []
+    with debug_mode(False):
+        for build in page_builders():
+            started = time.perf_counter()
+            pages.append(build(data))
+            report.timings[f"page {pages[-1].filename}"] = time.perf_counter() - started
+            if built is not None:
+                built(pages[-1])
     return pages
 
 
-def release_footer(paths: ProjectPaths) -> str:
+def release_footer(con: duckdb.DuckDBPyConnection) -> str:
     """The footer's release line when the warehouse is a release (``incidents release``
     sets ``build_info.release_version`` in its copy); empty for a refresh's warehouse."""
-    import duckdb
-
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
-        has = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = "
-                          "'build_info' AND column_name = 'release_version'").fetchone()[0]
-        version = has and con.execute("SELECT max(release_version) FROM build_info").fetchone()[0]
-    finally:
-        con.close()
+    has = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = "
+                      "'build_info' AND column_name = 'release_version'").fetchone()[0]
+    version = has and con.execute("SELECT max(release_version) FROM build_info").fetchone()[0]
     if not version:
         return ""
     return (f" Release <code>{html.escape(version)}</code>: cite it as its "
             "<code>CITATION.cff</code> says.")
 
 
-def build_site(paths: ProjectPaths) -> SiteReport:
-    """Write every page, its CSVs and figures under ``paths.dashboards``."""
-    from pipelines.dashboards.figures import converter_pool
+def build_site(paths: ProjectPaths, same_source: bool = False) -> SiteReport:
+    """Write every page, its CSVs and figures under ``paths.dashboards``.
 
-    pool = converter_pool()
+    ``same_source``: the site was last drawn from this very warehouse with this code (a
+    forced rebuild), so no figure is expected to change and the figure converters start
+    only if one does (see :class:`FigureWriter`)."""
+    from pipelines.dashboards.figures import FigureWriter
+
+    figures = FigureWriter(paths.dashboards, expect_changes=not same_source)
     try:
-        return _build_site(paths, pool)
+        return _build_site(paths, figures)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        figures.close()
 
 
-def _build_site(paths: ProjectPaths, pool) -> SiteReport:
-    from pipelines.dashboards.figures import prune, write_csv, write_figures
+def _build_site(paths: ProjectPaths, figures: FigureWriter) -> SiteReport:
+    import duckdb
+
+    from pipelines.dashboards.figures import prune, write_csv
     from pipelines.dashboards.pages import incident
     from pipelines.dashboards.site import vega_bundle, write_atomic
 
@@ -119,12 +124,17 @@ def _build_site(paths: ProjectPaths, pool) -> SiteReport:
     vega_bundle(site)  # ~4 s the first time in a fresh folder, then a file check
     report.timings["vega bundle"] = time.perf_counter() - started
 
-    pages = build_pages(paths, report)
+    # Each page's figures convert in the pool while the next pages build (FigureWriter).
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        pages = build_pages(con, report, lambda page: figures.add(page.charts))
+        footer = FOOTER + release_footer(con)
+    finally:
+        con.close()
 
     started = time.perf_counter()
     csvs: set[str] = set()
     scripts: set[str] = set()
-    footer = FOOTER + release_footer(paths)
     for page in pages:
         target = write_page(site, page, footer)
         report.pages[page.filename] = target.stat().st_size
@@ -146,10 +156,9 @@ def _build_site(paths: ProjectPaths, pool) -> SiteReport:
               (".js",))
     report.timings["write pages and csv"] = time.perf_counter() - started
 
-    started = time.perf_counter()
-    charts = [c for p in pages for c in p.charts]
-    report.figures_converted = write_figures(site, charts, pool)
-    figures = {f"{c.name}.{ext}" for c in charts for ext in ("png", "svg")}
-    prune(site / "figures", figures, (".png", ".svg"))
+    started = time.perf_counter()  # the figures not yet converted while the pages built
+    report.figures_converted = figures.finish()
+    prune(site / "figures", {f"{c.name}.{ext}" for p in pages for c in p.charts
+                             for ext in ("png", "svg")}, (".png", ".svg"))
     report.timings["figures png+svg"] = time.perf_counter() - started
     return report

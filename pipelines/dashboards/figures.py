@@ -1,11 +1,13 @@
 """Files beside each chart: its data as CSV and the figure as PNG and SVG for reports.
 
-Converting a spec costs vl-convert 0.1-0.4 s per chart, plus about 0.8 s to
+Converting a spec costs vl-convert 0.1-0.7 s per chart, plus about 0.4 s to
 start its JavaScript runtime the first time in a process: more than the rest
 of the site together. vl-convert holds the GIL (threads do not help), so a
 site's figures are converted in a few worker processes, and only when the spec
 changed since the last run (its hash is kept in ``figures/.specs.json``); an
-unchanged refresh converts nothing.
+unchanged refresh converts nothing. Each page's charts go to the workers as soon
+as the page is built (:class:`FigureWriter`), so converting overlaps building
+the other pages in the main process instead of following it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +54,25 @@ def _convert(spec: dict) -> tuple[str, bytes]:
 
     from pipelines.dashboards.charts import static_spec
 
-    svg = vlc.vegalite_to_svg(static_spec(spec))
+    svg = first_gradient_zero(vlc.vegalite_to_svg(static_spec(spec)))
     return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
+
+
+GRADIENT_ID = re.compile(r'(id="|url\(#)gradient_(\d+)')
+
+
+def first_gradient_zero(svg: str) -> str:
+    """``svg`` with its gradients (colour-ramp legends) numbered from 0: the SVG a fresh
+    runtime writes for the spec.
+
+    Vega numbers gradients with one counter over its whole JavaScript runtime, so a
+    figure drawn after other charts with gradients got other ids: its file's bytes
+    depended on which worker converted it, and after which charts."""
+    ids = [int(match.group(2)) for match in GRADIENT_ID.finditer(svg)]
+    if not ids or min(ids) == 0:
+        return svg
+    low = min(ids)
+    return GRADIENT_ID.sub(lambda m: f"{m.group(1)}gradient_{int(m.group(2)) - low}", svg)
 
 
 def _warm() -> None:
@@ -84,9 +104,7 @@ def _exit_with_parent(parent: int) -> None:
 def converter_pool() -> ProcessPoolExecutor | None:
     """Worker processes for figure conversion, already warming up, or None on one CPU.
 
-    Started before the pages are built so the runtimes start while the main
-    process queries the warehouse. Spawned, not forked: the parent may be
-    running Dagster's threads.
+    Spawned, not forked: the parent may be running Dagster's threads.
     """
     workers = min(4, len(os.sched_getaffinity(0)))
     if workers < 2:
@@ -99,38 +117,69 @@ def converter_pool() -> ProcessPoolExecutor | None:
     return pool
 
 
-def write_figures(site: Path, charts: Iterable[Chart],
-                  pool: ProcessPoolExecutor | None = None) -> list[str]:
-    """Write ``figures/<chart>.svg|png`` for charts whose spec changed; returns their names.
+class FigureWriter:
+    """Writes ``figures/<chart>.svg|png`` for the charts whose spec changed since the last
+    build, converting each as soon as its page hands it over.
 
-    With ``pool`` (see :func:`converter_pool`) the figures are converted in its
-    worker processes, otherwise one after another in this one."""
-    folder = site / "figures"
-    folder.mkdir(parents=True, exist_ok=True)
-    index = folder / SPEC_HASHES
-    try:
-        known = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    todo = []
-    hashes = {}
-    for chart in charts:
-        digest = spec_hash(chart.spec)
-        hashes[chart.name] = digest
-        fresh = all((folder / f"{chart.name}.{ext}").is_file() for ext in ("svg", "png"))
-        if known.get(chart.name) != digest or not fresh:
-            todo.append(chart)
-    if todo:
-        specs = [c.spec for c in todo]
-        if pool is None:
-            results = [_convert(spec) for spec in specs]
-        else:
-            results = list(pool.map(_convert, specs))
-        for chart, (svg, png) in zip(todo, results, strict=True):
-            write_atomic(folder / f"{chart.name}.svg", svg)
-            write_atomic(folder / f"{chart.name}.png", png)
-    write_atomic(index, json.dumps(hashes, indent=1, sort_keys=True))
-    return [c.name for c in todo]
+    :meth:`add` submits a page's changed charts to the converters (:func:`converter_pool`)
+    right after the page is built, so the workers convert them while the main process
+    builds the next pages and writes the HTML; :meth:`finish` waits for the results and
+    writes the files and ``figures/.specs.json``; :meth:`close` ends the workers.
+
+    The workers start at once, so their runtimes start while the main process queries the
+    warehouse, unless no figure is expected to change (``expect_changes`` False: a rebuild
+    from the warehouse the site was drawn from) and the site has figures: then they start
+    at the first changed chart, and a rebuild that changes none starts none (about a
+    CPU-second saved). Without workers (one CPU) the figures are converted one after
+    another in :meth:`finish`.
+    """
+
+    def __init__(self, site: Path, expect_changes: bool = True) -> None:
+        self.folder = site / "figures"
+        try:
+            self.known = json.loads((self.folder / SPEC_HASHES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.hashes: dict[str, str] = {}  # every chart added: name -> spec hash
+        self.todo: list[tuple[Chart, Future | None]] = []  # changed charts, in order added
+        self._pool: ProcessPoolExecutor | None = None
+        self._started = False
+        if expect_changes or not self.known:
+            self._converters()
+
+    def _converters(self) -> ProcessPoolExecutor | None:
+        """The worker pool, started the first time it is asked for (None on one CPU)."""
+        if not self._started:
+            self._pool, self._started = converter_pool(), True
+        return self._pool
+
+    def add(self, charts: Iterable[Chart]) -> None:
+        """Hand over charts: those whose spec or files changed start converting."""
+        for chart in charts:
+            digest = spec_hash(chart.spec)
+            self.hashes[chart.name] = digest
+            fresh = all((self.folder / f"{chart.name}.{ext}").is_file()
+                        for ext in ("svg", "png"))
+            if self.known.get(chart.name) != digest or not fresh:
+                pool = self._converters()
+                self.todo.append((chart, None if pool is None else pool.submit(_convert,
+                                                                              chart.spec)))
+
+    def finish(self) -> list[str]:
+        """Write the converted figures and the spec hashes; returns the charts converted."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for chart, job in self.todo:
+            svg, png = _convert(chart.spec) if job is None else job.result()
+            write_atomic(self.folder / f"{chart.name}.svg", svg)
+            write_atomic(self.folder / f"{chart.name}.png", png)
+        write_atomic(self.folder / SPEC_HASHES, json.dumps(self.hashes, indent=1, sort_keys=True))
+        return [chart.name for chart, _ in self.todo]
+
+    def close(self) -> None:
+        """End the workers, if any started (conversions not begun are cancelled)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def prune(folder: Path, keep: set[str], suffixes: tuple[str, ...]) -> list[str]:
