@@ -353,6 +353,38 @@ def test_figure_svg_does_not_depend_on_what_its_worker_drew_before() -> None:
     assert again == first and png_again == png
 
 
+def test_figures_are_drawn_with_vl_convert_fonts_not_the_machines(tmp_path: Path) -> None:
+    """The converters draw text with the Liberation Sans that vl-convert ships, as a
+    process that can see no other font does, so a PNG does not depend on the fonts the
+    machine has (and no glyph is read from disk again and again); the main process, and
+    the browser it may start, keep the machine's fonts."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    from pipelines.dashboards.figures import FONT_CONFIG, _convert, converter_pool
+
+    spec = {"data": {"values": [{"k": "Washington Post — “stated”…", "v": 3}]},
+            "mark": "bar", "encoding": {"y": {"field": "k"}, "x": {"field": "v",
+                                                                  "title": "Records"}}}
+    pool = converter_pool()
+    try:
+        drawn = pool.submit(_convert, spec).result()
+    finally:
+        pool.shutdown()
+    (tmp_path / "none").mkdir()
+    (tmp_path / "fonts.conf").write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'none'}</dir></fontconfig>")
+    code = ("import pickle, sys; from pipelines.dashboards.figures import _convert; "
+            f"sys.stdout.buffer.write(pickle.dumps(_convert({spec!r})))")
+    alone = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                           cwd=Path(__file__).resolve().parents[1],
+                           env={**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")})
+    assert pickle.loads(alone.stdout) == drawn
+    assert os.environ.get("FONTCONFIG_FILE") != str(FONT_CONFIG)
+
+
 # --- Before the attack ------------------------------------------------------------------
 
 def _known(k: int, n: int) -> str:

@@ -8,6 +8,11 @@ changed since the last run (its hash is kept in ``figures/.specs.json``); an
 unchanged refresh converts nothing. Each page's charts go to the workers as soon
 as the page is built (:class:`FigureWriter`), so converting overlaps building
 the other pages in the main process instead of following it.
+
+The converters draw with the fonts vl-convert ships (``fontconfig/fonts.conf``
+hides the machine's): the figures are the same on every machine, and converting
+costs half what it did when vl-convert reopened a system font file for every
+glyph it measured or drew.
 """
 
 from __future__ import annotations
@@ -82,8 +87,20 @@ def _warm() -> None:
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
+# Read by the font loader inside vl-convert (fontdb) in the converter processes.
+FONT_CONFIG = Path(__file__).with_name("fontconfig") / "fonts.conf"
+
+
+def _init_worker(parent: int) -> None:
+    """Worker initializer: draw with vl-convert's own fonts; end with the parent."""
+    # Before the first conversion, when vl-convert loads its fonts. Only in the
+    # converters: other programs this process's parent starts (a browser) keep theirs.
+    os.environ["FONTCONFIG_FILE"] = str(FONT_CONFIG)
+    _exit_with_parent(parent)
+
+
 def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker once the process that started it is gone.
+    """End this worker once the process that started it is gone.
 
     A refresh that is killed (SIGKILL, OOM) cannot shut its pool down, and each
     worker holds both ends of the pool's queues, so it would wait for work forever
@@ -101,17 +118,16 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def converter_pool() -> ProcessPoolExecutor | None:
-    """Worker processes for figure conversion, already warming up, or None on one CPU.
+def converter_pool() -> ProcessPoolExecutor:
+    """Worker processes for figure conversion, already warming up (one on one CPU).
 
-    Spawned, not forked: the parent may be running Dagster's threads.
+    Spawned, not forked: the parent may be running Dagster's threads. Even on one CPU
+    the conversions run in a worker, whose fonts are set apart (:func:`_init_worker`).
     """
-    workers = min(4, len(os.sched_getaffinity(0)))
-    if workers < 2:
-        return None
+    workers = max(1, min(4, len(os.sched_getaffinity(0))))
     pool = ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+                               initializer=_init_worker, initargs=(os.getpid(),))
     for _ in range(workers):
         pool.submit(_warm)
     return pool
@@ -130,8 +146,7 @@ class FigureWriter:
     warehouse, unless no figure is expected to change (``expect_changes`` False: a rebuild
     from the warehouse the site was drawn from) and the site has figures: then they start
     at the first changed chart, and a rebuild that changes none starts none (about a
-    CPU-second saved). Without workers (one CPU) the figures are converted one after
-    another in :meth:`finish`.
+    CPU-second saved).
     """
 
     def __init__(self, site: Path, expect_changes: bool = True) -> None:
@@ -141,16 +156,15 @@ class FigureWriter:
         except (OSError, ValueError):
             self.known = {}
         self.hashes: dict[str, str] = {}  # every chart added: name -> spec hash
-        self.todo: list[tuple[Chart, Future | None]] = []  # changed charts, in order added
+        self.todo: list[tuple[Chart, Future]] = []  # changed charts, in order added
         self._pool: ProcessPoolExecutor | None = None
-        self._started = False
         if expect_changes or not self.known:
             self._converters()
 
-    def _converters(self) -> ProcessPoolExecutor | None:
-        """The worker pool, started the first time it is asked for (None on one CPU)."""
-        if not self._started:
-            self._pool, self._started = converter_pool(), True
+    def _converters(self) -> ProcessPoolExecutor:
+        """The worker pool, started the first time it is asked for."""
+        if self._pool is None:
+            self._pool = converter_pool()
         return self._pool
 
     def add(self, charts: Iterable[Chart]) -> None:
@@ -161,15 +175,13 @@ class FigureWriter:
             fresh = all((self.folder / f"{chart.name}.{ext}").is_file()
                         for ext in ("svg", "png"))
             if self.known.get(chart.name) != digest or not fresh:
-                pool = self._converters()
-                self.todo.append((chart, None if pool is None else pool.submit(_convert,
-                                                                              chart.spec)))
+                self.todo.append((chart, self._converters().submit(_convert, chart.spec)))
 
     def finish(self) -> list[str]:
         """Write the converted figures and the spec hashes; returns the charts converted."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for chart, job in self.todo:
-            svg, png = _convert(chart.spec) if job is None else job.result()
+            svg, png = job.result()
             write_atomic(self.folder / f"{chart.name}.svg", svg)
             write_atomic(self.folder / f"{chart.name}.png", png)
         write_atomic(self.folder / SPEC_HASHES, json.dumps(self.hashes, indent=1, sort_keys=True))
