@@ -10,7 +10,7 @@ SELECT
     sum(killed) / nullif(count(killed), 0) AS killed_per_incident
 FROM source_records
 GROUP BY ALL
-ORDER BY source, n DESC;
+ORDER BY source, n DESC, location_type;  -- ties in a stable order
 
 COMMENT ON TABLE metric_casualties_by_location IS 'Incidents, victims killed and injured, and killed per incident, by location type per source. Descriptive: places differ in who is there and how many, not only in how attacks unfold.';
 COMMENT ON COLUMN metric_casualties_by_location.source IS 'Source slug.';

@@ -28,3 +28,4 @@ LATERAL (
         WHEN f.any_gun = FALSE AND NOT f.all_unknown THEN FALSE
     END AS firearm
 )
+ORDER BY r.source, r.source_record_id  -- the same row order in every build
