@@ -385,6 +385,19 @@ def test_figures_are_drawn_with_vl_convert_fonts_not_the_machines(tmp_path: Path
     assert os.environ.get("FONTCONFIG_FILE") != str(FONT_CONFIG)
 
 
+def test_figures_are_redrawn_when_how_they_are_drawn_changes(monkeypatch) -> None:
+    """A figure is kept only while its spec and the way specs are drawn (the drawing
+    code, fonts, vl-convert) are unchanged, so a site never mixes two drawings."""
+    from pipelines.dashboards import figures
+
+    spec = {"data": {"values": [{"x": 1}]}, "mark": "point",
+            "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    kept = figures.spec_hash(spec)
+    assert figures.spec_hash(json.loads(json.dumps(spec))) == kept
+    monkeypatch.setattr(figures, "_drawing", lambda: b"drawn another way")
+    assert figures.spec_hash(spec) != kept
+
+
 # --- Before the attack ------------------------------------------------------------------
 
 def _known(k: int, n: int) -> str:

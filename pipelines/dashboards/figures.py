@@ -17,6 +17,7 @@ glyph it measured or drew.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -44,9 +45,23 @@ def write_csv(site: Path, chart: Chart) -> Path:
 
 
 def spec_hash(spec: dict) -> str:
-    """Stable digest of a spec: same spec, same figure."""
+    """Stable digest of a spec and of how it is drawn: same digest, same figure."""
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_drawing() + text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _drawing() -> bytes:
+    """Digest of what decides a figure's bytes besides its spec: this module and
+    ``charts.py`` (how a spec is drawn), the converters' font configuration and the
+    vl-convert version. A change to any of them redraws every figure, so a site never
+    mixes figures drawn two ways (say, with two fonts)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("vl-convert-python").encode("utf-8"))
+    for path in (Path(__file__), Path(__file__).with_name("charts.py"), FONT_CONFIG):
+        digest.update(path.read_bytes())
+    return digest.digest()
 
 
 def _convert(spec: dict) -> tuple[str, bytes]:
