@@ -1,8 +1,8 @@
 """Files beside each chart: its data as CSV and the figure as PNG and SVG for reports.
 
-Converting a spec costs vl-convert 0.1-0.7 s per chart, plus about 0.4 s to
-start its JavaScript runtime the first time in a process: more than the rest
-of the site together. vl-convert holds the GIL (threads do not help), so a
+Converting a spec costs vl-convert 0.05-0.3 s per chart, plus about 0.4 s to
+start its JavaScript runtime the first time in a process: about as much as the
+rest of the site together. vl-convert holds the GIL (threads do not help), so a
 site's figures are converted in a few worker processes, and only when the spec
 changed since the last run (its hash is kept in ``figures/.specs.json``); an
 unchanged refresh converts nothing. Each page's charts go to the workers as soon
