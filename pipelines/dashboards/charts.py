@@ -175,12 +175,19 @@ def peak_shares(frame: pl.DataFrame, key: str, *, share: str = "share", count: s
         f"{fmt_int(rows[source][n])} {what})" for source in order)
 
 
-def share_tooltips(category_title: str | None = None, category: str = "category"
+RECORD_COUNTS = ("Records", "Records where known", "Records in group")
+
+
+def share_tooltips(category_title: str | None = None, category: str = "category", *,
+                   source: str = "source_label", counts: tuple[str, str, str] = RECORD_COUNTS
                    ) -> list[alt.Tooltip]:
-    """Tooltips of a share: source, its category, the share with its interval and counts."""
+    """Tooltips of a share: source, its category, the share with its interval and counts.
+
+    ``source`` is the field naming the row's source; ``counts`` titles ``count``,
+    ``n_known`` and ``n`` (what is counted: records by default)."""
     import altair as alt
 
-    tips = [alt.Tooltip("source_label:N", title="Source")]
+    tips = [alt.Tooltip(f"{source}:N", title="Source")]
     if category_title:
         tips.append(alt.Tooltip(f"{category}:N", title=category_title))
     return [
@@ -188,9 +195,8 @@ def share_tooltips(category_title: str | None = None, category: str = "category"
         alt.Tooltip("share:Q", title="Share", format=".1%"),
         alt.Tooltip("ci_low:Q", title="95% range from", format=".1%"),
         alt.Tooltip("ci_high:Q", title="95% range to", format=".1%"),
-        alt.Tooltip("count:Q", title="Records", format=","),
-        alt.Tooltip("n_known:Q", title="Records where known", format=","),
-        alt.Tooltip("n:Q", title="Records in group", format=","),
+        *(alt.Tooltip(f"{field}:Q", title=title, format=",")
+          for field, title in zip(("count", "n_known", "n"), counts, strict=True)),
     ]
 
 

@@ -29,6 +29,7 @@ from pipelines.dashboards.charts import (
     finish,
     peak_shares,
     shapes_like,
+    share_tooltips,
     source_colours,
     values,
 )
@@ -171,19 +172,10 @@ def _empty(name: str, text: str) -> str:
 
 
 def _share_tooltips(category_title: str) -> list[alt.Tooltip]:
-    """Share, its 95% range and the counts behind it, in plain words."""
-    import altair as alt
-
-    return [
-        alt.Tooltip("row_label:N", title="Source"),
-        alt.Tooltip("category_label:N", title=category_title),
-        alt.Tooltip("share:Q", title="Share", format=".1%"),
-        alt.Tooltip("ci_low:Q", title="95% range from", format=".1%"),
-        alt.Tooltip("ci_high:Q", title="95% range to", format=".1%"),
-        alt.Tooltip("count:Q", title="Count", format=","),
-        alt.Tooltip("n_known:Q", title="Known", format=","),
-        alt.Tooltip("n:Q", title="All", format=","),
-    ]
+    """Share, its 95% range and the counts behind it, in plain words, on this page's rows
+    (a source's row label; counts of attackers or records, so no unit is named)."""
+    return share_tooltips(category_title, "category_label", source="row_label",
+                          counts=("Count", "Known", "All"))
 
 
 def _categorised(frame: pl.DataFrame, field: str) -> pl.DataFrame:
