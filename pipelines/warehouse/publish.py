@@ -104,6 +104,15 @@ def _insert_parquet(con, table: str, files: list[Path]) -> None:
                     [[str(f) for f in files]])
 
 
+def _insert_values(con, head: str, rows: list[tuple]) -> None:
+    """``head VALUES (...), (...)`` for ``rows`` in one statement (``executemany`` runs
+    its statement once per row); nothing when there are no rows."""
+    if rows:
+        marks = "(" + ", ".join(["?"] * len(rows[0])) + ")"
+        con.execute(f"{head} VALUES " + ", ".join([marks] * len(rows)),
+                    [value for row in rows for value in row])
+
+
 def build(
     paths: ProjectPaths,
     staged: dict[str, dict[str, Path]],
@@ -146,15 +155,11 @@ def build(
                 [build_fingerprint(paths, shas, stale), code_digest(),
                  json.dumps(shas, sort_keys=True)],
             )
-            # One multi-row INSERT: executemany runs the statement once per row.
-            if rows := _sources_rows(registry, snapshots, statuses or {}):
-                con.execute(
-                    "INSERT INTO sources (source, title, publisher, licence, attribution,"
-                    " homepage, definition, repo, pinned_commit, tags, files, stale,"
-                    " stale_reason, records, rejects) VALUES "
-                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"] * len(rows)),
-                    [value for row in rows for value in row],
-                )
+            _insert_values(
+                con, "INSERT INTO sources (source, title, publisher, licence, attribution,"
+                " homepage, definition, repo, pinned_commit, tags, files, stale,"
+                " stale_reason, records, rejects)",
+                [(*row, 0, 0) for row in _sources_rows(registry, snapshots, statuses or {})])
             con.execute("""
                 UPDATE sources SET records = c.n, first_date = c.lo, last_date = c.hi,
                        rejects = coalesce(j.n, 0)
@@ -167,10 +172,8 @@ def build(
                 "CREATE TEMP TABLE _state_bounds (state VARCHAR, lat_min DOUBLE, "
                 "lat_max DOUBLE, lon_min DOUBLE, lon_max DOUBLE)"
             )
-            # One multi-row INSERT: executemany runs the statement once per row.
-            con.execute("INSERT INTO _state_bounds VALUES "
-                        + ", ".join(["(?, ?, ?, ?, ?)"] * len(STATE_BOUNDS)),
-                        [v for code, box in STATE_BOUNDS.items() for v in (code, *box)])
+            _insert_values(con, "INSERT INTO _state_bounds",
+                           [(code, *box) for code, box in STATE_BOUNDS.items()])
             for step in WAREHOUSE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
             with one_transaction(con):  # one commit, not one per COMMENT
