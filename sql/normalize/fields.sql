@@ -27,3 +27,13 @@ CREATE OR REPLACE MACRO vocab(vocabulary_name, source_name, raw) AS
 --     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
 CREATE OR REPLACE MACRO vocab_flag(vocabulary_name, source_name, raw) AS
     CASE vocab(vocabulary_name, source_name, raw) WHEN 'yes' THEN TRUE WHEN 'no' THEN FALSE END;
+--   pattern_hits_sql(tbl, text_col, patterns) -> the SQL, for query(), of the rows of
+--     `tbl` (source_record_id, pattern) whose `text_col` matches each distinct pattern:
+--     a UNION ALL branch per pattern with the pattern as a constant, compiled once (a
+--     pattern read from a table column is compiled again for every row it is tried
+--     on). The narrative endings of k12ssdb.sql and ap_usat_nu.sql join it back on
+--     the pattern.
+CREATE OR REPLACE MACRO pattern_hits_sql(tbl, text_col, patterns) AS
+    array_to_string(list_transform(list_distinct(patterns), lambda p: format(
+        'SELECT source_record_id, {0} AS pattern FROM {1} WHERE regexp_matches({2}, {0})',
+        '''' || replace(p, '''', '''''') || '''', tbl, text_col)), ' UNION ALL ');

@@ -77,15 +77,11 @@ SELECT * FROM (VALUES
         || 'standoff with police)', 'killed by responding police, shootout or standoff',
      NULL, NULL, FALSE)
 ) AS t(priority, pattern, label, end_method, stopped_by, ended_before_police);
--- The narratives each pattern matches: a UNION ALL branch per distinct pattern, the
--- pattern a constant compiled once, run by query() (a pattern taken from a table
--- column is compiled again for every row it is tried on; see k12ssdb.sql). The hits
--- join the table back on the pattern.
+-- The narratives each pattern matches, each pattern compiled once: see
+-- pattern_hits_sql in sql/normalize/fields.sql.
 SET VARIABLE ap_narrative_endings_hits = (
-    SELECT string_agg(format('SELECT source_record_id, {0} AS pattern FROM ap_incidents '
-                             || 'WHERE regexp_matches(narrative, {0})',
-                             '''' || replace(pattern, '''', '''''') || ''''), ' UNION ALL ')
-    FROM (SELECT DISTINCT pattern FROM ap_narrative_endings)
+    SELECT pattern_hits_sql('ap_incidents', 'narrative', list(pattern))
+    FROM ap_narrative_endings
 );
 
 CREATE OR REPLACE TEMP VIEW ap_narrative_ending AS
