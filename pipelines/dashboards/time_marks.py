@@ -124,21 +124,21 @@ def quantitative_marks(frame: pl.DataFrame, height: int, x_title: str | None = N
     x = alt.X("year:Q", title=x_title, scale=year)
     partial = alt.Chart().transform_filter("datum.partial_year")
     rule = partial.mark_rule(color=PARTIAL_COLOUR, strokeDash=[3, 2], strokeWidth=1.2).encode(
-        x=x, description=alt.value(PARTIAL_LABEL))
+        x=x, description=alt.DescriptionValue(PARTIAL_LABEL))
     words = (f"datum.source_label + ' ' + datum.year + ': {PARTIAL_LABEL}'" if name_source
              else f"'{PARTIAL_LABEL}'")
     label = partial.transform_calculate(partial_label=words).mark_text(
         align="right", baseline="top", dx=-3, fontSize=10, color=PARTIAL_COLOUR).encode(
-        x=x, y=alt.value(1), text="partial_label:N")
+        x=x, y=alt.YValue(1), text=alt.Text("partial_label:N"))
     noted = (alt.Chart().transform_filter("datum.collection_note")
              .transform_calculate(year_lo="datum.year - 0.5", year_hi="datum.year + 0.5"))
     band = noted.mark_rect(color=NOTE_COLOUR, opacity=0.18).encode(
-        x=alt.X("year_lo:Q", title=x_title, scale=year), x2="year_hi:Q",
+        x=alt.X("year_lo:Q", title=x_title, scale=year), x2=alt.X2("year_hi:Q"),
         description=alt.Description("collection_note:N"))
     note_label = noted.transform_filter("datum.note_start").mark_text(
         align="right", baseline="middle", dx=-2, fontSize=10, color=NOTE_COLOUR,
         fontWeight="bold").encode(x=alt.X("year_lo:Q", title=x_title, scale=year),
-                                  y=alt.value(height / 2), text="collection_note:N")
+                                  y=alt.YValue(height / 2), text=alt.Text("collection_note:N"))
     layers = []
     if not frame.filter(pl.col("collection_note").is_not_null()).is_empty():
         layers += [band, note_label]
@@ -160,14 +160,14 @@ def ordinal_marks(frame: pl.DataFrame, step: int, x: alt.X, y: alt.Y) -> list[al
     enc: dict[str, Any] = {"x": x, "y": y}
     partial = alt.Chart().transform_filter("datum.partial_year").mark_rect(
         fillOpacity=0, stroke=PARTIAL_COLOUR, strokeDash=[2, 1.5], strokeWidth=1.5).encode(
-        **enc, description=alt.value(PARTIAL_LABEL))
+        **enc, description=alt.DescriptionValue(PARTIAL_LABEL))
     noted = alt.Chart().transform_filter("datum.collection_note").mark_rect(
         fillOpacity=0, stroke=NOTE_COLOUR, strokeWidth=2).encode(
         **enc, description=alt.Description("collection_note:N"))
     # One label per marked row, right of its last cell (see with_end_labels).
     ends = alt.Chart().transform_filter("datum.end_label")
     text = ends.mark_text(align="left", dx=step / 2 + 3, fontSize=10, color=PARTIAL_COLOUR
-                          ).encode(**enc, text="end_label:N")
+                          ).encode(**enc, text=alt.Text("end_label:N"))
     layers = []
     if frame["partial_year"].any():
         layers.append(partial)

@@ -211,12 +211,13 @@ def _stacked(data: DashboardData, name: str, frame: pl.DataFrame, field: str,
         y=alt.Y("row_label:N", title=None, sort=rows, axis=alt.Axis(labelLimit=380)))
     bars = base.mark_bar(height={"band": 0.78}).encode(
         x=alt.X("x0:Q", title=axis, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        x2="x1:Q",
+        x2=alt.X2("x1:Q"),
         color=alt.Color("category_label:N", title=legend, scale=scale,
                         legend=alt.Legend(orient="bottom", columns=4)),
         tooltip=_share_tooltips(legend))
     shares = base.mark_text(fontSize=10, fontWeight="bold").encode(
-        x="mid:Q", text=alt.Text("share:Q", format=".0%"), color=alt.Color("ink:N", scale=None),
+        x=alt.X("mid:Q"), text=alt.Text("share:Q", format=".0%"),
+        color=alt.Color("ink:N", scale=None),
         tooltip=_share_tooltips(legend)).transform_filter("datum.share >= 0.06")
     chart = (bars + shares).properties(width=FULL_WIDTH - 400, height=alt.Step(30),
                                      title=alt.Title(title, subtitle=subtitle))
@@ -252,9 +253,9 @@ def _dots(data: DashboardData, name: str, frame: pl.DataFrame, field: str, title
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title=axis, axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        x2="ci_high:Q", tooltip=_share_tooltips(category_title))
+        x2=alt.X2("ci_high:Q"), tooltip=_share_tooltips(category_title))
     point = base.mark_point(filled=True, size=55, opacity=1).encode(
-        x="share:Q", shape=shapes_like(base.encoding.color),
+        x=alt.X("share:Q"), shape=shapes_like(base.encoding.color),
         tooltip=_share_tooltips(category_title))
     height = max(len(categories) * max(len(rows), 1) * 12, 120)
     chart = (interval + point).properties(width=FULL_WIDTH - 250, height=height,
@@ -365,9 +366,9 @@ def warning_signs(data: DashboardData) -> Chart | str:
         bar = alt.Chart().mark_bar(height={"band": 0.6}, opacity=0.85).encode(
             y=y, x=x, color=colour, tooltip=_share_tooltips("Sign"))
         rule = alt.Chart().mark_rule(strokeWidth=1.5, color="#222222").encode(
-            y=y, x="ci_low:Q", x2="ci_high:Q", tooltip=_share_tooltips("Sign"))
+            y=y, x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), tooltip=_share_tooltips("Sign"))
         printed = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(
-            y=y, x="ci_high:Q", text=alt.Text("share:Q", format=".0%"))
+            y=y, x=alt.X("ci_high:Q"), text=alt.Text("share:Q", format=".0%"))
         panels.append(alt.layer(bar, rule, printed, data=values()).transform_filter(
             alt.FieldEqualPredicate(field="category_label", equal=sign)).properties(
             width=FULL_WIDTH - 420, height=alt.Step(26),
@@ -497,7 +498,7 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
                         legend=alt.Legend(orient="top")),
         tooltip=tips)
     text_ = base.mark_text(align="left", dx=4, fontSize=11).encode(
-        x="mean:Q", text="text:N", tooltip=tips)
+        x=alt.X("mean:Q"), text=alt.Text("text:N"), tooltip=tips)
     chart = (bars + text_).properties(
         width=FULL_WIDTH - 560, height=alt.Step(22),
         title=alt.Title("People killed and injured per attack, by armed security on site",
@@ -537,10 +538,10 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
                         legend=alt.Legend(orient="top")),
         tooltip=tips)
     narrow_text = narrow_base.mark_text(align="left", dx=4, fontSize=10).encode(
-        yOffset=offset, x="mean:Q", text="text:N", tooltip=tips)
+        yOffset=offset, x=alt.X("mean:Q"), text=alt.Text("text:N"), tooltip=tips)
     names = [narrow_base.transform_filter("datum.measure == 'killed'").mark_text(
         align="left", baseline="middle", fontSize=11, color="#222").encode(
-        yOffset=alt.YOffset(datum=slot), x=alt.value(0), text=f"{slot}:N")
+        yOffset=alt.YOffset(datum=slot), x=alt.XValue(0), text=alt.Text(f"{slot}:N"))
         for slot in slots[:2]]
     narrow = alt.layer(narrow_bars, narrow_text, *names).properties(
         width=FULL_WIDTH - 560, height=18 * len(slots) * len(rows),

@@ -87,7 +87,7 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
     bars = base.mark_bar(height={"band": 0.78}).encode(
         x=alt.X("x0:Q", title="Share of records that tell how the attack ended",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        x2="x1:Q",
+        x2=alt.X2("x1:Q"),
         # The legend lists the categories in the order the bars stack them, and says so:
         # the order, not only the colour, tells which segment is which.
         color=alt.Color("category_label:N", title=f"{legend} (left to right)", scale=scale,
@@ -98,7 +98,7 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
     # plot's width, the signal "width", decides: a phone fits fewer), so the bars are
     # read from their labels, not only their colours.
     shares = base.mark_text(fontSize=10, fontWeight="bold").encode(
-        x="mid:Q", text="segment_label:N", color=alt.Color("ink:N", scale=None),
+        x=alt.X("mid:Q"), text=alt.Text("segment_label:N"), color=alt.Color("ink:N", scale=None),
         tooltip=share_tooltips(legend, "category_label"),
     ).transform_calculate(
         pct="format(datum.share, '.0%')",
@@ -185,10 +185,10 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
         color=colour,
         y=alt.Y("ci_low:Q", title="Over before police arrived",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y2="ci_high:Q",
+        y2=alt.Y2("ci_high:Q"),
     )
     line = base.mark_line(point=True, strokeWidth=1.6).encode(
-        y="share:Q",
+        y=alt.Y("share:Q"),
         color=colour, shape=shapes_like(colour),
         tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
                  *share_tooltips()[:4],
@@ -240,10 +240,10 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Over before police arrived (95% interval)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        x2="ci_high:Q",
+        x2=alt.X2("ci_high:Q"),
     )
     point = base.mark_point(filled=True, size=55, opacity=1).encode(
-        x="share:Q", shape=shapes_like(colour),
+        x=alt.X("share:Q"), shape=shapes_like(colour),
         tooltip=[alt.Tooltip("location:N", title="Location type"),
                  *share_tooltips()[:4],
                  alt.Tooltip("ended_before_police:Q", title="Over before police", format=","),

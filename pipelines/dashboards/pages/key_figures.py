@@ -125,9 +125,9 @@ def police_arrival(data: DashboardData) -> Chart:
     interval = base.mark_rule(strokeWidth=2.5).encode(
         x=alt.X("ci_low:Q", title="Over before police arrived (dot; line: 95% interval)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        x2="ci_high:Q")
+        x2=alt.X2("ci_high:Q"))
     point = base.mark_point(filled=True, size=70, opacity=1).encode(
-        x="share:Q", tooltip=[alt.Tooltip("source_label:N", title="Source"),
+        x=alt.X("share:Q"), tooltip=[alt.Tooltip("source_label:N", title="Source"),
                               alt.Tooltip("share:Q", format=".1%", title="Share"),
                               alt.Tooltip("n_known:Q", format=",", title="Records that tell")])
     # The share printed on the side of its interval with room on any screen: left of it
@@ -135,9 +135,9 @@ def police_arrival(data: DashboardData) -> Chart:
     # label ran past a phone's chart edge), right of it otherwise.
     share = alt.Text("share:Q", format=".0%")
     left = base.transform_filter("datum.ci_low >= 0.25").mark_text(
-        align="right", dx=-8, fontSize=11, color="#222").encode(x="ci_low:Q", text=share)
+        align="right", dx=-8, fontSize=11, color="#222").encode(x=alt.X("ci_low:Q"), text=share)
     right = base.transform_filter("datum.ci_low < 0.25").mark_text(
-        align="left", dx=8, fontSize=11, color="#222").encode(x="ci_high:Q", text=share)
+        align="left", dx=8, fontSize=11, color="#222").encode(x=alt.X("ci_high:Q"), text=share)
     chart = alt.layer(interval, point, left, right).properties(
         width=560, height=alt.Step(26),
         title=alt.Title("Over before police arrived",

@@ -10,7 +10,14 @@ import html
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards.captions import caption, coverage_by_source, fmt_int, plain_label
-from pipelines.dashboards.charts import finish, peak_shares, stacked, values, white_from
+from pipelines.dashboards.charts import (
+    finish,
+    peak_shares,
+    stacked,
+    values,
+    white_from,
+    white_text_where,
+)
 from pipelines.dashboards.site import PALETTE, Chart, Page
 from pipelines.dashboards.state_grid import STATE_GRID, STATE_NAMES
 
@@ -82,9 +89,8 @@ def _tile_map(base, field: str, title: str, legend: str, colours: tuple[str, str
     )
     labels = base.mark_text(fontSize=10, fontWeight="bold").encode(
         **enc,
-        text="state:N",
-        color=alt.condition(f"datum.{field}_rel > {white_from(colours)}", alt.value("white"),
-                            alt.value("black")),
+        text=alt.Text("state:N"),
+        color=white_text_where(f"datum.{field}_rel > {white_from(colours)}"),
         tooltip=tips,
     )
     return (squares + labels).properties(
@@ -193,16 +199,14 @@ def location_types(data: DashboardData) -> Chart:
                         legend=alt.Legend(format="%", orient="bottom", gradientLength=180)))
     share_text = base.mark_text(fontSize=10).encode(
         text=alt.Text("share_of_source:Q", format=".0%"),
-        color=alt.condition(f"datum.share_of_source > {white_from(BLUES)}", alt.value("white"),
-                            alt.value("black")))
+        color=white_text_where(f"datum.share_of_source > {white_from(BLUES)}"))
     killed = base.mark_rect().encode(
         color=alt.Color("killed_per_incident:Q", title="Killed per incident",
                         scale=alt.Scale(range=list(REDS), domainMin=0),
                         legend=alt.Legend(orient="bottom", gradientLength=180)))
     killed_text = base.mark_text(fontSize=10).encode(
         text=alt.Text("killed_per_incident:Q", format=".1f"),
-        color=alt.condition(f"datum.killed_per_incident > {top_kpi * white_from(REDS):.3f}",
-                            alt.value("white"), alt.value("black")))
+        color=white_text_where(f"datum.killed_per_incident > {top_kpi * white_from(REDS):.3f}"))
     size = {"width": alt.Step(40), "height": alt.Step(24)}
     chart = alt.hconcat(
         (share + share_text).properties(title="Share of each source's records", **size),

@@ -211,7 +211,7 @@ def _shared_narrow(chart, order: list[str], tooltip: list, drawn) -> dict:
         text=alt.Text("incidents:Q", format=","))
     names = alt.Chart(values()).mark_text(align="left", baseline="middle", yOffset=-7,
                                           fontSize=9.5, limit=alt.ExprRef("width")).encode(
-        y=y, x=alt.datum(0), text="sources_label:N")
+        y=y, x=alt.XDatum(0), text=alt.Text("sources_label:N"))
     return finish((bars + counts + names).properties(
         width=FULL_WIDTH - 420, height=alt.Step(32), title=chart.title), drawn)
 
@@ -268,10 +268,10 @@ def _agreement_chart(data: DashboardData) -> Chart:
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Linked record pairs that agree (95% interval)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        x2="ci_high:Q",
+        x2=alt.X2("ci_high:Q"),
     )
     point = base.mark_point(filled=True, size=50, opacity=1).encode(
-        x="share:Q", shape=shapes_like(colour),
+        x=alt.X("share:Q"), shape=shapes_like(colour),
         tooltip=[alt.Tooltip("pair:N", title="Sources"),
                  alt.Tooltip("field_label:N", title="Field"),
                  alt.Tooltip("share:Q", title="Agree", format=".1%"),
