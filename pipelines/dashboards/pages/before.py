@@ -219,8 +219,8 @@ def _stacked(data: DashboardData, name: str, frame: pl.DataFrame, field: str,
         x=alt.X("mid:Q"), text=alt.Text("share:Q", format=".0%"),
         color=alt.Color("ink:N", scale=None),
         tooltip=_share_tooltips(legend)).transform_filter("datum.share >= 0.06")
-    chart = (bars + shares).properties(width=FULL_WIDTH - 400, height=alt.Step(30),
-                                     title=alt.Title(title, subtitle=subtitle))
+    chart = alt.layer(bars, shares, width=FULL_WIDTH - 400, height=alt.Step(30),
+                      title=alt.Title(title, subtitle=subtitle))
     alt_text = f"{title}, the largest category per row: " + peak_shares(
         frame, "category_label", label="row_label") + "."
     return Chart(name, finish(chart, frame), text, frame, alt=alt_text)
@@ -258,8 +258,8 @@ def _dots(data: DashboardData, name: str, frame: pl.DataFrame, field: str, title
         x=alt.X("share:Q"), shape=shapes_like(base.encoding.color),
         tooltip=_share_tooltips(category_title))
     height = max(len(categories) * max(len(rows), 1) * 12, 120)
-    chart = (interval + point).properties(width=FULL_WIDTH - 250, height=height,
-                                          title=alt.Title(title, subtitle=subtitle))
+    chart = alt.layer(interval, point, width=FULL_WIDTH - 250, height=height,
+                      title=alt.Title(title, subtitle=subtitle))
     alt_text = f"{title}, the largest share per source: " + peak_shares(
         frame, "category_label", label="row_label") + "."
     return Chart(name, finish(chart, frame), text, frame, alt=alt_text)
@@ -369,11 +369,14 @@ def warning_signs(data: DashboardData) -> Chart | str:
             y=y, x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), tooltip=_share_tooltips("Sign"))
         printed = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(
             y=y, x=alt.X("ci_high:Q"), text=alt.Text("share:Q", format=".0%"))
-        panels.append(alt.layer(bar, rule, printed, data=values()).transform_filter(
-            alt.FieldEqualPredicate(field="category_label", equal=sign)).properties(
+        panels.append(alt.layer(
+            bar, rule, printed, data=values(),
+            transform=[alt.FilterTransform(
+                alt.FieldEqualPredicate(field="category_label", equal=sign))],
             width=FULL_WIDTH - 420, height=alt.Step(26),
             title=alt.Title(sign[:1].upper() + sign[1:], fontSize=13)))
-    chart = alt.vconcat(*panels, spacing=14).properties(
+    chart = alt.vconcat(
+        *panels, spacing=14,
         title=alt.Title("Signs before the attack",
                         subtitle="Share of attackers with each sign, of those for whom the "
                                  "source says yes or no; line: 95% range."))
@@ -499,8 +502,8 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
         tooltip=tips)
     text_ = base.mark_text(align="left", dx=4, fontSize=11).encode(
         x=alt.X("mean:Q"), text=alt.Text("text:N"), tooltip=tips)
-    chart = (bars + text_).properties(
-        width=FULL_WIDTH - 560, height=alt.Step(22),
+    chart = alt.layer(
+        bars, text_, width=FULL_WIDTH - 560, height=alt.Step(22),
         title=alt.Title("People killed and injured per attack, by armed security on site",
                         subtitle="Bar: mean per attack; label: mean and median. "
                                  "Descriptive, not causal."))
@@ -543,8 +546,9 @@ def armed_security_casualties(data: DashboardData) -> Chart | str:
         align="left", baseline="middle", fontSize=11, color="#222").encode(
         yOffset=alt.YOffset(datum=slot), x=alt.XValue(0), text=alt.Text(f"{slot}:N"))
         for slot in slots[:2]]
-    narrow = alt.layer(narrow_bars, narrow_text, *names).properties(
-        width=FULL_WIDTH - 560, height=18 * len(slots) * len(rows),
+    narrow = alt.layer(
+        narrow_bars, narrow_text, *names, width=FULL_WIDTH - 560,
+        height=18 * len(slots) * len(rows),
         title=alt.Title("People killed and injured per attack, by armed security on site",
                         subtitle="Bar: mean per attack; label: mean and median. "
                                  "Descriptive, not causal."))
@@ -569,11 +573,11 @@ def armed_security_police(data: DashboardData) -> Chart | str:
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="Over before police arrived (95% range)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        x2="ci_high:Q", tooltip=_share_tooltips("Armed security"))
+        x2=alt.X2("ci_high:Q"), tooltip=_share_tooltips("Armed security"))
     point = base.mark_point(filled=True, size=60, opacity=1).encode(
-        x="share:Q", tooltip=_share_tooltips("Armed security"))
-    chart = (interval + point).properties(
-        width=FULL_WIDTH - 450, height=alt.Step(30),
+        x=alt.X("share:Q"), tooltip=_share_tooltips("Armed security"))
+    chart = alt.layer(
+        interval, point, width=FULL_WIDTH - 450, height=alt.Step(30),
         title=alt.Title("Over before police arrived, by armed security on site",
                         subtitle="Dot: share; line: 95% range. Descriptive, not causal."))
     text = caption(data, "Share of attacks over before police arrived, split by whether the "

@@ -106,8 +106,8 @@ def _stacked_shares(data: DashboardData, name: str, colours: dict[str, str], tit
         segment_label="datum.share * width >= 8 + 6 * length(datum.category_label + datum.pct)"
                       " ? datum.category_label + ' ' + datum.pct : datum.pct",
     ).transform_filter("datum.share * width >= 6.5 * length(datum.pct) + 4")
-    chart = (bars + shares).properties(width=FULL_WIDTH - 300, height=alt.Step(30),
-                                     title=alt.Title(title, subtitle=subtitle))
+    chart = alt.layer(bars, shares, width=FULL_WIDTH - 300, height=alt.Step(30),
+                      title=alt.Title(title, subtitle=subtitle))
     text = caption(data, lead, coverage_by_source(frame), known, notes)
     alt_text = (f"{title}, the largest category per source: "
                 f"{peak_shares(frame, 'category_label', what='records that tell')}.")
@@ -196,8 +196,8 @@ def police_arrival_by_year(data: DashboardData) -> Chart:
                  alt.Tooltip("n_known:Q", title="Records where known", format=","),
                  alt.Tooltip("n:Q", title="Records in year", format=",")],
     )
-    chart = alt.layer(*quantitative_marks(frame, 300, name_source=True), band, line,
-                      data=values()).properties(
+    chart = alt.layer(
+        *quantitative_marks(frame, 300, name_source=True), band, line, data=values(),
         width=FULL_WIDTH, height=300,
         title=alt.Title("Share of attacks over before police arrived, by year",
                         subtitle="Line: share; band: 95% range (wide where a year has few "
@@ -249,8 +249,8 @@ def police_arrival_by_location(data: DashboardData) -> Chart:
                  alt.Tooltip("ended_before_police:Q", title="Over before police", format=","),
                  alt.Tooltip("n_known:Q", title="Records where known", format=",")],
     )
-    chart = (interval + point).properties(
-        width=FULL_WIDTH - 200, height=alt.Step(14),
+    chart = alt.layer(
+        interval, point, width=FULL_WIDTH - 200, height=alt.Step(14),
         title=alt.Title("Share of attacks over before police arrived, by location type",
                         subtitle="Dot: share; bar: 95% range. Types are ordered by how many "
                                  "records they hold."))

@@ -138,8 +138,8 @@ def police_arrival(data: DashboardData) -> Chart:
         align="right", dx=-8, fontSize=11, color="#222").encode(x=alt.X("ci_low:Q"), text=share)
     right = base.transform_filter("datum.ci_low < 0.25").mark_text(
         align="left", dx=8, fontSize=11, color="#222").encode(x=alt.X("ci_high:Q"), text=share)
-    chart = alt.layer(interval, point, left, right).properties(
-        width=560, height=alt.Step(26),
+    chart = alt.layer(
+        interval, point, left, right, width=560, height=alt.Step(26),
         title=alt.Title("Over before police arrived",
                         subtitle="Share of the records that say whether police arrived "
                                  "before the attack ended."))

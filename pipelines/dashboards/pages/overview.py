@@ -253,8 +253,8 @@ def incidents_by_year(data: DashboardData) -> Chart:
     )
     # The fold is the facet's own transform (before faceting), so the layers marking
     # partial years and collection notes are drawn in every measure's panel.
-    panels = alt.layer(*quantitative_marks(frame, 62), lines, data=values()).properties(
-        width=235, height=62)
+    panels = alt.layer(*quantitative_marks(frame, 62), lines, data=values(), width=235,
+                       height=62)
     chart = panels.facet(
         row=alt.Row("source_label:N", title=None, sort=rows,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",

@@ -93,8 +93,8 @@ def _tile_map(base, field: str, title: str, legend: str, colours: tuple[str, str
         color=white_text_where(f"datum.{field}_rel > {white_from(colours)}"),
         tooltip=tips,
     )
-    return (squares + labels).properties(
-        width=TILE * 12, height=TILE * 8, title=alt.Title(title, fontSize=13))
+    return alt.layer(squares, labels, width=TILE * 12, height=TILE * 8,
+                     title=alt.Title(title, fontSize=13))
 
 
 def state_map(data: DashboardData) -> Chart:
@@ -209,8 +209,8 @@ def location_types(data: DashboardData) -> Chart:
         color=white_text_where(f"datum.killed_per_incident > {top_kpi * white_from(REDS):.3f}"))
     size = {"width": alt.Step(40), "height": alt.Step(24)}
     chart = alt.hconcat(
-        (share + share_text).properties(title="Share of each source's records", **size),
-        (killed + killed_text).properties(title="Victims killed per incident", **size),
+        alt.layer(share, share_text, title="Share of each source's records", **size),
+        alt.layer(killed, killed_text, title="Victims killed per incident", **size),
         spacing=24,
     ).resolve_scale(color="independent").properties(title=alt.Title(
         "Kinds of places attacked",

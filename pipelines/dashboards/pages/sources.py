@@ -70,8 +70,8 @@ def records_by_year(data: DashboardData) -> Chart:
     )
     subtitle = ("Which years each list covers, and how many records it holds for each "
                 "(colour on a log scale).")
-    chart = alt.layer(cells, *ordinal_marks(frame, step, year, source),
-                      data=values()).properties(
+    chart = alt.layer(
+        cells, *ordinal_marks(frame, step, year, source), data=values(),
         width=alt.Step(step),
         height=alt.Step(24),
         title=alt.Title("Records per source per year", subtitle=subtitle))
@@ -82,8 +82,7 @@ def records_by_year(data: DashboardData) -> Chart:
             frame["collection_note"].drop_nulls().unique(maintain_order=True).to_list()]
     narrow = alt.layer(
         cells, *ordinal_marks(frame.with_columns(end_label=None), step, year, source),
-        data=values()).properties(
-        width=alt.Step(step), height=alt.Step(24),
+        data=values(), width=alt.Step(step), height=alt.Step(24),
         title=alt.Title("Records per source per year", subtitle=(
             subtitle + (" Marked cells: " + "; ".join(key) + "." if key else ""))))
     coverage = {
@@ -176,8 +175,8 @@ def _shared_chart(data: DashboardData) -> Chart:
     bars = base.mark_bar(color=PALETTE[0])
     counts = base.mark_text(align="left", dx=3, fontSize=10).encode(
         text=alt.Text("incidents:Q", format=","))
-    chart = (bars + counts).properties(
-        width=FULL_WIDTH - 420, height=alt.Step(18),
+    chart = alt.layer(
+        bars, counts, width=FULL_WIDTH - 420, height=alt.Step(18),
         title=alt.Title("Incidents shared across sources",
                         subtitle="How many incidents each combination of sources lists "
                                  "(sources joined by +; a single name: in that source only)."))
@@ -282,8 +281,8 @@ def _agreement_chart(data: DashboardData) -> Chart:
                  alt.Tooltip("pairs:Q", title="Linked pairs", format=","),
                  alt.Tooltip("typical_difference:N", title="Typical difference")],
     )
-    chart = (interval + point).properties(
-        width=FULL_WIDTH - 260, height=alt.Step(9),
+    chart = alt.layer(
+        interval, point, width=FULL_WIDTH - 260, height=alt.Step(9),
         title=alt.Title("How often two sources agree on the same attack",
                         subtitle="Per field, the share of linked record pairs (one record "
                                  "of each source in one incident) that give the same value. "

@@ -65,9 +65,9 @@ def duration(data: DashboardData, frame: pl.DataFrame) -> Chart:
         tooltip=[alt.Tooltip("bucket:N", title="Duration"), *share_tooltips(),
                  alt.Tooltip("median_min:Q", title="Median, minutes", format=".1f")],
     )
-    errors = base.mark_rule(color="#222").encode(y="ci_low:Q", y2="ci_high:Q")
-    chart = (bars + errors).properties(
-        width=FULL_WIDTH - 100, height=280,
+    errors = base.mark_rule(color="#222").encode(y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"))
+    chart = alt.layer(
+        bars, errors, width=FULL_WIDTH - 100, height=280,
         title=alt.Title("How long attacks lasted",
                         subtitle="Bars: share of the source's records with a duration; "
                                  "lines: 95% range."))
