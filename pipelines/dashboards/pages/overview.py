@@ -262,11 +262,11 @@ def incidents_by_year(data: DashboardData) -> Chart:
         column=alt.Column("measure:N", title=None, sort=measures,
                           header=alt.Header(labelExpr=MEASURE_HEADERS, labelFontWeight="bold")),
         spacing={"row": 10, "column": 18},
-    ).transform_fold(measures, as_=["measure", "value"]).resolve_scale(y="independent").properties(
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
         title=alt.Title("Incidents, killed and injured per year, one row per source",
                         subtitle="Every panel has its own y axis: the sources count different "
                                  "things, so compare shapes over time, not heights across rows."),
-    )
+    ).transform_fold(measures, as_=["measure", "value"])
     coverage = {
         r["source"]: (int(r["dated"]), int(r["records"]))
         for r in data.coverage.iter_rows(named=True) if r["records"]

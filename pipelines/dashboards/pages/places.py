@@ -117,8 +117,8 @@ def state_map(data: DashboardData) -> Chart:
         _tile_map(base, "incidents", "Records (incidents as the source defines them)",
                   "Records", BLUES),
         _tile_map(base, "casualties", "Victims killed or injured", "Victims", REDS),
-        spacing=30,
-    ).add_params(pick).resolve_scale(color="independent").properties(
+        spacing=30, params=[pick.param],
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
         title=alt.Title("Incidents and victims per state, one source at a time",
                         subtitle=f"Choose the source under the map (it opens on {default}). "
                                  "Counts, not rates: populous states have more of everything."))
@@ -211,11 +211,10 @@ def location_types(data: DashboardData) -> Chart:
     chart = alt.hconcat(
         alt.layer(share, share_text, title="Share of each source's records", **size),
         alt.layer(killed, killed_text, title="Victims killed per incident", **size),
-        spacing=24,
-    ).resolve_scale(color="independent").properties(title=alt.Title(
-        "Kinds of places attacked",
-        subtitle="Location types mapped onto one vocabulary; GVA does not record the place "
-                 "type, so all its records are unknown."))
+        spacing=24, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+        title=alt.Title("Kinds of places attacked",
+                        subtitle="Location types mapped onto one vocabulary; GVA does not "
+                                 "record the place type, so all its records are unknown."))
     text = caption(
         data,
         "Each list's records by kind of place, and victims killed per incident there. Places "
