@@ -339,6 +339,23 @@ def test_rebuild_converts_no_unchanged_figure(published: ProjectPaths) -> None:
     assert set(report.pages) == {*PAGES, "incident.html"}
 
 
+def test_site_build_sets_earlier_objects_aside_and_puts_them_back() -> None:
+    """The site build's garbage collections skip the objects alive before it (in a refresh,
+    every object of the earlier steps); afterwards those are collected as usual again."""
+    import gc
+
+    from pipelines.dashboards.build import earlier_objects_set_aside
+
+    def walked(thing: object) -> bool:
+        return any(seen is thing for seen in gc.get_objects())
+
+    earlier = [object()]
+    with earlier_objects_set_aside():
+        made = [object()]
+        assert not walked(earlier) and walked(made)
+    assert walked(earlier) and gc.get_freeze_count() == 0
+
+
 def test_figure_svg_does_not_depend_on_what_its_worker_drew_before() -> None:
     """Vega numbers SVG gradients with one counter per JavaScript runtime; a figure's
     file is the same whichever charts the converting worker drew before it."""

@@ -6,9 +6,11 @@ Vega bundle), ``data/<chart>.csv`` and ``figures/<chart>.png|svg``.
 
 from __future__ import annotations
 
+import gc
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,11 +106,29 @@ def build_site(paths: ProjectPaths, same_source: bool = False) -> SiteReport:
     only if one does (see :class:`FigureWriter`)."""
     from pipelines.dashboards.figures import FigureWriter
 
-    figures = FigureWriter(paths.dashboards, expect_changes=not same_source)
+    with earlier_objects_set_aside():
+        figures = FigureWriter(paths.dashboards, expect_changes=not same_source)
+        try:
+            return _build_site(paths, figures)
+        finally:
+            figures.close()
+
+
+@contextmanager
+def earlier_objects_set_aside() -> Iterator[None]:
+    """Python's garbage collector looks only at the objects made inside this block.
+
+    A refresh builds the site in the process that ran the earlier steps. Building it (the
+    chart objects, the incident data) makes Python run full collections, and each walks
+    every object alive, those left by the earlier steps too: about 0.3 CPU-s of a cold
+    site step. The objects alive on entry are set aside (``gc.freeze``) and put back on
+    exit (``gc.unfreeze``), where later collections find any garbage among them as usual.
+    """
+    gc.freeze()
     try:
-        return _build_site(paths, figures)
+        yield
     finally:
-        figures.close()
+        gc.unfreeze()
 
 
 def _build_site(paths: ProjectPaths, figures: FigureWriter) -> SiteReport:
