@@ -7,6 +7,7 @@ published warehouse (read-only), so the numbers on a page trace back to a query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pipelines.dashboards.site import PALETTE
@@ -73,12 +74,16 @@ class DashboardData:
         """Rows of ``sql/dashboards/<name>.sql``."""
         return self.con.sql(read_sql(f"dashboards/{name}.sql")).pl()
 
+    @cached_property
+    def tables(self) -> frozenset[str]:
+        """Names of the warehouse's tables and views, read once (pages ask a dozen times;
+        the connection is read-only)."""
+        rows = self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        return frozenset(r[0] for r in rows)
+
     def has_table(self, name: str) -> bool:
         """Whether the warehouse holds a table (or view) of this name."""
-        found = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchall()
-        return bool(found[0][0])
+        return name in self.tables
 
     def columns(self, table: str) -> set[str]:
         """Column names of a table in the warehouse."""
