@@ -131,3 +131,33 @@ def test_a_missing_user_supplied_file_is_stale_in_status(
     line = next(x for x in status.stdout.splitlines() if x.startswith("violence_project"))
     assert "STALE" in line, line
     assert f"  violence_project: {missing}: no such file" in status.stdout
+
+
+def test_refresh_sets_its_imports_aside_for_good() -> None:
+    """``incidents refresh`` imports Dagster and the code location with the garbage
+    collector paused, frees their garbage once, then freezes what lives on, so the
+    run's collections do not walk those objects again and again."""
+    import gc
+    import weakref
+
+    from pipelines.cli import _kept_for_good
+
+    class Node:
+        """An object in a reference cycle: only the garbage collector frees it."""
+
+    def walked(thing: object) -> bool:
+        return any(seen is thing for seen in gc.get_objects())
+
+    assert gc.isenabled()
+    try:
+        with _kept_for_good():
+            assert not gc.isenabled()
+            kept = [object()]
+            cycle = Node()
+            cycle.itself = cycle
+            freed = weakref.ref(cycle)
+            del cycle
+        assert gc.isenabled() and not walked(kept)
+        assert freed() is None  # collected, not frozen
+    finally:
+        gc.unfreeze()

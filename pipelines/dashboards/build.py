@@ -123,12 +123,16 @@ def earlier_objects_set_aside() -> Iterator[None]:
     every object alive, those left by the earlier steps too: about 0.3 CPU-s of a cold
     site step. The objects alive on entry are set aside (``gc.freeze``) and put back on
     exit (``gc.unfreeze``), where later collections find any garbage among them as usual.
+    Unless some were already set aside when the block began (``incidents refresh`` does
+    so for good after its imports): unfreezing cannot tell those apart, so all stay aside.
     """
+    already = gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not already:
+            gc.unfreeze()
 
 
 def _build_site(paths: ProjectPaths, figures: FigureWriter) -> SiteReport:
