@@ -68,8 +68,8 @@ def _shared_database():
     (keywords.py, sql/normalize/location_keywords.sql), the vocabulary table `_vocab`
     and the field macros (sql/normalize/fields.sql). Made on every source's connection
     they cost ~12 ms of CPU each time (the keyword macro is a CASE of 36 regular
-    expressions). Each connection still sets its own `vocab_map` variable
-    (sql/normalize/vocab_variable.sql): DuckDB variables belong to a connection."""
+    expressions). Each connection still sets its own `vocab_map` variable, its source's
+    map (sql/normalize/vocab_variable.sql): DuckDB variables belong to a connection."""
     import duckdb
 
     from pipelines.normalize.keywords import location_keyword_macro
@@ -129,7 +129,7 @@ def _normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, 
         for name, frame in parsed.frames.items():
             con.register(name, frame)
         con.register("_rejects", rejects)
-        con.execute(read_sql("normalize/vocab_variable.sql"))
+        con.execute(read_sql("normalize/vocab_variable.sql"), [source.slug])
         con.register(
             "_snapshots",
             pl.DataFrame(
