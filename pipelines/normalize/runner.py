@@ -10,6 +10,7 @@ generic quality flags, type casts and contract checks, happens here once.
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +25,12 @@ from pipelines.normalize.contract import (
     conform,
 )
 from pipelines.paths import read_sql
+
+# DuckDB warns that Arrow output of an executed statement copies the rows once more
+# than a relation's would: a copy of a source's few thousand rows is cheap beside
+# the relation's second binding (see _checked).
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                        category=UserWarning, module=__name__)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -201,9 +208,15 @@ def _view_columns(con) -> dict[str, set[str]]:
 
 def _checked(con, table: Table, view: str, slug: str, present: set[str]) -> pl.DataFrame:
     import duckdb
+    import polars as pl
 
     try:
-        frame = con.sql(_typed_select(table, view, present)).pl()
+        # execute, not con.sql(...).pl(): a relation binds its query when it is made
+        # and again when it runs, and binding a source's tree of views and macros
+        # costs more than running it (~0.09 s of CPU over all sources). The rows
+        # then come as one Arrow table, the same frame .pl() makes.
+        frame = pl.from_arrow(con.execute(_typed_select(table, view, present))
+                              .to_arrow_table())
     except duckdb.Error as exc:
         raise ContractError(f"{slug}: {table.name}: {exc}") from exc
     return conform(frame, table, slug)

@@ -15,19 +15,24 @@ CREATE OR REPLACE MACRO published(txt) AS
          ELSE CAST(txt AS VARCHAR) END;
 CREATE OR REPLACE MACRO vocab_key(raw) AS
     lower(trim(regexp_replace(CAST(raw AS VARCHAR), '[ \t\r\n]+', ' ', 'g')));
--- The table is folded into one MAP per source keyed 'vocabulary|source|raw_key' (the
--- rows of `_vocab_map`), and each connection holds its source's in the variable
--- `vocab_map`: a lookup per value, where a subquery per call made one join per field
--- (k12ssdb maps 14 fields). Only the source's own rows: every call of `vocab` puts
--- the whole MAP into the query as a constant, and the optimizer walks each copy (the
--- map of all sources cost k12ssdb ~30 ms of CPU per build, its own ~5 ms).
+-- The table is folded, per source, into a MAP from 'vocabulary|source' to that
+-- vocabulary's MAP from raw_key to harmonized (the rows of `_vocab_map`), and each
+-- connection holds its source's in the variable `vocab_map`: a lookup per value, where
+-- a subquery per call made one join per field (k12ssdb maps 14 fields). Every call of
+-- `vocab` puts the variable into the query as a constant, which the optimizer copies
+-- and walks in every pass until the outer lookup (constant too) is folded away: hence
+-- the source's own rows only, nested by vocabulary (one flat MAP of every source's
+-- rows cost k12ssdb's source_records ~0.1 s of CPU to plan, every build).
 CREATE OR REPLACE TABLE _vocab_map AS
-SELECT source,
-       map(list(vocabulary || '|' || source || '|' || raw_key), list(harmonized)) AS vocab_map
-FROM _vocab
+SELECT source, map(list(vocabulary || '|' || source), list(lookup)) AS vocab_map
+FROM (
+    SELECT source, vocabulary, map(list(raw_key), list(harmonized)) AS lookup
+    FROM _vocab
+    GROUP BY source, vocabulary
+)
 GROUP BY source;
 CREATE OR REPLACE MACRO vocab(vocabulary_name, source_name, raw) AS
-    getvariable('vocab_map')[vocabulary_name || '|' || source_name || '|' || vocab_key(raw)];
+    getvariable('vocab_map')[vocabulary_name || '|' || source_name][vocab_key(raw)];
 --   vocab_flag(vocabulary, source, raw) -> TRUE / FALSE for a raw value the table maps
 --     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
 CREATE OR REPLACE MACRO vocab_flag(vocabulary_name, source_name, raw) AS
