@@ -175,17 +175,15 @@ def _normalize(module: ModuleType, snapshots: dict[str, Snapshot]) -> dict[str, 
 
 
 def empty_tables() -> dict[str, pl.DataFrame]:
-    """Every normalized table, empty, with the contract's types."""
-    import duckdb
-
-    from pipelines.normalize.contract import create_table_sql
-
-    con = duckdb.connect()
+    """Every normalized table, empty, with the contract's types (typed NULLs, no rows),
+    on a connection of the shared database: opening a database of its own cost more
+    than the tables."""
+    con = _connection()
     try:
         out = {}
         for table in NORMALIZED_TABLES:
-            con.execute(create_table_sql(table))
-            out[table.name] = con.sql(f"SELECT * FROM {table.name}").pl()
+            nulls = ", ".join(f'CAST(NULL AS {c.type}) AS "{c.name}"' for c in table.columns)
+            out[table.name] = con.sql(f"SELECT {nulls} LIMIT 0").pl()
         return out
     finally:
         con.close()
