@@ -35,8 +35,10 @@ CREATE OR REPLACE MACRO vocab(vocabulary_name, source_name, raw) AS
     getvariable('vocab_map')[vocabulary_name || '|' || source_name][vocab_key(raw)];
 --   vocab_flag(vocabulary, source, raw) -> TRUE / FALSE for a raw value the table maps
 --     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
+--     A lookup, not `CASE vocab(...) WHEN 'yes' ...`: a CASE copies its operand into
+--     every WHEN, and each copy of `vocab` costs the optimizer its MAP once more.
 CREATE OR REPLACE MACRO vocab_flag(vocabulary_name, source_name, raw) AS
-    CASE vocab(vocabulary_name, source_name, raw) WHEN 'yes' THEN TRUE WHEN 'no' THEN FALSE END;
+    MAP {'yes': TRUE, 'no': FALSE}[vocab(vocabulary_name, source_name, raw)];
 --   pattern_hits_sql(tbl, text_col, patterns) -> the SQL, for query(), of the rows of
 --     `tbl` (source_record_id, pattern) whose `text_col` matches each distinct pattern:
 --     a UNION ALL branch per pattern with the pattern as a constant, compiled once (a
