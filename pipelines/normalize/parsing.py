@@ -62,24 +62,43 @@ def clock_time(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     Not read: a bare "4:00" or "10:15" (morning or evening?), an hour above 12 or
     minutes above 59 with AM/PM, or any other text. Precision is ``minute`` unless only the hour is
     given.
+
+    Each step reads the fields of one struct built by the step before (``pl.field``):
+    Polars does not share string work between copies of an expression, so writing
+    the steps as expressions of expressions parsed each text some twenty times.
     """
     text = (clean_text(col).str.to_uppercase().str.replace_all(r"[\s.]", "")
             .str.replace(r"([AP])$", "${1}M"))
-    parts = text.str.extract_groups(r"^(\d{1,2}):?(\d{2})?([AP]M)$")
-    hour = parts.struct.field("1").cast(pl.Int32, strict=False)
-    minute = parts.struct.field("2").cast(pl.Int32, strict=False)
-    valid = hour.is_between(1, 12) & (minute.is_null() | minute.is_between(0, 59))
-    hour24 = hour % 12 + pl.when(parts.struct.field("3") == "PM").then(12).otherwise(0)
-    marked = pl.when(valid).then(pl.time(hour24, minute.fill_null(0)))
-    full = text.str.to_time("%H:%M:%S", strict=False)
-    clock = text.str.extract_groups(r"^(\d{1,2}):(\d{2})$")
-    hour24, minute24 = (clock.struct.field(f).cast(pl.Int32, strict=False) for f in "12")
-    afternoon = (pl.when(hour24.is_between(13, 23) & minute24.is_between(0, 59))
-                 .then(pl.time(hour24, minute24)))
-    time = pl.coalesce(marked, full, afternoon)
-    precision = (pl.when(marked.is_not_null() & minute.is_null()).then(pl.lit("hour"))
-                 .when(time.is_not_null()).then(pl.lit("minute")))
-    return time, precision
+    field = pl.field
+    steps = pl.struct(text.alias("text")).struct.with_fields(
+        parts=field("text").str.extract_groups(r"^(\d{1,2}):?(\d{2})?([AP]M)$"),
+        full=field("text").str.to_time("%H:%M:%S", strict=False),
+        clock=field("text").str.extract_groups(r"^(\d{1,2}):(\d{2})$"),
+    ).struct.with_fields(
+        hour=field("parts").struct.field("1").cast(pl.Int32, strict=False),
+        minute=field("parts").struct.field("2").cast(pl.Int32, strict=False),
+        pm=field("parts").struct.field("3") == "PM",
+        hour24=field("clock").struct.field("1").cast(pl.Int32, strict=False),
+        minute24=field("clock").struct.field("2").cast(pl.Int32, strict=False),
+    ).struct.with_fields(
+        marked_ok=field("hour").is_between(1, 12)
+        & (field("minute").is_null() | field("minute").is_between(0, 59)),
+        afternoon_ok=field("hour24").is_between(13, 23) & field("minute24").is_between(0, 59),
+    ).struct.with_fields(
+        # components of the rows that are no time of day are NULL, so is their time
+        marked=pl.time(
+            pl.when(field("marked_ok"))
+            .then(field("hour") % 12 + pl.when(field("pm")).then(12).otherwise(0)),
+            pl.when(field("marked_ok")).then(field("minute").fill_null(0))),
+        afternoon=pl.time(pl.when(field("afternoon_ok")).then(field("hour24")),
+                          pl.when(field("afternoon_ok")).then(field("minute24"))),
+    ).struct.with_fields(
+        time=pl.coalesce(field("marked"), field("full"), field("afternoon")),
+    ).struct.with_fields(
+        precision=pl.when(field("marked").is_not_null() & field("minute").is_null())
+        .then(pl.lit("hour")).when(field("time").is_not_null()).then(pl.lit("minute")),
+    )
+    return steps.struct.field("time"), steps.struct.field("precision")
 
 
 def state_code(col: str | pl.Expr) -> pl.Expr:
