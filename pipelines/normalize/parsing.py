@@ -8,6 +8,7 @@ Every helper works on whole columns; no row-by-row Python.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ def clean_text(col: str | pl.Expr, markers: tuple[str, ...] = UNKNOWN_MARKERS) -
     return pl.when(expr.is_in(markers)).then(None).otherwise(expr)
 
 
+def computed_once(expr: pl.Expr, use: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``use(value)``, where ``value`` stands for ``expr`` computed once per row: Polars
+    shares no string work between copies of an expression, so an expression written
+    with the same text parsing three times parses each text three times."""
+    return pl.struct(expr.alias("value")).struct.with_fields(
+        result=use(pl.field("value"))).struct.field("result")
+
+
 INT32_MAX = 2**31 - 1
 
 
@@ -39,17 +48,17 @@ def to_int(col: str | pl.Expr) -> pl.Expr:
     so a negative number, or one too large for an INTEGER, is NULL too (and so
     rejected where the caller checks the field), never a bogus count or an error.
     """
-    text = clean_text(col).str.replace_all(",", "")
-    as_float = text.cast(pl.Float64, strict=False)
-    whole = (as_float == as_float.round(0)) & as_float.is_between(0, INT32_MAX)
-    return pl.when(whole).then(as_float.cast(pl.Int32, strict=False))
+    as_float = clean_text(col).str.replace_all(",", "").cast(pl.Float64, strict=False)
+    return computed_once(as_float, lambda number: pl.when(
+        (number == number.round(0)) & number.is_between(0, INT32_MAX)
+    ).then(number.cast(pl.Int32, strict=False)))
 
 
 def to_float(col: str | pl.Expr) -> pl.Expr:
     """Number from text such as "3.5" or "1,965.5"; NULL if not a finite number
     ("NaN" and "inf" are not measurements)."""
     number = clean_text(col).str.replace_all(",", "").cast(pl.Float64, strict=False)
-    return pl.when(number.is_finite()).then(number)
+    return computed_once(number, lambda value: pl.when(value.is_finite()).then(value))
 
 
 def clock_time(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
