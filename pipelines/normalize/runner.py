@@ -28,7 +28,8 @@ from pipelines.paths import read_sql
 
 # DuckDB warns that Arrow output of an executed statement copies the rows once more
 # than a relation's would: a copy of a source's few thousand rows is cheap beside
-# the relation's second binding (see _checked).
+# the relation's second binding (see _checked). pyproject.toml repeats the filter
+# for pytest, which resets the filters for every test.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
                         category=UserWarning, module=__name__)
 
