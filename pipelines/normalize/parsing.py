@@ -8,6 +8,7 @@ Every helper works on whole columns; no row-by-row Python.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ def clean_text(col: str | pl.Expr, markers: tuple[str, ...] = UNKNOWN_MARKERS) -
     return pl.when(expr.is_in(markers)).then(None).otherwise(expr)
 
 
+def computed_once(expr: pl.Expr, use: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``use(value)``, where ``value`` stands for ``expr`` computed once per row: Polars
+    shares no string work between copies of an expression, so an expression written
+    with the same text parsing three times parses each text three times."""
+    return pl.struct(expr.alias("value")).struct.with_fields(
+        result=use(pl.field("value"))).struct.field("result")
+
+
 INT32_MAX = 2**31 - 1
 
 
@@ -39,17 +48,17 @@ def to_int(col: str | pl.Expr) -> pl.Expr:
     so a negative number, or one too large for an INTEGER, is NULL too (and so
     rejected where the caller checks the field), never a bogus count or an error.
     """
-    text = clean_text(col).str.replace_all(",", "")
-    as_float = text.cast(pl.Float64, strict=False)
-    whole = (as_float == as_float.round(0)) & as_float.is_between(0, INT32_MAX)
-    return pl.when(whole).then(as_float.cast(pl.Int32, strict=False))
+    as_float = clean_text(col).str.replace_all(",", "").cast(pl.Float64, strict=False)
+    return computed_once(as_float, lambda number: pl.when(
+        (number == number.round(0)) & number.is_between(0, INT32_MAX)
+    ).then(number.cast(pl.Int32, strict=False)))
 
 
 def to_float(col: str | pl.Expr) -> pl.Expr:
     """Number from text such as "3.5" or "1,965.5"; NULL if not a finite number
     ("NaN" and "inf" are not measurements)."""
     number = clean_text(col).str.replace_all(",", "").cast(pl.Float64, strict=False)
-    return pl.when(number.is_finite()).then(number)
+    return computed_once(number, lambda value: pl.when(value.is_finite()).then(value))
 
 
 def clock_time(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -62,24 +71,43 @@ def clock_time(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     Not read: a bare "4:00" or "10:15" (morning or evening?), an hour above 12 or
     minutes above 59 with AM/PM, or any other text. Precision is ``minute`` unless only the hour is
     given.
+
+    Each step reads the fields of one struct built by the step before (``pl.field``):
+    Polars does not share string work between copies of an expression, so writing
+    the steps as expressions of expressions parsed each text some twenty times.
     """
     text = (clean_text(col).str.to_uppercase().str.replace_all(r"[\s.]", "")
             .str.replace(r"([AP])$", "${1}M"))
-    parts = text.str.extract_groups(r"^(\d{1,2}):?(\d{2})?([AP]M)$")
-    hour = parts.struct.field("1").cast(pl.Int32, strict=False)
-    minute = parts.struct.field("2").cast(pl.Int32, strict=False)
-    valid = hour.is_between(1, 12) & (minute.is_null() | minute.is_between(0, 59))
-    hour24 = hour % 12 + pl.when(parts.struct.field("3") == "PM").then(12).otherwise(0)
-    marked = pl.when(valid).then(pl.time(hour24, minute.fill_null(0)))
-    full = text.str.to_time("%H:%M:%S", strict=False)
-    clock = text.str.extract_groups(r"^(\d{1,2}):(\d{2})$")
-    hour24, minute24 = (clock.struct.field(f).cast(pl.Int32, strict=False) for f in "12")
-    afternoon = (pl.when(hour24.is_between(13, 23) & minute24.is_between(0, 59))
-                 .then(pl.time(hour24, minute24)))
-    time = pl.coalesce(marked, full, afternoon)
-    precision = (pl.when(marked.is_not_null() & minute.is_null()).then(pl.lit("hour"))
-                 .when(time.is_not_null()).then(pl.lit("minute")))
-    return time, precision
+    field = pl.field
+    steps = pl.struct(text.alias("text")).struct.with_fields(
+        parts=field("text").str.extract_groups(r"^(\d{1,2}):?(\d{2})?([AP]M)$"),
+        full=field("text").str.to_time("%H:%M:%S", strict=False),
+        clock=field("text").str.extract_groups(r"^(\d{1,2}):(\d{2})$"),
+    ).struct.with_fields(
+        hour=field("parts").struct.field("1").cast(pl.Int32, strict=False),
+        minute=field("parts").struct.field("2").cast(pl.Int32, strict=False),
+        pm=field("parts").struct.field("3") == "PM",
+        hour24=field("clock").struct.field("1").cast(pl.Int32, strict=False),
+        minute24=field("clock").struct.field("2").cast(pl.Int32, strict=False),
+    ).struct.with_fields(
+        marked_ok=field("hour").is_between(1, 12)
+        & (field("minute").is_null() | field("minute").is_between(0, 59)),
+        afternoon_ok=field("hour24").is_between(13, 23) & field("minute24").is_between(0, 59),
+    ).struct.with_fields(
+        # components of the rows that are no time of day are NULL, so is their time
+        marked=pl.time(
+            pl.when(field("marked_ok"))
+            .then(field("hour") % 12 + pl.when(field("pm")).then(12).otherwise(0)),
+            pl.when(field("marked_ok")).then(field("minute").fill_null(0))),
+        afternoon=pl.time(pl.when(field("afternoon_ok")).then(field("hour24")),
+                          pl.when(field("afternoon_ok")).then(field("minute24"))),
+    ).struct.with_fields(
+        time=pl.coalesce(field("marked"), field("full"), field("afternoon")),
+    ).struct.with_fields(
+        precision=pl.when(field("marked").is_not_null() & field("minute").is_null())
+        .then(pl.lit("hour")).when(field("time").is_not_null()).then(pl.lit("minute")),
+    )
+    return steps.struct.field("time"), steps.struct.field("precision")
 
 
 def state_code(col: str | pl.Expr) -> pl.Expr:
@@ -222,10 +250,12 @@ def rejects_for(
 
     ``checks`` maps a source field name to ``(raw column, parsed column, reason)``:
     a row is rejected for that field where the raw value is a real value (not a
-    marker of unknown) and the parsed value is NULL.
+    marker of unknown) and the parsed value is NULL. The checks run as one lazy
+    query (a filter per check, concatenated in order), collected once: a collect per
+    check cost more in Polars' per-call overhead than in work.
     """
     parts = [
-        frame.filter(clean_text(raw).is_not_null() & pl.col(parsed).is_null()).select(
+        frame.lazy().filter(clean_text(raw).is_not_null() & pl.col(parsed).is_null()).select(
             pl.lit(source).alias("source"),
             pl.col(file_col).alias("source_file"),
             pl.col(row_col).cast(pl.Int32).alias("source_row"),
@@ -236,7 +266,7 @@ def rejects_for(
         )
         for field, (raw, parsed, reason) in checks.items()
     ]
-    return pl.concat(parts) if parts else empty_rejects()
+    return pl.concat(parts).collect() if parts else empty_rejects()
 
 
 def empty_rejects() -> pl.DataFrame:

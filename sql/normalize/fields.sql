@@ -15,18 +15,30 @@ CREATE OR REPLACE MACRO published(txt) AS
          ELSE CAST(txt AS VARCHAR) END;
 CREATE OR REPLACE MACRO vocab_key(raw) AS
     lower(trim(regexp_replace(CAST(raw AS VARCHAR), '[ \t\r\n]+', ' ', 'g')));
--- The table is folded into one MAP keyed 'vocabulary|source|raw_key' (the one row of
--- `_vocab_map`), which each connection holds in the variable `vocab_map`: a lookup per
--- value, where a subquery per call made one join per field (k12ssdb maps 14 fields).
+-- The table is folded, per source, into a MAP from 'vocabulary|source' to that
+-- vocabulary's MAP from raw_key to harmonized (the rows of `_vocab_map`), and each
+-- connection holds its source's in the variable `vocab_map`: a lookup per value, where
+-- a subquery per call made one join per field (k12ssdb maps 14 fields). Every call of
+-- `vocab` puts the variable into the query as a constant, which the optimizer copies
+-- and walks in every pass until the outer lookup (constant too) is folded away: hence
+-- the source's own rows only, nested by vocabulary (one flat MAP of every source's
+-- rows cost k12ssdb's source_records ~0.1 s of CPU to plan, every build).
 CREATE OR REPLACE TABLE _vocab_map AS
-SELECT map(list(vocabulary || '|' || source || '|' || raw_key), list(harmonized)) AS vocab_map
-FROM _vocab;
+SELECT source, map(list(vocabulary || '|' || source), list(lookup)) AS vocab_map
+FROM (
+    SELECT source, vocabulary, map(list(raw_key), list(harmonized)) AS lookup
+    FROM _vocab
+    GROUP BY source, vocabulary
+)
+GROUP BY source;
 CREATE OR REPLACE MACRO vocab(vocabulary_name, source_name, raw) AS
-    getvariable('vocab_map')[vocabulary_name || '|' || source_name || '|' || vocab_key(raw)];
+    getvariable('vocab_map')[vocabulary_name || '|' || source_name][vocab_key(raw)];
 --   vocab_flag(vocabulary, source, raw) -> TRUE / FALSE for a raw value the table maps
 --     to 'yes' / 'no'; NULL for 'unknown', NULL raw or an unmapped value (counted).
+--     A lookup, not `CASE vocab(...) WHEN 'yes' ...`: a CASE copies its operand into
+--     every WHEN, and each copy of `vocab` costs the optimizer its MAP once more.
 CREATE OR REPLACE MACRO vocab_flag(vocabulary_name, source_name, raw) AS
-    CASE vocab(vocabulary_name, source_name, raw) WHEN 'yes' THEN TRUE WHEN 'no' THEN FALSE END;
+    MAP {'yes': TRUE, 'no': FALSE}[vocab(vocabulary_name, source_name, raw)];
 --   pattern_hits_sql(tbl, text_col, patterns) -> the SQL, for query(), of the rows of
 --     `tbl` (source_record_id, pattern) whose `text_col` matches each distinct pattern:
 --     a UNION ALL branch per pattern with the pattern as a constant, compiled once (a
