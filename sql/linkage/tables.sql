@@ -23,7 +23,7 @@ LATERAL (VALUES
     ('incident_date', strftime(r.incident_date, '%Y-%m-%d'),
      strftime(r.incident_date, '%Y-%m-%d'), epoch(r.incident_date) / 86400),
     ('state', r.state, r.state, NULL),
-    ('city', r.city, lk_place(r.city), NULL),
+    ('city', r.city, r.city_key, NULL),
     ('location_type', nullif(r.location_type, 'unknown'), nullif(r.location_type, 'unknown'),
      NULL),
     ('killed', r.killed::VARCHAR, r.killed::VARCHAR, r.killed),
@@ -35,11 +35,14 @@ LATERAL (VALUES
 WHERE f.vkey IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE _lk_best AS
+-- (The picks are arg_min aggregates, not row_number() windows: the same rows, but a
+-- window over tens of thousands of small partitions costs more.)
 WITH voters AS (
     -- one voter per source family: its highest-priority, lowest record with a value
-    SELECT * FROM _lk_values
-    QUALIFY row_number() OVER (PARTITION BY cluster, field, family
-                               ORDER BY source_rank, rid) = 1
+    SELECT cluster, field, arg_min(vkey, source_rank * 1e9 + rid) AS vkey,
+           min(source_rank) AS source_rank
+    FROM _lk_values
+    GROUP BY cluster, field, family
 ),
 tally AS (
     SELECT cluster, field, vkey, count(*) AS votes, min(source_rank) AS best_rank
@@ -47,9 +50,10 @@ tally AS (
     GROUP BY ALL
 ),
 winner AS (
-    SELECT * FROM tally
-    QUALIFY row_number() OVER (PARTITION BY cluster, field
-                               ORDER BY votes DESC, best_rank, vkey) = 1
+    -- the most votes; a tie to the highest-priority source, then the first key
+    SELECT cluster, field, arg_min(vkey, (-votes, best_rank, vkey)) AS vkey
+    FROM tally
+    GROUP BY ALL
 )
 SELECT w.cluster, w.field, w.vkey,
        arg_min(v.value, v.source_rank * 1e9 + v.rid) AS value,
