@@ -44,11 +44,14 @@ WITH wide AS (
            COLUMNS(lambda c: list_contains(getvariable('ag_fields'), c))::VARCHAR
     FROM source_records
 )
-SELECT l.incident_id, v.source, v.field, f.kind,
+SELECT l.incident, f.field_order, v.source, v.field, f.kind,
        nullif(nullif(trim(v.value), ''), 'unknown') AS value
 FROM wide UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (source, source_record_id))))
     AS v
-JOIN incident_links AS l USING (source, source_record_id)
+-- incident: a number per incident, field_order per field: cheaper keys for the pairing
+-- self-join below than the id and name texts.
+JOIN (SELECT source, source_record_id, dense_rank() OVER (ORDER BY incident_id) AS incident
+      FROM incident_links) AS l USING (source, source_record_id)
 JOIN _ag_fields AS f USING (field);
 
 -- Every pair of linked records of one incident and field: only the columns the tally
@@ -68,7 +71,7 @@ SELECT a.field, a.kind, a.source AS source_a, a.value AS value_a,
        END AS difference
 FROM _ag_values AS a
 JOIN _ag_values AS b
-  ON a.incident_id = b.incident_id AND a.field = b.field AND a.source < b.source;
+  ON a.incident = b.incident AND a.field_order = b.field_order AND a.source < b.source;
 
 INSERT INTO source_agreement BY NAME
 WITH tally AS (
