@@ -1,8 +1,9 @@
 -- Cross-source agreement: for every unordered pair of sources and every compared
 -- field, how often two linked records of the same incident give the same value.
--- Runs after linkage (incident_links) and the metric macros (wilson_low/high), and
--- fills the contract's source_agreement table (declared, with its comments, in
--- pipelines/normalize/contract.py).
+-- Runs after linkage (incident_links), beside the metrics on a connection of its own
+-- that has the metric macros (wilson_low/high; publish.BESIDE_METRICS_SQL), so it
+-- never reads a metric table; fills the contract's source_agreement table (declared,
+-- with its comments, in pipelines/normalize/contract.py).
 --
 -- The field list is DATA: one row per field below, with how it is compared. A new
 -- field is one more row (its name is a source_records column). Values are read from
