@@ -189,9 +189,9 @@ def build(
             build_links(con, paths.warehouse)
             for step in AFTER_LINKAGE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
-            # Each runs on one core (the tables are too small for DuckDB to split), so
-            # the metrics and the steps beside them, which write other tables, run at
-            # the same time: the same tables, sooner.
+            # DuckDB runs each of these statements on one core (the tables are too small
+            # to split), so the metrics and the steps beside them, which write other
+            # tables, run at the same time: the same tables, sooner.
             with ThreadPoolExecutor(1) as pool:
                 beside = pool.submit(_beside_metrics, con)
                 build_metrics(con)
@@ -266,7 +266,7 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
         for ext in {ext for _, ext, _ in exports}:
             (paths.curated / ext).mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(EXPORT_THREADS) as pool:
-            written = list(pool.map(export, *zip(*exports, strict=True)))
+            written = list(pool.map(lambda job: export(*job), exports))
         built = (con.execute("SELECT max(fingerprint) FROM build_info").fetchone()[0]
                  if "build_info" in tables else None)
     finally:
