@@ -101,11 +101,13 @@ def _sources_rows(registry: dict[str, Source], snapshots: dict[str, list[dict]],
 
 def _insert_parquet(con, table: str, files: list[Path]) -> None:
     """Append the rows of ``files`` to ``table``, columns matched by name, file after
-    file in the order given (DuckDB keeps insertion order); nothing when there is none."""
+    file in the order given (DuckDB keeps insertion order), on a cursor of ``con`` (so
+    several tables can be filled at once); nothing when there is none."""
     if files:
-        con.execute(f"INSERT INTO {table} BY NAME "
-                    "SELECT * FROM read_parquet(?, union_by_name = true)",
-                    [[str(f) for f in files]])
+        with con.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} BY NAME "
+                           "SELECT * FROM read_parquet(?, union_by_name = true)",
+                           [[str(f) for f in files]])
 
 
 def _insert_values(con, head: str, rows: list[tuple]) -> None:
@@ -144,12 +146,13 @@ def build(
                 for table in TABLES.values():
                     con.execute(create_table_sql(table))
             # One INSERT per table over every source's file (rows in source order, as
-            # file after file): a statement per file cost more than the reading.
-            for table in NORMALIZED_TABLES:
-                _insert_parquet(con, table.name, [tables[table.name] for tables in staged.values()
-                                                  if table.name in tables])
-            _insert_parquet(con, "source_revisions",
-                            sorted(paths.history.glob("*/revisions.parquet")))
+            # file after file): a statement per file cost more than the reading. The
+            # tables are independent, so two are filled at a time, each on a cursor.
+            inserts = [(table.name, [tables[table.name] for tables in staged.values()
+                                     if table.name in tables]) for table in NORMALIZED_TABLES]
+            inserts.append(("source_revisions", sorted(paths.history.glob("*/revisions.parquet"))))
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda job: _insert_parquet(con, *job), inserts))
             shas = {slug: [m["sha256"] for m in used] for slug, used in snapshots.items()}
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
                      if st.get("stale")}
