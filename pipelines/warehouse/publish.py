@@ -183,13 +183,14 @@ def build(
                            [(code, *box) for code, box in STATE_BOUNDS.items()])
             for step in WAREHOUSE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
-            with one_transaction(con):  # one commit, not one per COMMENT
-                for table in TABLES.values():
-                    for statement in comment_sql(table):
-                        con.execute(statement)
             # The previous warehouse (not yet replaced) lends its incident ids, so an
-            # incident keeps its id across refreshes while its records do.
-            build_links(con, paths.warehouse)
+            # incident keeps its id across refreshes while its records do. The contract
+            # tables' comments (catalog only; linkage reads no comment) are written
+            # meanwhile on a second connection.
+            with ThreadPoolExecutor(1) as pool:
+                commented = pool.submit(_comment_tables, con)
+                build_links(con, paths.warehouse)
+                commented.result()
             for step in AFTER_LINKAGE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
             # DuckDB runs each of these statements on one core (the tables are too small
@@ -221,6 +222,14 @@ def build(
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     export_parquet(paths)
     return Published(paths.warehouse, counts, checks)
+
+
+def _comment_tables(con) -> None:
+    """``COMMENT ON`` every contract table and column, on a cursor of ``con``."""
+    with con.cursor() as cursor, one_transaction(cursor):  # one commit, not one per COMMENT
+        for table in TABLES.values():
+            for statement in comment_sql(table):
+                cursor.execute(statement)
 
 
 def _beside_metrics(con) -> None:
