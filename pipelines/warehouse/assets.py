@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.paths import project_paths
 from pipelines.registry import discover, sources
-from pipelines.warehouse.checks import CHECKS
+from pipelines.warehouse.checks import CHECKS, run_checks
 
 WAREHOUSE = dg.AssetKey(["curated", "warehouse"])
 
@@ -76,8 +76,9 @@ def warehouse_checks() -> dg.AssetCheckResult:
 
     con = duckdb.connect(str(project_paths().warehouse), read_only=True)
     try:
+        outcomes = run_checks(con)
         for check in CHECKS:
-            outcome = check.run(con)
+            outcome = outcomes[check.name]
             yield dg.AssetCheckResult(
                 check_name=check.name,
                 asset_key=WAREHOUSE,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,11 +39,14 @@ WAREHOUSE_SQL = ("record_definitions", "flag_coordinates")
 AFTER_LINKAGE_SQL = ("infer_fate",)
 """SQL files under sql/warehouse/ run, in order, once records are linked into incidents
 (they read incidents and incident_links) and before the metrics."""
-AFTER_METRICS_SQL = ("source_agreement",)
-"""SQL files under sql/warehouse/ run, in order, after linkage and the metrics (they
-read ``incident_links`` and the metric macros, e.g. the Wilson interval)."""
+BESIDE_METRICS_SQL = ("source_agreement",)
+"""SQL files under sql/warehouse/ run, in order, after :data:`AFTER_LINKAGE_SQL` and
+side by side with the metrics, on a second connection that has the metric macros (e.g.
+the Wilson interval): they read ``incident_links`` and records, never a metric table."""
 CSV_TABLES = ("source_agreement",)
 """Tables besides the ``metric_*`` ones also exported as CSV (small summary tables)."""
+EXPORT_THREADS = 2
+"""Files :func:`export_parquet` writes at a time (DuckDB and Arrow release the GIL)."""
 
 
 class PublishError(RuntimeError):
@@ -97,11 +101,13 @@ def _sources_rows(registry: dict[str, Source], snapshots: dict[str, list[dict]],
 
 def _insert_parquet(con, table: str, files: list[Path]) -> None:
     """Append the rows of ``files`` to ``table``, columns matched by name, file after
-    file in the order given (DuckDB keeps insertion order); nothing when there is none."""
+    file in the order given (DuckDB keeps insertion order), on a cursor of ``con`` (so
+    several tables can be filled at once); nothing when there is none."""
     if files:
-        con.execute(f"INSERT INTO {table} BY NAME "
-                    "SELECT * FROM read_parquet(?, union_by_name = true)",
-                    [[str(f) for f in files]])
+        with con.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} BY NAME "
+                           "SELECT * FROM read_parquet(?, union_by_name = true)",
+                           [[str(f) for f in files]])
 
 
 def _insert_values(con, head: str, rows: list[tuple]) -> None:
@@ -140,12 +146,13 @@ def build(
                 for table in TABLES.values():
                     con.execute(create_table_sql(table))
             # One INSERT per table over every source's file (rows in source order, as
-            # file after file): a statement per file cost more than the reading.
-            for table in NORMALIZED_TABLES:
-                _insert_parquet(con, table.name, [tables[table.name] for tables in staged.values()
-                                                  if table.name in tables])
-            _insert_parquet(con, "source_revisions",
-                            sorted(paths.history.glob("*/revisions.parquet")))
+            # file after file): a statement per file cost more than the reading. The
+            # tables are independent, so two are filled at a time, each on a cursor.
+            inserts = [(table.name, [tables[table.name] for tables in staged.values()
+                                     if table.name in tables]) for table in NORMALIZED_TABLES]
+            inserts.append(("source_revisions", sorted(paths.history.glob("*/revisions.parquet"))))
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda job: _insert_parquet(con, *job), inserts))
             shas = {slug: [m["sha256"] for m in used] for slug, used in snapshots.items()}
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
                      if st.get("stale")}
@@ -176,18 +183,23 @@ def build(
                            [(code, *box) for code, box in STATE_BOUNDS.items()])
             for step in WAREHOUSE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
-            with one_transaction(con):  # one commit, not one per COMMENT
-                for table in TABLES.values():
-                    for statement in comment_sql(table):
-                        con.execute(statement)
             # The previous warehouse (not yet replaced) lends its incident ids, so an
-            # incident keeps its id across refreshes while its records do.
-            build_links(con, paths.warehouse)
+            # incident keeps its id across refreshes while its records do. The contract
+            # tables' comments (catalog only; linkage reads no comment) are written
+            # meanwhile on a second connection.
+            with ThreadPoolExecutor(1) as pool:
+                commented = pool.submit(_comment_tables, con)
+                build_links(con, paths.warehouse)
+                commented.result()
             for step in AFTER_LINKAGE_SQL:
                 con.execute(read_sql(f"warehouse/{step}.sql"))
-            build_metrics(con)
-            for step in AFTER_METRICS_SQL:
-                con.execute(read_sql(f"warehouse/{step}.sql"))
+            # DuckDB runs each of these statements on one core (the tables are too small
+            # to split), so the metrics and the steps beside them, which write other
+            # tables, run at the same time: the same tables, sooner.
+            with ThreadPoolExecutor(1) as pool:
+                beside = pool.submit(_beside_metrics, con)
+                build_metrics(con)
+                beside.result()
             checks = run_checks(con)
             blocking = {c.name for c in CHECKS if c.blocking}
             failed = {k: v.summary for k, v in checks.items() if not v.passed and k in blocking}
@@ -212,6 +224,23 @@ def build(
     return Published(paths.warehouse, counts, checks)
 
 
+def _comment_tables(con) -> None:
+    """``COMMENT ON`` every contract table and column, on a cursor of ``con``."""
+    with con.cursor() as cursor, one_transaction(cursor):  # one commit, not one per COMMENT
+        for table in TABLES.values():
+            for statement in comment_sql(table):
+                cursor.execute(statement)
+
+
+def _beside_metrics(con) -> None:
+    """The :data:`BESIDE_METRICS_SQL` steps, on their own cursor of ``con`` (a second
+    connection to the warehouse being built, with its own temp tables and macros)."""
+    with con.cursor() as cursor:
+        cursor.execute(read_sql("metrics/_macros.sql"))
+        for step in BESIDE_METRICS_SQL:
+            cursor.execute(read_sql(f"warehouse/{step}.sql"))
+
+
 def export_parquet(paths: ProjectPaths) -> list[Path]:
     """Export every curated table to ``data/curated/parquet/<table>.parquet``, and
     the metric tables (and :data:`CSV_TABLES`) also to ``data/curated/csv/<table>.csv``;
@@ -220,11 +249,25 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
 
     Each Parquet file carries the warehouse's ``COMMENT``s: the table's as the schema
     metadata ``description``, each column's as its Arrow field metadata ``description``,
-    so a Polars, Arrow or R user reading only the file still has them."""
+    so a Polars, Arrow or R user reading only the file still has them.
+
+    The files are independent and each is written on one core (a table is a single row
+    group), so :data:`EXPORT_THREADS` threads write them side by side, each through its
+    own cursor on the read-only connection; every file is the same as written alone."""
     import duckdb
     import pyarrow.parquet as pq
 
-    written = []
+    def export(table: str, ext: str, options: str) -> Path:
+        final = paths.curated / ext / f"{table}.{ext}"
+        tmp = final.with_name(f".{table}.{ext}.tmp-{os.getpid()}")
+        with con.cursor() as cursor:
+            if ext == "parquet":
+                pq.write_table(_described(cursor, table, comments), tmp, compression="zstd")
+            else:
+                cursor.execute(f"COPY {table} TO '{tmp}' {options}")
+        os.replace(tmp, final)
+        return final
+
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
@@ -232,17 +275,10 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
         exports += [(t, "csv", "(FORMAT csv, HEADER)") for t in tables
                     if t.startswith("metric_") or t in CSV_TABLES]
         comments = _comments(con)
-        for table, ext, options in exports:
-            out_dir = paths.curated / ext
-            out_dir.mkdir(parents=True, exist_ok=True)
-            final = out_dir / f"{table}.{ext}"
-            tmp = out_dir / f".{table}.{ext}.tmp-{os.getpid()}"
-            if ext == "parquet":
-                pq.write_table(_described(con, table, comments), tmp, compression="zstd")
-            else:
-                con.execute(f"COPY {table} TO '{tmp}' {options}")
-            os.replace(tmp, final)
-            written.append(final)
+        for ext in {ext for _, ext, _ in exports}:
+            (paths.curated / ext).mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(EXPORT_THREADS) as pool:
+            written = list(pool.map(lambda job: export(*job), exports))
         built = (con.execute("SELECT max(fingerprint) FROM build_info").fetchone()[0]
                  if "build_info" in tables else None)
     finally:

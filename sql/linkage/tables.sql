@@ -13,33 +13,43 @@
 -- Every value a source gives that differs from another source's is kept in
 -- discrepancies.
 
--- One row per record, field and value, for voting and for discrepancies.
+-- One row per record, field and value, for voting and for discrepancies. (Each record's
+-- fields as a list of structs, unnested: a LATERAL VALUES, decorrelated into a join on
+-- every column it reads, cost more.)
 CREATE OR REPLACE TEMP TABLE _lk_values AS
-SELECT c.cluster, r.rid, r.source, r.source_record_id, r.source_rank, r.family,
-       f.field, f.value, f.vkey, f.num
-FROM _lk_cluster AS c
-JOIN _lk_records AS r USING (rid),
-LATERAL (VALUES
-    ('incident_date', strftime(r.incident_date, '%Y-%m-%d'),
-     strftime(r.incident_date, '%Y-%m-%d'), epoch(r.incident_date) / 86400),
-    ('state', r.state, r.state, NULL),
-    ('city', r.city, lk_place(r.city), NULL),
-    ('location_type', nullif(r.location_type, 'unknown'), nullif(r.location_type, 'unknown'),
-     NULL),
-    ('killed', r.killed::VARCHAR, r.killed::VARCHAR, r.killed),
-    ('injured', r.injured::VARCHAR, r.injured::VARCHAR, r.injured),
-    ('end_method', nullif(r.end_method, 'unknown'), nullif(r.end_method, 'unknown'), NULL),
-    ('attacker_fate', nullif(r.attacker_fate, 'unknown'), nullif(r.attacker_fate, 'unknown'),
-     NULL)
-) AS f(field, value, vkey, num)
-WHERE f.vkey IS NOT NULL;
+SELECT * FROM (
+    SELECT c.cluster, r.rid, r.source, r.source_record_id, r.source_rank, r.family,
+           unnest([
+               {field: 'incident_date', value: strftime(r.incident_date, '%Y-%m-%d'),
+                vkey: strftime(r.incident_date, '%Y-%m-%d'),
+                num: epoch(r.incident_date) / 86400},
+               {field: 'state', value: r.state, vkey: r.state, num: NULL},
+               {field: 'city', value: r.city, vkey: r.city_key, num: NULL},
+               {field: 'location_type', value: nullif(r.location_type, 'unknown'),
+                vkey: nullif(r.location_type, 'unknown'), num: NULL},
+               {field: 'killed', value: r.killed::VARCHAR, vkey: r.killed::VARCHAR,
+                num: r.killed},
+               {field: 'injured', value: r.injured::VARCHAR, vkey: r.injured::VARCHAR,
+                num: r.injured},
+               {field: 'end_method', value: nullif(r.end_method, 'unknown'),
+                vkey: nullif(r.end_method, 'unknown'), num: NULL},
+               {field: 'attacker_fate', value: nullif(r.attacker_fate, 'unknown'),
+                vkey: nullif(r.attacker_fate, 'unknown'), num: NULL}
+           ], recursive := true)
+    FROM _lk_cluster AS c
+    JOIN _lk_records AS r USING (rid)
+)
+WHERE vkey IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE _lk_best AS
+-- (The picks are arg_min aggregates, not row_number() windows: the same rows, but a
+-- window over tens of thousands of small partitions costs more.)
 WITH voters AS (
     -- one voter per source family: its highest-priority, lowest record with a value
-    SELECT * FROM _lk_values
-    QUALIFY row_number() OVER (PARTITION BY cluster, field, family
-                               ORDER BY source_rank, rid) = 1
+    SELECT cluster, field, arg_min(vkey, source_rank * 1e9 + rid) AS vkey,
+           min(source_rank) AS source_rank
+    FROM _lk_values
+    GROUP BY cluster, field, family
 ),
 tally AS (
     SELECT cluster, field, vkey, count(*) AS votes, min(source_rank) AS best_rank
@@ -47,9 +57,10 @@ tally AS (
     GROUP BY ALL
 ),
 winner AS (
-    SELECT * FROM tally
-    QUALIFY row_number() OVER (PARTITION BY cluster, field
-                               ORDER BY votes DESC, best_rank, vkey) = 1
+    -- the most votes; a tie to the highest-priority source, then the first key
+    SELECT cluster, field, arg_min(vkey, (-votes, best_rank, vkey)) AS vkey
+    FROM tally
+    GROUP BY ALL
 )
 SELECT w.cluster, w.field, w.vkey,
        arg_min(v.value, v.source_rank * 1e9 + v.rid) AS value,

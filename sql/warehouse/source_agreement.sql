@@ -1,8 +1,9 @@
 -- Cross-source agreement: for every unordered pair of sources and every compared
 -- field, how often two linked records of the same incident give the same value.
--- Runs after linkage (incident_links) and the metric macros (wilson_low/high), and
--- fills the contract's source_agreement table (declared, with its comments, in
--- pipelines/normalize/contract.py).
+-- Runs after linkage (incident_links), beside the metrics on a connection of its own
+-- that has the metric macros (wilson_low/high; publish.BESIDE_METRICS_SQL), so it
+-- never reads a metric table; fills the contract's source_agreement table (declared,
+-- with its comments, in pipelines/normalize/contract.py).
 --
 -- The field list is DATA: one row per field below, with how it is compared. A new
 -- field is one more row (its name is a source_records column). Values are read from
@@ -44,11 +45,14 @@ WITH wide AS (
            COLUMNS(lambda c: list_contains(getvariable('ag_fields'), c))::VARCHAR
     FROM source_records
 )
-SELECT l.incident_id, v.source, v.field, f.kind,
+SELECT l.incident, f.field_order, v.source, v.field, f.kind,
        nullif(nullif(trim(v.value), ''), 'unknown') AS value
 FROM wide UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (source, source_record_id))))
     AS v
-JOIN incident_links AS l USING (source, source_record_id)
+-- incident: a number per incident, field_order per field: cheaper keys for the pairing
+-- self-join below than the id and name texts.
+JOIN (SELECT source, source_record_id, dense_rank() OVER (ORDER BY incident_id) AS incident
+      FROM incident_links) AS l USING (source, source_record_id)
 JOIN _ag_fields AS f USING (field);
 
 -- Every pair of linked records of one incident and field: only the columns the tally
@@ -68,7 +72,7 @@ SELECT a.field, a.kind, a.source AS source_a, a.value AS value_a,
        END AS difference
 FROM _ag_values AS a
 JOIN _ag_values AS b
-  ON a.incident_id = b.incident_id AND a.field = b.field AND a.source < b.source;
+  ON a.incident = b.incident AND a.field_order = b.field_order AND a.source < b.source;
 
 INSERT INTO source_agreement BY NAME
 WITH tally AS (
