@@ -489,11 +489,20 @@ TRIED = [
     "every object moved into a test of the finished specs (-0.5 s); the command exits "
     "without tearing down the interpreter once everything is written (-1.6 s freeing "
     "Dagster's, Polars' and Altair's modules).",
+    "Issues 12 and 14 (2026-11-30) added fields, linkage evidence, source agreement, 12 "
+    "more figures and a page per incident; to keep the full refresh within 10% of the code "
+    "before them (same machine, interleaved runs): vl-convert draws with the fonts it ships "
+    "(it had reopened a system font file for every glyph); figures convert in worker "
+    "processes while later pages build; charts are built from Altair channel objects (a "
+    "bare string costs a schema lookup); the refresh's imports are kept out of the garbage "
+    "collector's walks; normalize binds each contract table once, with one source's "
+    "vocabulary; linkage works out text features once per distinct text; independent "
+    "warehouse statements, checks and exports run two at a time on DuckDB cursors.",
     "What remains is mostly fixed: importing Dagster (1.0 s) and opening its instance "
-    "(SQLAlchemy and Alembic, 1.1 s), planning the run (37 planned-asset and planned-check "
-    "events, about 0.9 s), linkage (1.1 s of DuckDB string work) and, from a cold root, "
-    "drawing 11 figures as SVG and PNG with vl-convert (about 2 s in two worker processes, "
-    "0.85 s of it starting each worker's JavaScript runtime).",
+    "(SQLAlchemy and Alembic, 1.1 s), planning the run (31 planned-asset and planned-check "
+    "events), linkage (about 0.5 s of DuckDB string work) and, from a cold root, drawing 23 "
+    "figures as SVG and PNG with vl-convert (about 3.5 CPU-s in two worker processes, 0.8 "
+    "of it starting their JavaScript runtimes) while the main process builds the pages.",
     "Not done, on purpose: an in-memory Dagster instance would save about 3 s but runs "
     "would vanish from `dagster dev` and the freshness policies; a machine-wide figure cache "
     "would make repeated cold-root runs faster than any user's first run; fewer asset "
