@@ -112,6 +112,7 @@ def _refresh(latest: bool, source: list[str] | str | None, force: bool = False) 
         if unknown:
             print(f"unknown source {', '.join(map(repr, unknown))}; known: "
                   f"{', '.join(sources())}", file=sys.stderr)
+            instance.dispose()
             return 2
         # The sources and everything downstream of them; the others keep their staging.
         selection = list(
