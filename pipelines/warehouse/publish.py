@@ -45,8 +45,9 @@ side by side with the metrics, on a second connection that has the metric macros
 the Wilson interval): they read ``incident_links`` and records, never a metric table."""
 CSV_TABLES = ("source_agreement",)
 """Tables besides the ``metric_*`` ones also exported as CSV (small summary tables)."""
-EXPORT_THREADS = 2
-"""Files :func:`export_parquet` writes at a time (DuckDB and Arrow release the GIL)."""
+SIDE_BY_SIDE = 2
+"""Tables :func:`build` fills, and files :func:`export_parquet` writes, at a time: each is
+one core's work (DuckDB and Arrow release the GIL)."""
 
 
 class PublishError(RuntimeError):
@@ -151,7 +152,7 @@ def build(
             inserts = [(table.name, [tables[table.name] for tables in staged.values()
                                      if table.name in tables]) for table in NORMALIZED_TABLES]
             inserts.append(("source_revisions", sorted(paths.history.glob("*/revisions.parquet"))))
-            with ThreadPoolExecutor(2) as pool:
+            with ThreadPoolExecutor(SIDE_BY_SIDE) as pool:
                 list(pool.map(lambda job: _insert_parquet(con, *job), inserts))
             shas = {slug: [m["sha256"] for m in used] for slug, used in snapshots.items()}
             stale = {slug: st.get("error") or "" for slug, st in (statuses or {}).items()
@@ -252,7 +253,7 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
     so a Polars, Arrow or R user reading only the file still has them.
 
     The files are independent and each is written on one core (a table is a single row
-    group), so :data:`EXPORT_THREADS` threads write them side by side, each through its
+    group), so up to :data:`SIDE_BY_SIDE` threads write them side by side, each through its
     own cursor on the read-only connection; every file is the same as written alone."""
     import duckdb
     import pyarrow.parquet as pq
@@ -277,7 +278,7 @@ def export_parquet(paths: ProjectPaths) -> list[Path]:
         comments = _comments(con)
         for ext in {ext for _, ext, _ in exports}:
             (paths.curated / ext).mkdir(parents=True, exist_ok=True)
-        with ThreadPoolExecutor(EXPORT_THREADS) as pool:
+        with ThreadPoolExecutor(SIDE_BY_SIDE) as pool:
             written = list(pool.map(lambda job: export(*job), exports))
         built = (con.execute("SELECT max(fingerprint) FROM build_info").fetchone()[0]
                  if "build_info" in tables else None)
